@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from kechuang.accounts import services
+from kechuang.accounts.forms import OrganisationRegistrationForm, ReviewForm
+from kechuang.core.exceptions import ApplicationError
+from kechuang.directory.choices import AccountStatus
+from kechuang.directory.models import Organisation
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    form = OrganisationRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        user = services.organisation_register(
+            organisation_name=d["organisation_name"], kind=d["kind"], credit_code=d["credit_code"],
+            region_code=d["region_code"], username=d["username"], display_name=d["display_name"],
+            email=d["email"], password=d["password1"], phone=d.get("phone", ""),
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "注册成功，机构账户正在等待科技局审核。")
+        return redirect("accounts:workspace")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    """One workspace page whose panels depend on the role; each domain app adds its own panels."""
+    from django.apps import apps
+
+    user = request.user
+    panels = []
+    for app in apps.get_app_configs():
+        provider = getattr(app, "workspace_panels", None)
+        if provider is not None:
+            panels.extend(provider(user))
+    pending = Organisation.objects.filter(status=AccountStatus.PENDING).count() if user.is_bureau else 0  # type: ignore[union-attr]
+    return render(request, "accounts/workspace.html", {"panels": panels, "pending_organisations": pending})
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_bureau:  # type: ignore[union-attr]
+        raise PermissionDenied("仅科技局工作人员可以审核机构账户")
+    pending = Organisation.objects.filter(status=AccountStatus.PENDING).order_by("created_at")
+    return render(request, "accounts/review_queue.html", {"pending": pending, "form": ReviewForm()})
+
+
+@login_required
+@require_POST
+def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_bureau:  # type: ignore[union-attr]
+        raise PermissionDenied("仅科技局工作人员可以审核机构账户")
+    org = get_object_or_404(Organisation, pk=pk)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        services.organisation_review(organisation=org, approve=request.POST.get("decision") == "approve",
+                                     comment=form.cleaned_data.get("comment", ""), actor=request.user)  # type: ignore[arg-type]
+        messages.success(request, f"已处理：{org.name}（{org.get_status_display()}）")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:review_queue")

@@ -1,0 +1,125 @@
+"""The ``kechuang`` console command.
+
+Engine subcommands (``match``, ``policy``) import no Django: they are the stable command-line contracts of
+architecture.md and run without a database. The platform subcommands set Django up first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def _serve(port: int, workers: int) -> int:
+    """Serve with gunicorn (a real WSGI server, not the development server)."""
+    args = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--chdir", str(ROOT)]
+    print(f"科创服务平台已启动：http://127.0.0.1:{port}/  （按 Ctrl+C 停止）", flush=True)
+    os.execv(sys.executable, args)
+    return 0  # pragma: no cover - execv does not return
+
+
+def cmd_demo(ns: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from kechuang.demo import load_demo
+
+    load_demo(out=sys.stdout)
+    if ns.no_serve:
+        return 0
+    return _serve(ns.port, ns.workers)
+
+
+def cmd_serve(ns: argparse.Namespace) -> int:
+    _django()
+    return _serve(ns.port, ns.workers)
+
+
+def cmd_import(ns: argparse.Namespace) -> int:
+    _django()
+    from kechuang.directory.importing import run_import_command
+
+    return run_import_command(ns.entity, Path(ns.file), dry_run=ns.dry_run, out=sys.stdout, err=sys.stderr)
+
+
+def cmd_index(ns: argparse.Namespace) -> int:
+    _django()
+    from kechuang.market.indexing import build_index_command
+
+    return build_index_command(out=sys.stderr)
+
+
+def cmd_manage(argv: Sequence[str]) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kechuang manage", *argv])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kechuang", description="科创服务平台命令行")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="迁移数据库、载入演示数据、构建索引并启动服务")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--workers", type=int, default=2)
+    demo.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="启动 Web 服务（gunicorn）")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.set_defaults(func=cmd_serve)
+
+    imp = sub.add_parser("import", help="导入 CSV / XLSX / JSON lines 文件")
+    imp.add_argument("entity", help="organisations, people, platforms, instruments, achievements, demands, papers")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
+    imp.set_defaults(func=cmd_import)
+
+    index = sub.add_parser("index", help="从数据库重建匹配索引")
+    index.add_argument("action", choices=["build"])
+    index.set_defaults(func=cmd_index)
+
+    # Passed through untouched: the engines own their argument parsing (and their contracts).
+    sub.add_parser("match", help="匹配引擎：batch / eval", add_help=False)
+    sub.add_parser("policy", help="政策引擎：evaluate / batch / measures", add_help=False)
+    sub.add_parser("manage", help="Django 管理命令", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "match":
+        from kechuang.matching.cli import main as match_main
+
+        return match_main(args[1:])
+    if args and args[0] == "policy":
+        from kechuang.rules.cli import main as policy_main
+
+        return policy_main(args[1:])
+    if args and args[0] == "manage":
+        return cmd_manage(args[1:])
+    ns = build_parser().parse_args(args)
+    return int(ns.func(ns) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

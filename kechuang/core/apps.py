@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "kechuang.core"
+    label = "core"
+    verbose_name = "平台核心"
+
+    def ready(self) -> None:
+        # Connect the audit signal handlers once the model registry is complete.
+        from kechuang.core import audit
+
+        audit.connect()

@@ -1,0 +1,111 @@
+"""Audit log: every create, update and delete of a business model (a ``BaseModel`` subclass) writes an
+``AuditLog`` row with the actor, the object and the changed fields before/after.
+
+The actor comes from a context variable that the request middleware sets (and that services, commands and
+imports set with ``acting_as``), so no save() call anywhere has to pass it along.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import decimal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+
+_actor: contextvars.ContextVar[Any] = contextvars.ContextVar("kechuang_audit_actor", default=None)
+
+
+@contextmanager
+def acting_as(user: Any) -> Iterator[None]:
+    token = _actor.set(user)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> Any:
+    return _actor.get()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, str | int | float | bool | dict) or value is None:
+        return value
+    return str(value)
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    exclude = set(getattr(instance, "audit_exclude", ()))
+    return {
+        f.attname: _plain(getattr(instance, f.attname))
+        for f in instance._meta.concrete_fields
+        if f.attname not in exclude
+    }
+
+
+def record(
+    *, action: str, instance: models.Model | None = None, changes: dict[str, Any] | None = None,
+    actor: Any = None, object_type: str = "", object_id: str = "", object_repr: str = "",
+) -> None:
+    from kechuang.core.models import AuditLog
+
+    user = actor if actor is not None else current_actor()
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    if instance is not None:
+        object_type = object_type or instance._meta.label
+        object_id = object_id or str(instance.pk)
+        object_repr = object_repr or str(instance)[:300]
+    AuditLog.objects.create(
+        actor=user,
+        actor_repr=(user.get_username() if user is not None else "系统"),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:300],
+        changes=changes or {},
+    )
+
+
+def _on_save(sender: type[models.Model], instance: models.Model, created: bool, raw: bool, **_: Any) -> None:
+    if raw:  # fixtures loading: not a business change
+        return
+    after = snapshot(instance)
+    if created:
+        record(action="create", instance=instance, changes={k: [None, v] for k, v in after.items() if v not in ("", None)})
+    else:
+        loaded = getattr(instance, "_loaded_values", None) or {}
+        before = {k: _plain(v) for k, v in loaded.items()}
+        diff = {k: [before.get(k), v] for k, v in after.items() if k in before and before.get(k) != v}
+        if not diff:
+            return
+        record(action="update", instance=instance, changes=diff)
+    instance._loaded_values = {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}  # type: ignore[attr-defined]
+
+
+def _on_delete(sender: type[models.Model], instance: models.Model, **_: Any) -> None:
+    record(action="delete", instance=instance, changes={k: [v, None] for k, v in snapshot(instance).items()})
+
+
+def connect() -> None:
+    from django.apps import apps
+
+    from kechuang.core.models import BaseModel
+
+    for model in apps.get_models():
+        if issubclass(model, BaseModel) and getattr(model, "audited", True):
+            post_save.connect(_on_save, sender=model, dispatch_uid=f"audit-save-{model._meta.label}")
+            post_delete.connect(_on_delete, sender=model, dispatch_uid=f"audit-delete-{model._meta.label}")

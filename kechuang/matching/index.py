@@ -1,0 +1,1031 @@
+"""The matching index: build, search, explain, persist, keep current.
+
+Channels (each scored over every document with one ``np.bincount`` over its postings):
+
+``word``    BM25F on search-mode jieba words: title, keywords and abstract are weighted fields
+            (a word in a title says more about a paper than the same word in its abstract).
+``bigram``  BM25F on character bigrams - recovers words the segmenter split differently and the
+            plant-floor spellings that share characters with the academic term.
+``dense``   LSA: a truncated SVD of the word tf-idf matrix, trained at build from the corpus itself
+            (no downloaded model).  Connects a demand to papers that use related but different words
+            and supplies the "semantic neighbours" of the explanations.
+
+Fusion: each lexical channel is divided by its best score for the query (so the weights mean the
+same thing for every query), the dense cosine is used as is, and a weighted sum is taken over the
+union of the channels' top candidates only.  A round of pseudo-relevance feedback (RM3 style, on the
+word channel) adds the distinctive words of the first-pass top documents: it is what bridges most of
+the gap between plant-floor and academic vocabulary.  Weights are in ``Params``; how they were
+chosen (and checked on halves of the dev queries) is in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import time
+import uuid
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .analysis import MAX_QUERY_CHARS, Analyzer, normalize
+from .types import (
+    KINDS,
+    KNOWN_FILTER_FIELDS,
+    Document,
+    Explanation,
+    Hit,
+    MatchError,
+    Neighbour,
+    Query,
+    TermContribution,
+)
+
+FORMAT_VERSION = 1
+FIELDS: tuple[str, ...] = ("title", "keywords", "abstract")
+BOOST = 0.15  # score multiplier bonus for a document carrying a boosted tag value
+
+Progress = Callable[[str, float], None]
+F32 = npt.NDArray[np.float32]
+I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Params:
+    """Every tunable of the engine; stored in the index so a loaded index searches the same way."""
+
+    k1: float = 1.2
+    b: float = 0.75
+    # BM25F field weights (title, keywords, abstract)
+    field_weights: tuple[float, float, float] = (2.0, 1.5, 1.0)
+    w_word: float = 1.0
+    w_bigram: float = 0.6
+    w_dense: float = 0.5
+    candidates: int = 300
+    dim: int = 256
+    svd_sample: int = 200_000  # documents the SVD is trained on (the rest are folded in)
+    dense_full_max_docs: int = 250_000  # above this, the dense channel only scores candidates
+    prf_docs: int = 5
+    prf_terms: int = 20
+    prf_weight: float = 0.3  # share of the expansion in the second-pass word query
+    neighbour_min_sim: float = 0.45
+
+
+def _now_version() -> str:
+    return time.strftime("v%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
+
+
+@dataclass
+class _Postings:
+    """Term -> (doc, weight) lists in CSR form, weights already BM25 (idf included)."""
+
+    indptr: I64
+    docs: I32
+    weights: F32
+    fields: npt.NDArray[np.uint8] | None = None  # bit i set = term occurs in FIELDS[i]
+
+    def score(self, term_ids: Sequence[int], qweights: Sequence[float], n_docs: int) -> npt.NDArray[np.float64]:
+        if not term_ids:
+            return np.zeros(n_docs)
+        starts = self.indptr[list(term_ids)]
+        ends = self.indptr[[t + 1 for t in term_ids]]
+        idx = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)]) if len(term_ids) else []
+        if len(idx) == 0:
+            return np.zeros(n_docs)
+        lens = (ends - starts).astype(np.int64)
+        qw = np.repeat(np.asarray(qweights, dtype=np.float64), lens)
+        return np.bincount(self.docs[idx], weights=self.weights[idx] * qw, minlength=n_docs)
+
+    def lookup(self, term: int, doc: int) -> tuple[float, int]:
+        """(weight, field mask) of ``term`` in ``doc``, (0, 0) if absent."""
+        s, e = int(self.indptr[term]), int(self.indptr[term + 1])
+        docs = self.docs[s:e]
+        i = int(np.searchsorted(docs, doc))
+        if i < len(docs) and int(docs[i]) == doc:
+            mask = int(self.fields[s + i]) if self.fields is not None else 0
+            return float(self.weights[s + i]), mask
+        return 0.0, 0
+
+
+def _idf(df: npt.NDArray[np.float64], n: int) -> npt.NDArray[np.float64]:
+    # Lucene's BM25 idf: never negative, so a word in most documents just stops counting.
+    return np.log1p((n - df + 0.5) / (df + 0.5))
+
+
+class _ChannelBuilder:
+    """Accumulates one BM25F channel while documents stream by."""
+
+    def __init__(self, vocab: dict[str, int] | None = None, with_fields: bool = False) -> None:
+        self.vocab: dict[str, int] = vocab if vocab is not None else {}
+        self.frozen = vocab is not None
+        self.extra: dict[str, int] = {}
+        self.docs = array("i")
+        self.terms = array("i")
+        self.tf = array("f")
+        self.masks = array("B") if with_fields else None
+        self.lengths = array("f")
+
+    def add(self, doc: int, field_tokens: Sequence[list[str]], weights: Sequence[float]) -> None:
+        tf: dict[str, float] = {}
+        mask: dict[str, int] = {}
+        length = 0.0
+        for fi, (toks, w) in enumerate(zip(field_tokens, weights, strict=True)):
+            length += w * len(toks)
+            bit = 1 << fi
+            for t, c in Counter(toks).items():
+                tf[t] = tf.get(t, 0.0) + w * c
+                mask[t] = mask.get(t, 0) | bit
+        vocab = self.vocab
+        for t, v in tf.items():
+            tid = vocab.get(t)
+            if tid is None:
+                if self.frozen:
+                    tid = self.extra.setdefault(t, len(vocab) + len(self.extra))
+                else:
+                    tid = vocab[t] = len(vocab)
+            self.docs.append(doc)
+            self.terms.append(tid)
+            self.tf.append(v)
+            if self.masks is not None:
+                self.masks.append(mask[t])
+        self.lengths.append(length)
+
+    def finish(
+        self,
+        n_docs: int,
+        k1: float,
+        b: float,
+        idf: npt.NDArray[np.float64] | None = None,
+        avgdl: float | None = None,
+    ) -> tuple[_Postings, npt.NDArray[np.float64], float, I32, F32]:
+        """Return postings, idf per term, avgdl, and the doc-major term ids and weights (forward index)."""
+        n_terms = len(self.vocab) + len(self.extra)
+        docs = np.frombuffer(self.docs, dtype=np.int32) if len(self.docs) else np.zeros(0, np.int32)
+        terms = np.frombuffer(self.terms, dtype=np.int32) if len(self.terms) else np.zeros(0, np.int32)
+        tf = np.frombuffer(self.tf, dtype=np.float32).astype(np.float64) if len(self.tf) else np.zeros(0)
+        lengths = np.frombuffer(self.lengths, dtype=np.float32).astype(np.float64)
+        df = np.bincount(terms, minlength=n_terms).astype(np.float64)
+        if idf is None:
+            idf = _idf(df, n_docs)
+        elif len(idf) < n_terms:
+            # Terms the frozen (main) index never saw: treat them as occurring once in it.
+            idf = np.concatenate([idf, np.full(n_terms - len(idf), _idf(np.ones(1), max(n_docs, 2))[0])])
+        if avgdl is None:
+            avgdl = float(lengths.mean()) if len(lengths) else 1.0
+        avgdl = max(avgdl, 1e-9)
+        dl = lengths[docs] if len(docs) else np.zeros(0)
+        w = idf[terms] * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
+        order = np.argsort(terms, kind="stable")
+        indptr = np.zeros(n_terms + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum(df.astype(np.int64))
+        masks = np.frombuffer(self.masks, dtype=np.uint8)[order] if self.masks is not None and len(self.masks) else None
+        if self.masks is not None and masks is None:
+            masks = np.zeros(0, np.uint8)
+        post = _Postings(indptr, docs[order].copy(), w[order].astype(np.float32), masks)
+        return post, idf, avgdl, terms, w.astype(np.float32)
+
+
+def _randomized_svd(x: Any, k: int, seed: int = 0, n_iter: int = 4) -> tuple[F32, F32]:
+    """Halko et al. randomized truncated SVD of a sparse matrix; returns (V^T rows as V, S).
+
+    Deterministic for a given seed, and far quicker than ARPACK for k in the hundreds.
+    """
+    rng = np.random.default_rng(seed)
+    m, n = x.shape
+    k = max(1, min(k, min(m, n) - 1))
+    p = min(k + 20, min(m, n))
+    omega = rng.standard_normal((n, p)).astype(np.float32)
+    y = x @ omega
+    q, _ = np.linalg.qr(y)
+    for _ in range(n_iter):
+        z, _ = np.linalg.qr(x.T @ q)
+        q, _ = np.linalg.qr(x @ z)
+    bmat = (x.T @ q).T  # p x n
+    _, s, vt = np.linalg.svd(bmat, full_matrices=False)
+    return vt[:k].T.astype(np.float32), s[:k].astype(np.float32)
+
+
+@dataclass
+class _Store:
+    """Original documents as JSON lines with offsets (explanations, tags, compaction)."""
+
+    data: npt.NDArray[np.uint8]
+    offsets: I64
+
+    def get(self, i: int) -> Document:
+        raw = bytes(self.data[int(self.offsets[i]) : int(self.offsets[i + 1])])
+        return _doc_from_dict(json.loads(raw))
+
+    @staticmethod
+    def from_docs(docs: Sequence[Document]) -> _Store:
+        chunks: list[bytes] = []
+        offsets = [0]
+        for d in docs:
+            b = (json.dumps(_doc_to_dict(d), ensure_ascii=False) + "\n").encode("utf-8")
+            chunks.append(b)
+            offsets.append(offsets[-1] + len(b))
+        data = np.frombuffer(b"".join(chunks), dtype=np.uint8) if chunks else np.zeros(0, np.uint8)
+        return _Store(data, np.asarray(offsets, dtype=np.int64))
+
+
+def _doc_to_dict(d: Document) -> dict[str, Any]:
+    out = asdict(d)
+    out["keywords"] = list(d.keywords)
+    out["tags"] = {k: list(v) for k, v in d.tags.items()}
+    return out
+
+
+def _doc_from_dict(o: dict[str, Any]) -> Document:
+    return Document(
+        id=o["id"],
+        title=o.get("title", ""),
+        abstract=o.get("abstract", ""),
+        keywords=tuple(o.get("keywords", ())),
+        discipline=o.get("discipline", ""),
+        category=o.get("category", ""),
+        kind=o.get("kind", "achievement"),
+        tags={k: tuple(v) for k, v in o.get("tags", {}).items()},
+    )
+
+
+def _doc_tags(d: Document) -> dict[str, tuple[str, ...]]:
+    """Tags used by filters: the explicit ones plus kind, discipline and category."""
+    tags = dict(d.tags)
+    tags.setdefault("kind", (d.kind,))
+    if d.discipline:
+        tags.setdefault("discipline", (d.discipline,))
+    if d.category:
+        tags.setdefault("category", (d.category,))
+    return tags
+
+
+def _field_texts(d: Document) -> tuple[str, str, str]:
+    return d.title, " | ".join(d.keywords), f"{d.abstract} {d.discipline} {d.category}".strip()
+
+
+@dataclass
+class _Segment:
+    """An immutable set of indexed documents (the main, memory-mapped one or the in-memory delta)."""
+
+    n: int
+    word: _Postings
+    bigram: _Postings
+    word_max: F32  # per-term max weight is not needed; kept for the forward index below
+    fwd_indptr: I64  # doc -> word terms (for PRF and neighbours)
+    fwd_terms: I32
+    fwd_weights: F32
+    doc_vecs: F32
+    kinds: npt.NDArray[np.uint8]
+    tags: dict[str, I32]  # "field\tvalue" -> sorted doc numbers
+    store: _Store
+    ids: list[str]
+
+
+class MatchIndex:
+    """Search index over ``Document``s; see the module docstring for the channels."""
+
+    def __init__(
+        self,
+        *,
+        params: Params,
+        analyzer: Analyzer,
+        word_vocab: dict[str, int],
+        bigram_vocab: dict[str, int],
+        word_idf: npt.NDArray[np.float64],
+        bigram_idf: npt.NDArray[np.float64],
+        word_avgdl: float,
+        bigram_avgdl: float,
+        svd_v: F32,
+        svd_s: F32,
+        term_vecs: F32,
+        main: _Segment,
+        path: Path | None = None,
+    ) -> None:
+        self.params = params
+        self.analyzer = analyzer
+        self.word_vocab = word_vocab
+        self.bigram_vocab = bigram_vocab
+        self.word_idf = word_idf
+        self.bigram_idf = bigram_idf
+        self.word_avgdl = word_avgdl
+        self.bigram_avgdl = bigram_avgdl
+        self.svd_v = svd_v
+        self.svd_s = svd_s
+        self.term_vecs = term_vecs
+        self.main = main
+        self.path = path
+        self._id_to_main = {d: i for i, d in enumerate(main.ids)}
+        self._deleted = np.zeros(main.n, dtype=bool)
+        self._delta_docs: dict[str, Document] = {}
+        self._delta: _Segment | None = None
+        self._delta_vocab: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        self._word_terms_inv: list[str] | None = None
+        self.filter_fields = {k.split("\t", 1)[0] for k in main.tags} | set(KNOWN_FILTER_FIELDS)
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def build(
+        cls,
+        docs: Iterable[Document],
+        *,
+        progress: Progress | None = None,
+        params: Params | None = None,
+    ) -> MatchIndex:
+        """Index ``docs``.  ``progress(stage, fraction)`` is called as work advances."""
+        p = params or Params()
+        report = progress or (lambda stage, frac: None)
+        doc_list = list(docs)
+        if not doc_list:
+            raise MatchError("语料为空：至少需要一条记录才能建立索引", field="corpus")
+        seen: set[str] = set()
+        for i, d in enumerate(doc_list):
+            d.validate(f"第 {i + 1} 条记录")
+            if d.id in seen:
+                raise MatchError(f"第 {i + 1} 条记录：id“{d.id}”重复", field="id")
+            seen.add(d.id)
+        # Domain user dictionary: the keywords authors chose are the multi-character terms of the field.
+        kw = Counter(k for d in doc_list for k in d.keywords)
+        analyzer = Analyzer(sorted(kw))
+        report("analyse", 0.0)
+        seg, stats = _build_segment(doc_list, analyzer, p, None, report)
+        word_vocab, bigram_vocab, word_idf, bigram_idf, wavg, bavg, v, s, tv = stats
+        report("done", 1.0)
+        return cls(
+            params=p,
+            analyzer=analyzer,
+            word_vocab=word_vocab,
+            bigram_vocab=bigram_vocab,
+            word_idf=word_idf,
+            bigram_idf=bigram_idf,
+            word_avgdl=wavg,
+            bigram_avgdl=bavg,
+            svd_v=v,
+            svd_s=s,
+            term_vecs=tv,
+            main=seg,
+        )
+
+    # ------------------------------------------------------------------ info
+    def __len__(self) -> int:
+        return int(self.main.n - self._deleted.sum()) + len(self._delta_docs)
+
+    def ids(self) -> list[str]:
+        live = [d for i, d in enumerate(self.main.ids) if not self._deleted[i]]
+        return live + list(self._delta_docs)
+
+    def get(self, doc_id: str) -> Document | None:
+        if doc_id in self._delta_docs:
+            return self._delta_docs[doc_id]
+        i = self._id_to_main.get(doc_id)
+        if i is None or self._deleted[i]:
+            return None
+        return self.main.store.get(i)
+
+    # ------------------------------------------------------------------ query analysis
+    def _query_terms(self, text: str) -> tuple[Counter[str], Counter[str]]:
+        words, bigrams = self.analyzer.analyze(text, MAX_QUERY_CHARS)
+        return Counter(words), Counter(bigrams)
+
+    def _check_query(self, query: Query) -> str:
+        if not isinstance(query.title, str) or not isinstance(query.description, str):
+            raise MatchError("查询的 title（标题）和 description（描述）必须是文本", field="title")
+        text = f"{query.title}\n{query.title}\n{query.description}".strip()
+        if not text:
+            raise MatchError("查询为空：title（标题）和 description（描述）不能都为空或只有空白", field="title")
+        for name in list(query.filters) + list(query.boosts):
+            if name not in self.filter_fields:
+                known = "、".join(sorted(self.filter_fields))
+                raise MatchError(f"未知的筛选字段“{name}”，可用字段：{known}", field=name)
+        if query.kinds is not None:
+            for kd in query.kinds:
+                if kd not in KINDS:
+                    raise MatchError(f"kinds（类型）取值“{kd}”无效，应为 {'/'.join(KINDS)} 之一", field="kinds")
+        return text
+
+    # ------------------------------------------------------------------ search
+    def search(self, query: Query, k: int = 10, *, explain: bool = True) -> list[Hit]:
+        """Best ``k`` documents for ``query``, best first.
+
+        The title is counted twice (it states the need; the description adds context).  Text beyond
+        ``MAX_QUERY_CHARS`` (4,000) characters is ignored.  Filters are hard constraints; a filter
+        whose values occur in no indexed document raises ``MatchError`` (an answer that is empty
+        only because of a typo would be silent).  Fewer than ``k`` hits come back only when fewer
+        than ``k`` documents pass the filters.
+        """
+        if not isinstance(k, int) or k < 1:
+            raise MatchError("k（返回条数）必须是正整数", field="k")
+        text = self._check_query(query)
+        qw, qb = self._query_terms(text)
+        if not qw and not qb:
+            raise MatchError("查询中没有可检索的词语（只有停用词、数字或标点）", field="description")
+        self._check_filter_values(query)
+        segs = self._segments()
+        ranked: list[tuple[float, int, int]] = []  # (score, segment number, doc)
+        details: dict[tuple[int, int], dict[str, float]] = {}
+        q_word_final: list[dict[int, float]] = []
+        for si, (seg, wv, bv) in enumerate(segs):
+            allowed = self._allowed(seg, si, query)
+            if allowed is not None and not allowed.any():
+                q_word_final.append({})
+                continue
+            res = self._search_segment(seg, wv, bv, qw, qb, allowed, max(k, 1))
+            if res is None:
+                q_word_final.append({})
+                continue
+            cand, fused, chans, qword = res
+            q_word_final.append(qword)
+            if query.boosts:
+                fused = fused * self._boost(seg, si, cand, query)
+            for j, d in enumerate(cand):
+                ranked.append((float(fused[j]), si, int(d)))
+                details[(si, int(d))] = {name: float(v[j]) for name, v in chans.items()}
+        ranked.sort(key=lambda r: (-r[0], segs[r[1]][0].ids[r[2]]))
+        hits: list[Hit] = []
+        for score, si, d in ranked[:k]:
+            seg = segs[si][0]
+            kind = KINDS[int(seg.kinds[d])]
+            expl = (
+                self._explain(seg, si, d, q_word_final[si], query, details[(si, d)])
+                if explain
+                else Explanation(channels=details[(si, d)])
+            )
+            hits.append(Hit(id=seg.ids[d], score=round(score, 6), kind=kind, explanation=expl))
+        return hits
+
+    def _segments(self) -> list[tuple[_Segment, dict[str, int], dict[str, int]]]:
+        out = [(self.main, self.word_vocab, self.bigram_vocab)]
+        if self._delta_docs:
+            if self._delta is None:
+                self._rebuild_delta()
+            assert self._delta is not None
+            wv = {**self.word_vocab, **self._delta_vocab[0]}
+            bv = {**self.bigram_vocab, **self._delta_vocab[1]}
+            out.append((self._delta, wv, bv))
+        return out
+
+    def _check_filter_values(self, query: Query) -> None:
+        segs = self._segments()
+        for name, values in query.filters.items():
+            if isinstance(values, str):
+                values = (values,)
+            if not any(f"{name}\t{v}" in seg.tags for seg, _, _ in segs for v in values):
+                shown = "、".join(values) or "（空）"
+                raise MatchError(f"筛选字段“{name}”的取值 {shown} 在索引中不存在", field=name)
+
+    def _allowed(self, seg: _Segment, si: int, query: Query) -> npt.NDArray[np.bool_] | None:
+        mask: npt.NDArray[np.bool_] | None = None
+        if si == 0 and self._deleted.any():
+            mask = ~self._deleted
+        conds = dict(query.filters)
+        if query.kinds is not None:
+            conds["kind"] = tuple(query.kinds)
+        for name, values in conds.items():
+            if isinstance(values, str):
+                values = (values,)
+            m = np.zeros(seg.n, dtype=bool)
+            for v in values:
+                key = f"{name}\t{v}"
+                if key in seg.tags:
+                    m[seg.tags[key]] = True
+            mask = m if mask is None else mask & m
+        return mask
+
+    def _boost(self, seg: _Segment, si: int, cand: I64, query: Query) -> npt.NDArray[np.float64]:
+        mult = np.ones(len(cand))
+        for name, values in query.boosts.items():
+            m = np.zeros(seg.n, dtype=bool)
+            for v in values:
+                key = f"{name}\t{v}"
+                if key in seg.tags:
+                    m[seg.tags[key]] = True
+            mult += BOOST * m[cand]
+        return mult
+
+    @staticmethod
+    def _qweights(counts: Counter[str], vocab: dict[str, int]) -> dict[int, float]:
+        # Query term frequency saturates: a demand repeating 膜层 four times means it, but not 4x.
+        return {vocab[t]: 1.0 + math.log(c) for t, c in counts.items() if t in vocab}
+
+    def _search_segment(
+        self,
+        seg: _Segment,
+        wv: dict[str, int],
+        bv: dict[str, int],
+        qw: Counter[str],
+        qb: Counter[str],
+        allowed: npt.NDArray[np.bool_] | None,
+        k: int,
+    ) -> tuple[I64, npt.NDArray[np.float64], dict[str, npt.NDArray[np.float64]], dict[int, float]] | None:
+        p = self.params
+        n = seg.n
+        qword = self._qweights(qw, wv)
+        qbig = self._qweights(qb, bv)
+        sw = seg.word.score(list(qword), list(qword.values()), n)
+        sb = seg.bigram.score(list(qbig), list(qbig.values()), n)
+        qvec = self._qvec(qword)
+        full_dense = n <= p.dense_full_max_docs and qvec is not None
+        sd_all = seg.doc_vecs @ qvec if full_dense and qvec is not None else None
+
+        def fuse(sw: npt.NDArray[np.float64], sb: npt.NDArray[np.float64], qvec: F32 | None) -> tuple[
+            I64, npt.NDArray[np.float64], dict[str, npt.NDArray[np.float64]]
+        ]:
+            if allowed is not None:
+                sw = np.where(allowed, sw, -1.0)
+                sb = np.where(allowed, sb, -1.0)
+            c = min(max(p.candidates, k), n)
+            parts = [_topn(sw, c), _topn(sb, c)]
+            if sd_all is not None:
+                sd_m = sd_all if allowed is None else np.where(allowed, sd_all, -2.0)
+                parts.append(_topn(sd_m, c))
+            cand = np.unique(np.concatenate(parts))
+            if allowed is not None:
+                cand = cand[allowed[cand]]
+            mw = max(float(sw.max()), 1e-9)
+            mb = max(float(sb.max()), 1e-9)
+            cw = np.maximum(sw[cand], 0) / mw
+            cb = np.maximum(sb[cand], 0) / mb
+            if qvec is not None:
+                cd = (seg.doc_vecs[cand] @ qvec).astype(np.float64)
+            else:
+                cd = np.zeros(len(cand))
+            fused = p.w_word * cw + p.w_bigram * cb + p.w_dense * cd
+            return cand.astype(np.int64), fused, {"word": cw, "bigram": cb, "dense": cd}
+
+        cand, fused, chans = fuse(sw, sb, qvec)
+        if len(cand) == 0:
+            return None
+        if p.prf_docs > 0 and p.prf_weight > 0 and qword:
+            top = cand[np.argsort(-fused, kind="stable")[: p.prf_docs]]
+            exp = self._expansion(seg, top)
+            if exp:
+                total_q = sum(qword.values())
+                total_e = sum(exp.values())
+                q2 = {t: (1 - p.prf_weight) * w / total_q for t, w in qword.items()}
+                for t, w in exp.items():
+                    q2[t] = q2.get(t, 0.0) + p.prf_weight * w / total_e
+                sw2 = seg.word.score(list(q2), list(q2.values()), n)
+                qvec2 = self._qvec(q2)
+                if sd_all is not None and qvec2 is not None:
+                    sd_all = seg.doc_vecs @ qvec2
+                cand, fused, chans = fuse(sw2, sb, qvec2)
+                qword = {t: w * total_q for t, w in q2.items()}
+        return cand, fused, chans, qword
+
+    def _expansion(self, seg: _Segment, top: I64) -> dict[int, float]:
+        """RM3-like expansion: words weighted by their normalised BM25 weight in the top documents."""
+        acc: dict[int, float] = {}
+        for rank, d in enumerate(top):
+            s, e = int(seg.fwd_indptr[d]), int(seg.fwd_indptr[d + 1])
+            if e <= s:
+                continue
+            terms = seg.fwd_terms[s:e]
+            w = seg.fwd_weights[s:e].astype(np.float64)
+            w = w / w.sum()
+            decay = 1.0 / (1 + rank)  # trust the first document most
+            for t, x in zip(terms.tolist(), w.tolist(), strict=True):
+                acc[t] = acc.get(t, 0.0) + decay * x
+        best = sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))[: self.params.prf_terms]
+        return dict(best)
+
+    def _qvec(self, qword: dict[int, float]) -> F32 | None:
+        """Fold the query into LSA space: sum of idf-weighted V rows, unit length."""
+        nv = self.svd_v.shape[0]
+        rows = [t for t in qword if t < nv]
+        if not rows:
+            return None
+        w = np.asarray([qword[t] * self._idf_of(t) for t in rows], dtype=np.float32)
+        v = (w @ self.svd_v[rows]) / self.svd_s
+        norm = float(np.linalg.norm(v))
+        if norm == 0:
+            return None
+        return (v / norm).astype(np.float32)
+
+    def _idf_of(self, t: int) -> float:
+        return float(self.word_idf[t]) if t < len(self.word_idf) else float(self.word_idf.max())
+
+    # ------------------------------------------------------------------ explanations
+    def _word_term(self, t: int) -> str:
+        if self._word_terms_inv is None:
+            inv = [""] * (len(self.word_vocab) + len(self._delta_vocab[0]))
+            for w, i in self.word_vocab.items():
+                inv[i] = w
+            for w, i in self._delta_vocab[0].items():
+                inv[i] = w
+            self._word_terms_inv = inv
+        return self._word_terms_inv[t] if t < len(self._word_terms_inv) else ""
+
+    def _explain(
+        self,
+        seg: _Segment,
+        si: int,
+        d: int,
+        qword: dict[int, float],
+        query: Query,
+        channels: dict[str, float],
+    ) -> Explanation:
+        shared: list[TermContribution] = []
+        fields_all = 0
+        for t, qwt in qword.items():
+            w, mask = seg.word.lookup(t, d)
+            if w > 0:
+                fields_all |= mask
+                shared.append(
+                    TermContribution(
+                        term=self._word_term(t),
+                        score=round(w * qwt, 4),
+                        fields=tuple(f for i, f in enumerate(FIELDS) if mask >> i & 1),
+                    )
+                )
+        shared.sort(key=lambda c: (-c.score, c.term))
+        # A sub-word adds nothing to the picture when the longer word is already listed.
+        names = [c.term for c in shared]
+        shared = [c for c in shared if not any(c.term != o and c.term in o for o in names)][:12]
+        doc = seg.store.get(d)
+        tags = _doc_tags(doc)
+        matched_tags: dict[str, tuple[str, ...]] = {}
+        for name, values in list(query.filters.items()) + list(query.boosts.items()):
+            have = tuple(v for v in tags.get(name, ()) if v in values)
+            if have:
+                matched_tags[name] = have
+        neighbours = self._neighbours(seg, d, qword, {c.term for c in shared})
+        return Explanation(
+            shared_terms=tuple(shared),
+            matched_fields=tuple(f for i, f in enumerate(FIELDS) if fields_all >> i & 1),
+            matched_tags=matched_tags,
+            neighbours=neighbours,
+            channels={k: round(v, 4) for k, v in channels.items()},
+        )
+
+    def _neighbours(self, seg: _Segment, d: int, qword: dict[int, float], shared: set[str]) -> tuple[Neighbour, ...]:
+        nv = self.term_vecs.shape[0]
+        s, e = int(seg.fwd_indptr[d]), int(seg.fwd_indptr[d + 1])
+        dterms = [t for t in seg.fwd_terms[s:e].tolist() if t < nv]
+        qterms = [t for t in qword if t < nv and t not in set(dterms)]
+        if not dterms or not qterms:
+            return ()
+        sims = self.term_vecs[qterms] @ self.term_vecs[dterms].T
+        out: list[Neighbour] = []
+        used_q: set[int] = set()
+        used_d: set[int] = set()
+        for flat in np.argsort(-sims, axis=None)[:200].tolist():
+            i, j = divmod(flat, len(dterms))
+            sim = float(sims[i, j])
+            if sim < self.params.neighbour_min_sim or len(out) >= 5:
+                break
+            if i in used_q or j in used_d:
+                continue
+            qt, dt = self._word_term(qterms[i]), self._word_term(dterms[j])
+            if not qt or not dt or qt in dt or dt in qt or dt in shared:
+                continue
+            used_q.add(i)
+            used_d.add(j)
+            out.append(Neighbour(query_term=qt, doc_term=dt, similarity=round(sim, 3)))
+        return tuple(out)
+
+    # ------------------------------------------------------------------ keeping current
+    def upsert(self, doc: Document) -> None:
+        """Publish or change one record: visible to the next search, no rebuild.
+
+        The record goes to a small in-memory delta segment scored with the main index's idf and
+        LSA basis (so scores stay comparable); the old version, if any, is hidden.  ``save()``
+        folds the delta in with a full rebuild.
+        """
+        doc.validate("upsert")
+        i = self._id_to_main.get(doc.id)
+        if i is not None:
+            self._deleted[i] = True
+        self._delta_docs[doc.id] = doc
+        self._delta = None
+        self._word_terms_inv = None
+
+    def remove(self, doc_id: str) -> bool:
+        """Withdraw one record; returns False if it was not indexed."""
+        found = False
+        i = self._id_to_main.get(doc_id)
+        if i is not None and not self._deleted[i]:
+            self._deleted[i] = True
+            found = True
+        if doc_id in self._delta_docs:
+            del self._delta_docs[doc_id]
+            self._delta = None
+            self._word_terms_inv = None
+            found = True
+        return found
+
+    def _rebuild_delta(self) -> None:
+        docs = list(self._delta_docs.values())
+        for w in (k for d in docs for k in d.keywords):
+            if not self.analyzer._jieba.has_word(normalize(w, 64)):
+                self.analyzer.add_word(w)
+        seg, (wx, bx) = _build_delta(self, docs)
+        self._delta = seg
+        self._delta_vocab = (wx, bx)
+        self._word_terms_inv = None
+
+    def compact(self, progress: Progress | None = None) -> MatchIndex:
+        """A fresh index of the live documents (main minus withdrawn plus delta), full statistics."""
+        docs = [self.main.store.get(i) for i in range(self.main.n) if not self._deleted[i]]
+        docs.extend(self._delta_docs.values())
+        return MatchIndex.build(docs, progress=progress, params=self.params)
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, directory: Path) -> Path:
+        """Write a new version under ``directory`` and atomically point ``directory/current`` at it.
+
+        Readers that already loaded the previous version keep their memory maps (the files are not
+        touched); the next ``load`` sees the new one.  Returns the version directory.
+        """
+        index = self.compact() if (self._delta_docs or self._deleted.any()) else self
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        version = _now_version()
+        tmp = directory / f".tmp-{version}"
+        tmp.mkdir()
+        seg = index.main
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "word_indptr": seg.word.indptr,
+            "word_docs": seg.word.docs,
+            "word_weights": seg.word.weights,
+            "word_fields": seg.word.fields if seg.word.fields is not None else np.zeros(0, np.uint8),
+            "bigram_indptr": seg.bigram.indptr,
+            "bigram_docs": seg.bigram.docs,
+            "bigram_weights": seg.bigram.weights,
+            "fwd_indptr": seg.fwd_indptr,
+            "fwd_terms": seg.fwd_terms,
+            "fwd_weights": seg.fwd_weights,
+            "doc_vecs": seg.doc_vecs,
+            "kinds": seg.kinds,
+            "store_data": seg.store.data,
+            "store_offsets": seg.store.offsets,
+            "word_idf": index.word_idf,
+            "bigram_idf": index.bigram_idf,
+            "svd_v": index.svd_v,
+            "svd_s": index.svd_s,
+            "term_vecs": index.term_vecs,
+        }
+        tag_keys = sorted(seg.tags)
+        tag_indptr = np.zeros(len(tag_keys) + 1, dtype=np.int64)
+        np.cumsum([len(seg.tags[t]) for t in tag_keys], out=tag_indptr[1:])
+        arrays["tag_indptr"] = tag_indptr
+        arrays["tag_docs"] = (
+            np.concatenate([seg.tags[t] for t in tag_keys]).astype(np.int32) if tag_keys else np.zeros(0, np.int32)
+        )
+        for name, arr in arrays.items():
+            np.save(tmp / f"{name}.npy", np.ascontiguousarray(arr))
+        meta = {
+            "format": FORMAT_VERSION,
+            "version": version,
+            "n_docs": seg.n,
+            "params": asdict(index.params),
+            "word_avgdl": index.word_avgdl,
+            "bigram_avgdl": index.bigram_avgdl,
+            "user_words": index.analyzer.user_words,
+            "tag_keys": tag_keys,
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        _write_lines(tmp / "ids.txt", seg.ids)
+        _write_lines(tmp / "word_vocab.txt", _inverse(index.word_vocab))
+        _write_lines(tmp / "bigram_vocab.txt", _inverse(index.bigram_vocab))
+        final = directory / version
+        os.replace(tmp, final)
+        link_tmp = directory / f".current-{version}"
+        os.symlink(version, link_tmp)
+        os.replace(link_tmp, directory / "current")  # atomic on POSIX
+        return final
+
+    @classmethod
+    def load(cls, directory: Path, *, mmap: bool = True) -> MatchIndex:
+        """Load ``directory/current`` (or ``directory`` itself if it is a version directory)."""
+        directory = Path(directory)
+        vdir = directory / "current" if (directory / "current").exists() else directory
+        vdir = vdir.resolve()
+        if not (vdir / "meta.json").exists():
+            raise MatchError(f"索引目录 {directory} 中没有可用的索引（缺少 current/meta.json）", field="directory")
+        meta = json.loads((vdir / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT_VERSION:
+            raise MatchError(f"索引格式版本 {meta.get('format')} 不受支持，请重建索引", field="directory")
+        mode: Any = "r" if mmap else None
+
+        def arr(name: str) -> Any:
+            return np.load(vdir / f"{name}.npy", mmap_mode=mode)
+
+        ids = _read_lines(vdir / "ids.txt")
+        tag_keys: list[str] = meta["tag_keys"]
+        tag_indptr = arr("tag_indptr")
+        tag_docs = arr("tag_docs")
+        tags = {key: tag_docs[tag_indptr[i] : tag_indptr[i + 1]] for i, key in enumerate(tag_keys)}
+        wf = arr("word_fields")
+        seg = _Segment(
+            n=int(meta["n_docs"]),
+            word=_Postings(arr("word_indptr"), arr("word_docs"), arr("word_weights"), wf),
+            bigram=_Postings(arr("bigram_indptr"), arr("bigram_docs"), arr("bigram_weights"), None),
+            word_max=np.zeros(0, np.float32),
+            fwd_indptr=arr("fwd_indptr"),
+            fwd_terms=arr("fwd_terms"),
+            fwd_weights=arr("fwd_weights"),
+            doc_vecs=arr("doc_vecs"),
+            kinds=arr("kinds"),
+            tags=tags,
+            store=_Store(arr("store_data"), arr("store_offsets")),
+            ids=ids,
+        )
+        p = meta["params"]
+        p["field_weights"] = tuple(p["field_weights"])
+        return cls(
+            params=Params(**p),
+            analyzer=Analyzer(meta["user_words"]),
+            word_vocab={w: i for i, w in enumerate(_read_lines(vdir / "word_vocab.txt"))},
+            bigram_vocab={w: i for i, w in enumerate(_read_lines(vdir / "bigram_vocab.txt"))},
+            word_idf=np.asarray(arr("word_idf")),
+            bigram_idf=np.asarray(arr("bigram_idf")),
+            word_avgdl=float(meta["word_avgdl"]),
+            bigram_avgdl=float(meta["bigram_avgdl"]),
+            svd_v=arr("svd_v"),
+            svd_s=np.asarray(arr("svd_s")),
+            term_vecs=arr("term_vecs"),
+            main=seg,
+            path=vdir,
+        )
+
+    def with_params(self, **changes: Any) -> MatchIndex:
+        """Same index, other search-time parameters (used by tuning and the per-channel benchmark)."""
+        clone = MatchIndex.__new__(MatchIndex)
+        clone.__dict__.update(self.__dict__)
+        clone.params = replace(self.params, **changes)
+        return clone
+
+
+def _topn(x: npt.NDArray[np.float64], n: int) -> I64:
+    if n >= len(x):
+        return np.arange(len(x), dtype=np.int64)
+    return np.argpartition(-x, n - 1)[:n].astype(np.int64)
+
+
+def _inverse(vocab: dict[str, int]) -> list[str]:
+    inv = [""] * len(vocab)
+    for w, i in vocab.items():
+        inv[i] = w
+    return inv
+
+
+def _write_lines(path: Path, lines: Sequence[str]) -> None:
+    # Terms and ids never contain newlines (the analyzer splits on whitespace); ids are checked.
+    with open(path, "w", encoding="utf-8") as f:
+        for line in lines:
+            f.write(line.replace("\n", " ") + "\n")
+
+
+def _read_lines(path: Path) -> list[str]:
+    with open(path, encoding="utf-8") as f:
+        return f.read().split("\n")[:-1]
+
+
+def _analyze_doc(analyzer: Analyzer, d: Document) -> tuple[list[list[str]], list[list[str]]]:
+    words: list[list[str]] = []
+    bigrams: list[list[str]] = []
+    for text in _field_texts(d):
+        w, b = analyzer.analyze(text) if text else ([], [])
+        words.append(w)
+        bigrams.append(b)
+    return words, bigrams
+
+
+def _build_segment(
+    docs: Sequence[Document],
+    analyzer: Analyzer,
+    p: Params,
+    frozen: None,
+    report: Progress,
+) -> tuple[_Segment, tuple[Any, ...]]:
+    n = len(docs)
+    wb = _ChannelBuilder(with_fields=True)
+    bb = _ChannelBuilder()
+    tags: dict[str, list[int]] = {}
+    kinds = np.zeros(n, dtype=np.uint8)
+    step = max(1, n // 100)
+    for i, d in enumerate(docs):
+        words, bigrams = _analyze_doc(analyzer, d)
+        wb.add(i, words, p.field_weights)
+        bb.add(i, bigrams, p.field_weights)
+        kinds[i] = KINDS.index(d.kind)
+        for name, values in _doc_tags(d).items():
+            for v in set(values):
+                tags.setdefault(f"{name}\t{v}", []).append(i)
+        if i % step == 0:
+            report("analyse", 0.7 * i / n)
+    report("postings", 0.7)
+    wpost, widf, wavg, wterms, wflat = wb.finish(n, p.k1, p.b)
+    bpost, bidf, bavg, _, _ = bb.finish(n, p.k1, p.b)
+    # Forward index (doc-major) = the order postings were appended in.
+    fwd_docs = np.frombuffer(wb.docs, dtype=np.int32)
+    fwd_indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(fwd_docs, minlength=n), out=fwd_indptr[1:])
+    report("dense", 0.75)
+    v, s, term_vecs, doc_vecs = _train_dense(fwd_docs, wterms, wflat, n, len(wb.vocab), widf, p)
+    report("dense", 0.98)
+    seg = _Segment(
+        n=n,
+        word=wpost,
+        bigram=bpost,
+        word_max=np.zeros(0, np.float32),
+        fwd_indptr=fwd_indptr,
+        fwd_terms=wterms.astype(np.int32),
+        fwd_weights=wflat,
+        doc_vecs=doc_vecs,
+        kinds=kinds,
+        tags={k: np.asarray(v, dtype=np.int32) for k, v in tags.items()},
+        store=_Store.from_docs(docs),
+        ids=[d.id for d in docs],
+    )
+    return seg, (wb.vocab, bb.vocab, widf, bidf, wavg, bavg, v, s, term_vecs)
+
+
+def _train_dense(
+    docs: I32, terms: npt.NDArray[Any], weights: F32, n: int, n_terms: int, idf: npt.NDArray[np.float64], p: Params
+) -> tuple[F32, F32, F32, F32]:
+    """LSA: randomized SVD of the row-normalised BM25-weighted doc x word matrix.
+
+    Words in a single document are left out of the basis (they cannot relate two documents); the
+    SVD is trained on at most ``svd_sample`` documents and every document is then folded in.
+    """
+    from scipy import sparse
+
+    x = sparse.csr_matrix((weights.astype(np.float32), (docs, terms)), shape=(n, n_terms))
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    x = sparse.diags((1 / norms).astype(np.float32)) @ x
+    df = np.diff(x.tocsc().indptr)
+    keep = df >= 2
+    x = x @ sparse.diags(keep.astype(np.float32))
+    if n > p.svd_sample:
+        rows = np.random.default_rng(0).choice(n, p.svd_sample, replace=False)
+        train = x[np.sort(rows)]
+    else:
+        train = x
+    dim = min(p.dim, max(1, min(train.shape) - 1))
+    v, s = _randomized_svd(train, dim)
+    s = np.maximum(s, 1e-6)
+    doc_vecs = np.asarray(x @ v) / s
+    doc_vecs /= np.maximum(np.linalg.norm(doc_vecs, axis=1, keepdims=True), 1e-9)
+    term_vecs = v * s
+    term_vecs = term_vecs / np.maximum(np.linalg.norm(term_vecs, axis=1, keepdims=True), 1e-9)
+    return v.astype(np.float32), s.astype(np.float32), term_vecs.astype(np.float32), doc_vecs.astype(np.float32)
+
+
+def _build_delta(index: MatchIndex, docs: Sequence[Document]) -> tuple[_Segment, tuple[dict[str, int], dict[str, int]]]:
+    p = index.params
+    n = len(docs)
+    wb = _ChannelBuilder(vocab=index.word_vocab, with_fields=True)
+    bb = _ChannelBuilder(vocab=index.bigram_vocab)
+    tags: dict[str, list[int]] = {}
+    kinds = np.zeros(n, dtype=np.uint8)
+    for i, d in enumerate(docs):
+        words, bigrams = _analyze_doc(index.analyzer, d)
+        wb.add(i, words, p.field_weights)
+        bb.add(i, bigrams, p.field_weights)
+        kinds[i] = KINDS.index(d.kind)
+        for name, values in _doc_tags(d).items():
+            for v in set(values):
+                tags.setdefault(f"{name}\t{v}", []).append(i)
+    n_main = index.main.n
+    wpost, _, _, wterms, wflat = wb.finish(n_main, p.k1, p.b, idf=index.word_idf, avgdl=index.word_avgdl)
+    bpost, _, _, _, _ = bb.finish(n_main, p.k1, p.b, idf=index.bigram_idf, avgdl=index.bigram_avgdl)
+    fwd_docs = np.frombuffer(wb.docs, dtype=np.int32)
+    fwd_indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(fwd_docs, minlength=n), out=fwd_indptr[1:])
+    # Fold the new documents into the main LSA space.
+    nv = index.svd_v.shape[0]
+    doc_vecs = np.zeros((n, index.svd_v.shape[1]), dtype=np.float32)
+    for i in range(n):
+        s, e = int(fwd_indptr[i]), int(fwd_indptr[i + 1])
+        t = wterms[s:e]
+        w = wflat[s:e].astype(np.float32)
+        sel = t < nv
+        if sel.any():
+            w = w / max(float(np.linalg.norm(w)), 1e-9)
+            vec = (w[sel] @ index.svd_v[t[sel]]) / index.svd_s
+            doc_vecs[i] = vec / max(float(np.linalg.norm(vec)), 1e-9)
+    seg = _Segment(
+        n=n,
+        word=wpost,
+        bigram=bpost,
+        word_max=np.zeros(0, np.float32),
+        fwd_indptr=fwd_indptr,
+        fwd_terms=wterms.astype(np.int32),
+        fwd_weights=wflat,
+        doc_vecs=doc_vecs,
+        kinds=kinds,
+        tags={k: np.asarray(v, dtype=np.int32) for k, v in tags.items()},
+        store=_Store.from_docs(docs),
+        ids=[d.id for d in docs],
+    )
+    return seg, (wb.extra, bb.extra)
