@@ -1,0 +1,169 @@
+"""`kechuang match ...` - the matching engine's command line (contract: shared/design/architecture.md).
+
+    match batch --corpus C.jsonl --queries Q.jsonl --k K   one JSON line per query on stdout
+    match eval [--corpus C.jsonl ...] [--queries Q.jsonl] [--k 50] [--no-baseline]
+    match build --corpus C.jsonl --out DIR                 build and save a versioned index
+    match search --index DIR "text" [--k K]                explained results as JSON
+
+Progress and errors go to stderr; stdout carries only the results.  Exit status: 0 ok, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .evaluation import (
+    bm25_baseline,
+    default_corpus_paths,
+    default_queries_path,
+    metrics,
+    read_corpus,
+    read_queries,
+)
+from .index import MatchIndex
+from .types import Document, MatchError, Query
+
+
+def _progress(stage: str, fraction: float) -> None:
+    print(f"\r[match] {stage} {fraction * 100:5.1f}%", end="", file=sys.stderr, flush=True)
+    if fraction >= 1.0:
+        print(file=sys.stderr, flush=True)
+
+
+def _load_corpus(paths: list[Path]) -> list[Document]:
+    docs: list[Document] = []
+    for p in paths:
+        docs.extend(read_corpus(p))
+    return docs
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    docs = _load_corpus(args.corpus)
+    queries = read_queries(args.queries)
+    t0 = time.perf_counter()
+    index = MatchIndex.build(docs, progress=_progress)
+    print(f"[match] indexed {len(docs)} documents in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    out = sys.stdout
+    t0 = time.perf_counter()
+    for i, lq in enumerate(queries):
+        try:
+            hits = index.search(lq.query, args.k, explain=False)
+        except MatchError as e:
+            # One bad query must not lose the answers to the others: report it, answer with nothing.
+            print(f"[match] 查询 {lq.id}：{e}", file=sys.stderr)
+            hits = []
+        line = {"query_id": lq.id, "results": [{"id": h.id, "score": h.score} for h in hits]}
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        if (i + 1) % 50 == 0:
+            print(f"[match] answered {i + 1}/{len(queries)}", file=sys.stderr)
+    out.flush()
+    dt = time.perf_counter() - t0
+    print(f"[match] {len(queries)} queries in {dt:.2f}s ({len(queries) / max(dt, 1e-9):.0f}/s)", file=sys.stderr)
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    corpus = args.corpus or default_corpus_paths()
+    docs = _load_corpus(corpus)
+    queries = [q for q in read_queries(args.queries or default_queries_path()) if q.answer]
+    if not queries:
+        raise MatchError("查询文件中没有带 paper_id（标准答案）的查询，无法评测", field="paper_id")
+    answers = [q.answer for q in queries]
+    index = MatchIndex.build(docs, progress=_progress)
+    rows: list[tuple[str, list[str]]] = []
+    base = None
+    if not args.no_baseline:
+        base = metrics(bm25_baseline(docs, [q.query for q in queries], k=50), answers)
+        rows.append(("plain BM25 (bm25s, jieba)", base.row()))
+    t0 = time.perf_counter()
+    ranked = [[h.id for h in index.search(q.query, 50, explain=False)] for q in queries]
+    qps = len(queries) / (time.perf_counter() - t0)
+    eng = metrics(ranked, answers)
+    rows.append(("engine", eng.row()))
+    print(f"{'run':28} MRR@10 nDCG@10 R@10  R@50")
+    for name, r in rows:
+        print(f"{name:28} " + "  ".join(r))
+    if base is not None and base.mrr10 > 0:
+        print(f"engine / BM25 MRR@10 = {eng.mrr10 / base.mrr10:.3f}")
+    print(f"{len(queries)} queries, {qps:.0f} queries/s (one process, segmentation included)")
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    index = MatchIndex.build(_load_corpus(args.corpus), progress=_progress)
+    path = index.save(args.out)
+    print(json.dumps({"version": str(path), "documents": len(index)}, ensure_ascii=False))
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    index = MatchIndex.load(args.index)
+    hits = index.search(Query(title=args.text), args.k)
+    for h in hits:
+        e = h.explanation
+        print(
+            json.dumps(
+                {
+                    "id": h.id,
+                    "score": h.score,
+                    "kind": h.kind,
+                    "shared_terms": [[t.term, t.score, list(t.fields)] for t in e.shared_terms],
+                    "neighbours": [[n.query_term, n.doc_term, n.similarity] for n in e.neighbours],
+                    "channels": e.channels,
+                },
+                ensure_ascii=False,
+            )
+        )
+    return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--k 必须是正整数，收到“{text}”") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"--k 必须是正整数，收到“{text}”")
+    return v
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="kechuang match", description="技术供需匹配引擎")
+    sub = ap.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("batch", help="index a corpus and answer every query (JSON lines on stdout)")
+    b.add_argument("--corpus", type=Path, nargs="+", required=True)
+    b.add_argument("--queries", type=Path, required=True)
+    b.add_argument("--k", type=_positive, default=10)
+    b.set_defaults(func=_cmd_batch)
+    e = sub.add_parser("eval", help="MRR@10, nDCG@10, Recall@10/50 of the engine and plain BM25")
+    e.add_argument("--corpus", type=Path, nargs="+")
+    e.add_argument("--queries", type=Path)
+    e.add_argument("--no-baseline", action="store_true")
+    e.set_defaults(func=_cmd_eval)
+    bu = sub.add_parser("build", help="build an index and save it as a new version under --out")
+    bu.add_argument("--corpus", type=Path, nargs="+", required=True)
+    bu.add_argument("--out", type=Path, required=True)
+    bu.set_defaults(func=_cmd_build)
+    s = sub.add_parser("search", help="search a saved index, with explanations")
+    s.add_argument("--index", type=Path, required=True)
+    s.add_argument("--k", type=_positive, default=10)
+    s.add_argument("text")
+    s.set_defaults(func=_cmd_search)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        return int(args.func(args))
+    except MatchError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
