@@ -232,7 +232,7 @@ def _measure(raw: Any, ctx: _Ctx, pid: str, pol_from: dt.date, pol_to: dt.date |
 
 
 def _trigger(raw: Any, ctx: _Ctx) -> Trigger:
-    t = _mapping(raw, ctx, "trigger", {"collection", "types", "levels", "new", "where", "consecutive"})
+    t = _mapping(raw, ctx, "trigger", {"collection", "types", "levels", "new", "in_period", "where", "consecutive"})
     coll = t.get("collection")
     if coll not in COLLECTIONS:
         raise ctx.err("trigger.collection", f"未知的记录集合“{coll}”，应为 {'/'.join(COLLECTIONS)}")
@@ -246,6 +246,9 @@ def _trigger(raw: Any, ctx: _Ctx) -> Trigger:
     new = t.get("new", False)
     if not isinstance(new, bool):
         raise ctx.err("trigger.new", "应为 true/false")
+    in_period = t.get("in_period", False)
+    if not isinstance(in_period, bool):
+        raise ctx.err("trigger.in_period", "应为 true/false")
     where = tuple(
         _test(w, ctx, f"trigger.where[{i}]", fields) for i, w in enumerate(t.get("where") or [])
     )
@@ -258,7 +261,9 @@ def _trigger(raw: Any, ctx: _Ctx) -> Trigger:
         if not isinstance(vy, int) or vy < 1:
             raise ctx.err("trigger.consecutive.validity_years", "应为正整数（证书有效年限）")
         cons = Consecutive(min_count=mc, validity_years=vy)
-    return Trigger(collection=str(coll), types=types, levels=levels, new=new, where=where, consecutive=cons)
+    return Trigger(
+        collection=str(coll), types=types, levels=levels, new=new, in_period=in_period, where=where, consecutive=cons
+    )
 
 
 def _test(raw: Any, ctx: _Ctx, where: str, fields: Mapping[str, Any]) -> Test:

@@ -123,6 +123,7 @@ class Trigger:
     types: tuple[str, ...]
     levels: tuple[str, ...] | None = None
     new: bool = False  # 新认定/首次认定: inside the policy period and not held before at that level
+    in_period: bool = False  # the record's date must fall inside the measure's period (without "not before")
     where: tuple[Test, ...] = ()
     consecutive: Consecutive | None = None
 
