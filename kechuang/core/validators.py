@@ -22,7 +22,7 @@ def credit_code_error(value: str) -> str | None:
     except InvalidLength:
         return f"统一社会信用代码应为18位，当前为{len(code)}位"
     except InvalidFormat:
-        return "统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V）"
+        return "统一社会信用代码格式错误：前8位应为数字，其余不得使用 I、O、Z、S、V"
     except InvalidChecksum:
         return "统一社会信用代码校验位错误"
     except InvalidComponent:
