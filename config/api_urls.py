@@ -2,10 +2,9 @@
 
 from importlib import import_module
 
+from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
-
-from django.urls import path
 
 router = DefaultRouter()
 for app in ("directory", "market", "policies"):

@@ -32,7 +32,9 @@ class OrganisationRegistrationForm(forms.Form):
         kunming = regions.choices("5301")
         rest = [(r.code, f"{r.city}{r.name}") for r in regions.children("53") if not r.code.startswith("5301")
                 and not r.code.endswith("00") and not r.name.startswith("市辖区")]
-        self.fields["region_code"].choices = [("", "请选择")] + kunming + rest
+        region_field = self.fields["region_code"]
+        assert isinstance(region_field, forms.ChoiceField)
+        region_field.choices = [("", "请选择"), *kunming, *rest]
 
     def clean_credit_code(self) -> str:
         code = self.cleaned_data["credit_code"].strip().upper()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from kechuang.accounts.choices import BUREAU_ROLES, Role
@@ -16,8 +16,6 @@ class User(AbstractUser):
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号码", max_length=20, blank=True)
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = "用户"

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.apps import apps
 
-
 LABELS = {
     "organisations": "入库机构", "people": "专家与人才", "platforms": "创新平台", "instruments": "大型仪器",
     "achievements": "已发布科技成果", "demands": "已发布技术需求", "measures": "已编码政策措施",
