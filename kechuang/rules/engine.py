@@ -259,7 +259,8 @@ def _result(
         status=status,
         amount_min=lo,
         amount_max=hi,
-        missing_facts=acc.missing,
+        # Once a check has failed the missing facts cannot change the outcome, so they are not asked for.
+        missing_facts=acc.missing if status == UNDETERMINED else [],
         trace=acc.trace,
         decided_by=acc.decided,
         benefit=m.benefit,
