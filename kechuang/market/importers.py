@@ -1,0 +1,1 @@
+"""Import specs: filled in below once the directory import framework lands."""

@@ -1,0 +1,272 @@
+"""The matching index's life in the platform: build from the database, persist, load, keep current.
+
+1. **Build** — ``build_index()`` turns every published achievement, every enterprise (its published demands and
+   business scope) and, when the directory has them, experts, platforms and instruments into engine
+   ``Document``s, builds a ``MatchIndex`` and saves it under ``settings.KECHUANG_INDEX_DIR/matching`` (the engine
+   writes a new version directory and swaps the ``current`` symlink atomically). It runs as the recorded job
+   ``market.index.build`` so its progress and result are visible in the job table.
+2. **Load** — ``get_index()`` loads ``current`` memory-mapped once per process (so gunicorn workers share the
+   pages) and reloads when the symlink points at a new version; checking is one ``readlink``.
+3. **Keep current** — services call ``schedule_refresh(obj)``; on commit the record is upserted into (or removed
+   from) this process's index at once, and a rebuild job is queued (at most one waiting) so every other process
+   picks the change up at its next ``readlink``. A rebuild of the demo corpus (~1,100 documents) takes about a
+   second, so a full rebuild is simpler and safer than shipping deltas between processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+
+from kechuang.core import jobs
+from kechuang.matching import Document, MatchError, MatchIndex
+
+log = logging.getLogger(__name__)
+JOB_KIND = "market.index.build"
+KEEP_VERSIONS = 3
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"index": None, "version": None, "dir": None}
+
+
+def index_dir() -> Path:
+    return Path(settings.KECHUANG_INDEX_DIR) / "matching"
+
+
+# --------------------------------------------------------------------------- documents
+def doc_id(kind: str, pk: Any) -> str:
+    return f"{kind}:{pk}"
+
+
+def split_doc_id(value: str) -> tuple[str, str]:
+    kind, _, pk = value.partition(":")
+    return kind, pk
+
+
+def achievement_document(a: Any) -> Document:
+    tags: dict[str, tuple[str, ...]] = {"mode": tuple(a.transfer_modes or ())}
+    if a.industry:
+        tags["industry"] = (a.industry,)
+    if a.maturity:
+        tags["maturity"] = (str(a.maturity),)
+    if a.owner.region_code:
+        tags["region"] = (a.owner.region_code,)
+    return Document(id=doc_id("achievement", a.pk), title=a.title, abstract=a.abstract or "",
+                    keywords=tuple(a.keywords or ()), discipline=a.discipline or "", kind="achievement",
+                    tags={k: v for k, v in tags.items() if v})
+
+
+def enterprise_document(org: Any, demands: list[Any]) -> Document | None:
+    """An enterprise is described by what it asks for (published demands) and what it does (business scope)."""
+    text = " ".join(f"{d.title}。{d.description}" for d in demands)
+    abstract = f"{org.business_scope or ''} {text}".strip()
+    if not abstract:
+        return None
+    keywords = tuple(dict.fromkeys(k for d in demands for k in (d.keywords or ())))
+    industries = tuple(dict.fromkeys(d.industry for d in demands if d.industry))
+    tags: dict[str, tuple[str, ...]] = {"region": (org.region_code,)} if org.region_code else {}
+    if industries:
+        tags["industry"] = industries
+    title = "；".join(d.title for d in demands[:3]) or org.name
+    return Document(id=doc_id("enterprise", org.pk), title=title, abstract=abstract, keywords=keywords,
+                    kind="enterprise", tags=tags)
+
+
+def _text(obj: Any, *names: str) -> str:
+    parts = []
+    for n in names:
+        v = getattr(obj, n, None)
+        if isinstance(v, list | tuple):
+            v = " ".join(str(x) for x in v)
+        if v:
+            parts.append(str(v))
+    return " ".join(parts)
+
+
+# Directory models indexed when they exist, with the attributes that carry their expertise. Read defensively:
+# the directory app evolves in parallel and a missing attribute must never break the index build.
+DIRECTORY_KINDS = [
+    ("expert", "Person", ("name",), ("fields", "research_fields", "expertise", "title", "bio", "description")),
+    ("platform", "Platform", ("name",), ("fields", "research_fields", "direction", "description", "services")),
+    ("instrument", "Instrument", ("name", "model"), ("description", "functions", "application", "fields",
+                                                     "sharing_terms")),
+]
+
+
+def directory_documents() -> Iterator[Document]:
+    for kind, model_name, title_attrs, body_attrs in DIRECTORY_KINDS:
+        try:
+            model = apps.get_model("directory", model_name)
+        except LookupError:
+            continue
+        qs = model.objects.all()
+        if any(f.name == "status" for f in model._meta.fields):
+            from kechuang.market.choices import Status
+
+            qs = qs.filter(status__in=["published", "approved", "active", Status.PUBLISHED])
+        for obj in qs.iterator(chunk_size=2000):
+            title = _text(obj, *title_attrs)
+            abstract = _text(obj, *body_attrs)
+            if not title:
+                continue
+            kw = getattr(obj, "keywords", None) or getattr(obj, "fields", None) or ()
+            keywords = tuple(str(k) for k in kw) if isinstance(kw, list | tuple) else ()
+            yield Document(id=doc_id(kind, obj.pk), title=title, abstract=abstract, keywords=keywords, kind=kind)
+
+
+def documents() -> Iterator[Document]:
+    from kechuang.market.choices import Status
+    from kechuang.market.models import Achievement, Demand
+
+    for a in Achievement.objects.filter(status=Status.PUBLISHED).select_related("owner").iterator(chunk_size=2000):
+        yield achievement_document(a)
+    by_org: dict[int, list[Any]] = {}
+    for d in Demand.objects.filter(status=Status.PUBLISHED).order_by("-published_at"):
+        by_org.setdefault(d.organisation_id, []).append(d)
+    Organisation = apps.get_model("directory", "Organisation")
+    enterprises = Organisation.objects.filter(kind="enterprise", status="approved")
+    for org in enterprises.iterator(chunk_size=2000):
+        doc = enterprise_document(org, by_org.get(org.pk, []))
+        if doc is not None:
+            yield doc
+    yield from directory_documents()
+
+
+# --------------------------------------------------------------------------- build
+def build_index(progress: Any = None) -> dict[str, Any]:
+    """Build from the database and swap it in. ``progress(fraction, message)`` as core.jobs passes it."""
+    report = progress or (lambda fraction, message="": None)
+    started = time.perf_counter()
+    report(0.0, "读取数据库")
+    docs = list(documents())
+    counts: dict[str, int] = {}
+    for d in docs:
+        counts[d.kind] = counts.get(d.kind, 0) + 1
+    if not docs:
+        return {"documents": 0, "message": "没有已发布的记录，未建立索引"}
+    stages = {"analyse": "分词", "done": "完成"}
+
+    def engine_progress(stage: str, fraction: float) -> None:
+        # The engine reports its own stages; the job shows them within 10%-90%.
+        report(0.1 + 0.8 * fraction, f"构建索引：{stages.get(stage, stage)}")
+
+    index = MatchIndex.build(docs, progress=engine_progress)
+    report(0.9, "写入磁盘")
+    version_dir = index.save(index_dir())
+    _prune(index_dir())
+    seconds = round(time.perf_counter() - started, 2)
+    log.info("match index %s: %s documents in %ss", version_dir.name, len(docs), seconds)
+    return {"documents": len(docs), "by_kind": counts, "version": version_dir.name, "seconds": seconds}
+
+
+def _prune(directory: Path) -> None:
+    """Keep the newest versions; processes still mapping an older one keep reading it (the inode lives on)."""
+    try:
+        current = os.readlink(directory / "current")
+    except OSError:
+        return
+    versions = sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith(".")
+                      and not p.is_symlink())
+    for old in versions[:-KEEP_VERSIONS]:
+        if old.name != current:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _job(job: Any, progress: Any) -> dict[str, Any]:
+    result = build_index(progress)
+    reset()  # this process reads the new version at once
+    return result
+
+
+jobs.register(JOB_KIND, _job)
+
+
+def build_index_command(out: TextIO) -> int:
+    """``kechuang index build``: run the build job now and print its result."""
+    job = jobs.run_now(JOB_KIND)
+    if job.status != job.Status.DONE:
+        out.write(f"索引构建失败（任务 #{job.pk}）：{job.error.splitlines()[0] if job.error else ''}\n")
+        return 1
+    r = job.result
+    if not r.get("documents"):
+        out.write(f"{r.get('message', '没有可索引的记录')}\n")
+        return 0
+    kinds = "，".join(f"{k} {v}" for k, v in sorted(r.get("by_kind", {}).items()))
+    out.write(f"索引已构建：{r['documents']} 条记录（{kinds}），版本 {r['version']}，用时 {r['seconds']} 秒\n")
+    return 0
+
+
+# --------------------------------------------------------------------------- load
+def _current_version(directory: Path) -> str | None:
+    try:
+        return os.readlink(directory / "current")
+    except OSError:
+        return None
+
+
+def get_index() -> MatchIndex | None:
+    """This process's index, reloaded when ``current`` moved; None when no index has been built yet."""
+    directory = index_dir()
+    version = _current_version(directory)
+    if version is None:
+        return None
+    with _lock:
+        if _state["index"] is None or _state["version"] != version or _state["dir"] != directory:
+            try:
+                _state["index"] = MatchIndex.load(directory)
+            except (MatchError, OSError):
+                log.exception("could not load match index from %s", directory)
+                return _state["index"]
+            _state["version"] = version
+            _state["dir"] = directory
+        return _state["index"]
+
+
+def reset() -> None:
+    with _lock:
+        _state.update(index=None, version=None, dir=None)
+
+
+# --------------------------------------------------------------------------- keep current
+def schedule_refresh(obj: Any) -> None:
+    """After commit: reflect ``obj`` in this process's index now, and queue a rebuild for the others."""
+    transaction.on_commit(lambda: _refresh(obj))
+
+
+def _refresh(obj: Any) -> None:
+    from kechuang.market.models import Achievement, Demand
+
+    index = _state["index"]
+    try:
+        if index is not None and isinstance(obj, Achievement):
+            if obj.is_published:
+                index.upsert(achievement_document(obj))
+            else:
+                index.remove(doc_id("achievement", obj.pk))
+        elif index is not None and isinstance(obj, Demand):
+            demands = list(Demand.objects.filter(organisation=obj.organisation, status="published"))
+            doc = enterprise_document(obj.organisation, demands)
+            if doc is not None:
+                index.upsert(doc)
+    except MatchError:
+        log.exception("index refresh of %s failed", obj)
+    if getattr(settings, "KECHUANG_INDEX_AUTO_REBUILD", True):
+        queue_rebuild()
+
+
+def queue_rebuild() -> None:
+    from kechuang.core.models import Job
+
+    # One waiting rebuild is enough: it reads the database when it starts, so it includes later changes too.
+    if not Job.objects.filter(kind=JOB_KIND, status=Job.Status.QUEUED).exists():
+        jobs.enqueue(JOB_KIND, background=True)
