@@ -214,6 +214,13 @@ class Published(OrganisationOwned):
     def compose_search_text(self) -> str:
         raise NotImplementedError
 
+    def organisation_name(self) -> str:
+        # Imports set _organisation_name so that building 100,000 rows does not query each organisation.
+        cached = getattr(self, "_organisation_name", None)
+        if cached is not None:
+            return cached
+        return self.organisation.name if self.organisation_id else ""  # type: ignore[attr-defined]
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_text = self.compose_search_text()
         super().save(*args, **kwargs)
@@ -250,7 +257,7 @@ class Person(Published):
         return [f for f in search._SPLIT.split(self.fields) if f]
 
     def compose_search_text(self) -> str:
-        org = self.organisation.name if self.organisation_id and self.organisation else ""
+        org = self.organisation_name()
         return search.compose(self.name, self.get_kind_display(), self.title, self.fields, self.talent_programme,
                               self.bio, org)
 
@@ -276,7 +283,7 @@ class Platform(Published):
         return self.name
 
     def compose_search_text(self) -> str:
-        org = self.organisation.name if self.organisation_id else ""
+        org = self.organisation_name()
         return search.compose(self.name, self.get_kind_display(), self.get_level_display(), self.fields,
                               self.description, org)
 
@@ -307,6 +314,6 @@ class Instrument(Published):
         return self.name
 
     def compose_search_text(self) -> str:
-        org = self.organisation.name if self.organisation_id else ""
+        org = self.organisation_name()
         return search.compose(self.name, self.model_number, self.manufacturer, self.category, self.location,
                               self.sharing_terms, org)
