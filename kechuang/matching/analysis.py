@@ -62,7 +62,9 @@ STOP_WORDS: frozenset[str] = frozenset(_FUNCTION_WORDS) | frozenset(_DEMAND_BOIL
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ALNUM = re.compile(r"[0-9a-z]")
-_WORDISH = re.compile(r"^[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][0-9a-z_.+\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]*$")
+_WORDISH = re.compile(
+    r"^[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][0-9a-z_.+\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]*$"
+)
 _NUMBER = re.compile(r"^[0-9.+\-]+$")
 
 

@@ -62,7 +62,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             print(f"[match] answered {i + 1}/{len(queries)}", file=sys.stderr)
     out.flush()
     dt = time.perf_counter() - t0
-    print(f"[match] {len(queries)} queries in {dt:.2f}s ({len(queries) / max(dt, 1e-9):.0f}/s)", file=sys.stderr)
+    print(
+        f"[match] {len(queries)} queries in {dt:.2f}s ({len(queries) / max(dt, 1e-9):.0f}/s)", file=sys.stderr
+    )
     return 0
 
 

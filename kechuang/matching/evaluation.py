@@ -34,7 +34,9 @@ def _json_lines(path: Path, what: str) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as e:
-                raise MatchError(f"{what}文件 {path} 第 {lineno} 行不是合法的 JSON：{e.msg}", field=what) from e
+                raise MatchError(
+                    f"{what}文件 {path} 第 {lineno} 行不是合法的 JSON：{e.msg}", field=what
+                ) from e
             if not isinstance(obj, dict):
                 raise MatchError(f"{what}文件 {path} 第 {lineno} 行应是 JSON 对象", field=what)
             yield lineno, obj
@@ -61,7 +63,9 @@ def read_corpus(path: Path) -> list[Document]:
             raise MatchError(f"{where}：缺少字段 title（标题）", field="title")
         kws = o.get("keywords") or []
         if isinstance(kws, str):
-            kws = [k for k in kws.replace("；", ";").replace("，", ",").replace(",", ";").split(";") if k.strip()]
+            kws = [
+                k for k in kws.replace("；", ";").replace("，", ",").replace(",", ";").split(";") if k.strip()
+            ]
         if not isinstance(kws, list):
             raise MatchError(f"{where}：字段 keywords 必须是列表", field="keywords")
         docs.append(
