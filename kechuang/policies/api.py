@@ -1,2 +1,99 @@
-def register(router) -> None:  # type: ignore[no-untyped-def]
-    """Collections of this app are added here as the app is built."""
+"""REST API: /api/policies/ (encoded measures, public), /api/applications/ (own organisation; staff all),
+/api/evaluate/ (the signed-in user's own organisation through the 政策计算器)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from kechuang.core.api import RestrictedViewSetMixin
+from kechuang.directory.models import Organisation
+from kechuang.policies import rules, selectors, services
+from kechuang.policies.models import Application
+
+
+class MeasureViewSet(viewsets.ViewSet):
+    """Every encoded measure with its clause, quoted text and amount form. Read-only, public."""
+
+    permission_classes = [permissions.AllowAny]
+    lookup_value_regex = r"[a-z0-9][a-z0-9._-]*"
+
+    def list(self, request: Request) -> Response:
+        items = [m.to_json() for m in rules.measures()]
+        return Response({"count": len(items), "next": None, "previous": None, "results": items})
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        m = rules.measure_or_none(pk or "")
+        if m is None:
+            raise NotFound("政策措施不存在")
+        return Response(m.to_json())
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Application
+        fields = ["id", "organisation", "organisation_name", "measure_id", "measure_title", "year",
+                  "amount_requested", "amount_approved", "status", "status_label", "description", "reject_reason",
+                  "created_at", "updated_at"]
+        read_only_fields = ["organisation", "measure_title", "amount_approved", "status", "reject_reason"]
+        extra_kwargs = {"year": {"required": False}}
+
+
+class ApplicationViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Own organisation's applications (staff: all). POST submits one for the user's own organisation."""
+
+    queryset = Application.objects.select_related("organisation").order_by("-created_at", "-id")
+    serializer_class = ApplicationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ["status", "year", "measure_id"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        org = getattr(request.user, "organisation", None)
+        if org is None:
+            raise PermissionDenied("只有机构用户可以申报")
+        d = ser.validated_data
+        app = services.application_submit(organisation=org, measure_id=d["measure_id"],
+                                          amount_requested=d["amount_requested"], year=d.get("year"),
+                                          description=d.get("description", ""), actor=request.user)
+        return Response(self.get_serializer(app).data, status=status.HTTP_201_CREATED)
+
+
+class EvaluateViewSet(viewsets.ViewSet):
+    """GET /api/evaluate/: the engine's evaluation of the user's own organisation (staff: ``?organisation=<id>``),
+    with the profile used and the what-if hints, in the engine's documented JSON."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def list(self, request: Request) -> Response:
+        user: Any = request.user
+        org_id = request.query_params.get("organisation") or user.organisation_id
+        if not org_id or not str(org_id).isdigit():
+            raise PermissionDenied("只有机构用户可以使用政策计算器")
+        org = Organisation.objects.filter(pk=int(org_id)).first()
+        if org is None or not services.can_act_for(user, org):
+            raise PermissionDenied("只能计算本机构的政策")
+        calc = selectors.calculate(org)
+        if calc.evaluation is None:
+            return Response({"detail": calc.error}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({
+            "organisation": org.pk,
+            "profile": calc.data.profile,
+            **calc.evaluation.to_dict(),
+            "what_if": [h.to_json() for h in calc.hints],
+        })
+
+
+def register(router: Any) -> None:
+    router.register("policies", MeasureViewSet, basename="policy-measure")
+    router.register("applications", ApplicationViewSet, basename="policy-application")
+    router.register("evaluate", EvaluateViewSet, basename="policy-evaluate")

@@ -1,0 +1,56 @@
+from django.contrib import admin
+
+from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Payout, Push
+
+
+@admin.register(FactSheet)
+class FactSheetAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "kind", "is_tech_sme", "is_state_owned", "updated_at"]
+    search_fields = ["organisation__name"]
+    raw_id_fields = ["organisation"]
+
+
+@admin.register(FactRecord)
+class FactRecordAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "collection", "type", "level", "date"]
+    list_filter = ["collection"]
+    search_fields = ["organisation__name", "type"]
+    raw_id_fields = ["organisation"]
+
+
+@admin.register(Push)
+class PushAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "measure_title", "amount_min", "amount_max", "status", "as_of"]
+    list_filter = ["status", "measure_id"]
+    search_fields = ["organisation__name"]
+    raw_id_fields = ["organisation", "job"]
+    # Decisions go through services.push_review (notifications, audit): the admin only reads.
+    readonly_fields = ["status", "reviewed_by", "reviewed_at"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["id", "organisation", "measure_title", "year", "amount_requested", "amount_approved", "status"]
+    list_filter = ["status", "year"]
+    search_fields = ["organisation__name", "measure_title"]
+    raw_id_fields = ["organisation", "push"]
+    # Status and money move only through the workflow and the budget-locked payout.
+    readonly_fields = ["status", "amount_approved"]
+
+
+@admin.register(Budget)
+class BudgetAdmin(admin.ModelAdmin):
+    list_display = ["measure_id", "year", "amount", "paid_total"]
+    list_filter = ["year"]
+    readonly_fields = ["paid_total"]
+
+
+@admin.register(Payout)
+class PayoutAdmin(admin.ModelAdmin):
+    list_display = ["application", "amount", "budget", "paid_by", "created_at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # the ledger is written only by services.application_pay
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,28 @@
+from django.db import models
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "申报"
+    ACCEPTED = "accepted", "受理"
+    REVIEWED = "reviewed", "审核"
+    PUBLICISED = "publicised", "公示"
+    PAID = "paid", "兑现"
+    REJECTED = "rejected", "驳回"
+
+
+class PushStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已推送"
+    DISMISSED = "dismissed", "已忽略"
+    APPLIED = "applied", "已转申报"
+
+
+class Collection(models.TextChoices):
+    """The engine's dated record collections (kechuang/rules/facts.py COLLECTIONS) an organisation can add to."""
+
+    RECOGNITIONS = "recognitions", "认定/称号"
+    PROJECTS = "projects", "项目"
+    AWARDS = "awards", "获奖"
+    HIRES = "hires", "引进人才"
+    GRANTS = "grants", "上级资助/立项"
+    CULTIVATED = "cultivated", "自主培育"

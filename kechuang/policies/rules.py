@@ -1,0 +1,102 @@
+"""The platform's single door to the policy engine: the loaded rule set, measure look-up and money formatting.
+
+The rule files are immutable for the life of a process, so they are loaded once (the engine's own cache).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kechuang.rules import Measure, Policy, RuleSet
+from kechuang.rules.engine import default_rules
+
+
+def ruleset() -> RuleSet:
+    return default_rules()
+
+
+def measures() -> tuple[Measure, ...]:
+    return ruleset().measures
+
+
+def measure_or_none(measure_id: str) -> Measure | None:
+    try:
+        return ruleset().measure(measure_id)
+    except KeyError:
+        return None
+
+
+def policy_of(measure: Measure) -> Policy:
+    return ruleset().policy(measure.policy)
+
+
+def measure_choices() -> list[tuple[str, str]]:
+    return [(m.id, f"{m.clause}{m.title}") for m in measures()]
+
+
+def max_total(measure: Measure) -> int | None:
+    """The most one application may be granted: one payout's ceiling times the years where the text pays yearly."""
+    top = measure.amount.max_possible()
+    if top is None:
+        return None
+    if measure.payout.frequency == "yearly" and measure.payout.years:
+        return top * measure.payout.years
+    return top
+
+
+def format_yuan(n: int | None) -> str:
+    """Integer yuan as Chinese money text: 500000 -> "50万元", 35000 -> "3.5万元", 1234 -> "1,234元".
+
+    Decimal keeps it exact (no float); amounts that are not whole hundreds stay in 元 so nothing is rounded away.
+    """
+    if n is None:
+        return "—"
+    if abs(n) >= 10000 and n % 100 == 0:
+        wan = (Decimal(n) / Decimal(10000)).normalize()
+        text = format(wan, "f")
+        return f"{text}万元"
+    return f"{n:,}元"
+
+
+def format_range(lo: int | None, hi: int | None) -> str:
+    if lo is None and hi is None:
+        return "—"
+    if lo == hi or hi is None:
+        return format_yuan(lo)
+    if lo is None:
+        return f"不超过{format_yuan(hi)}"
+    return f"{format_yuan(lo)}–{format_yuan(hi)}"
+
+
+def amount_summary(measure: Measure) -> str:
+    """The amount form in words, for the library and the measure page."""
+    a = measure.amount
+    from kechuang.rules.facts import LEVELS
+
+    if a.form == "fixed":
+        text = format_yuan(a.value)
+    elif a.form == "tiered":
+        text = "，".join(f"{LEVELS.get(k, k)}{format_yuan(v)}" for k, v in (a.tiers or {}).items())
+    elif a.form == "range":
+        text = format_range(a.min, a.max)
+    elif a.form in ("rate", "ratio_of_grant"):
+        rate = a.rate
+        if rate is not None:
+            pct = format((Decimal(rate.numerator) * 100 / Decimal(rate.denominator)).normalize(), "f")
+            text = f"{a.base_label}的{pct}%"
+        elif a.rates:
+            text = "，".join(
+                f"{LEVELS.get(k, k)}{format((Decimal(v.numerator) * 100 / Decimal(v.denominator)).normalize(), 'f')}%"
+                for k, v in a.rates.items()
+            ) + f"（{a.base_label}）"
+        else:
+            text = a.base_label
+        if a.cap is not None:
+            text += f"，最高{format_yuan(a.cap)}"
+    elif a.form == "per_unit":
+        text = f"每家{format_yuan(a.unit)}"
+    else:
+        text = a.description or "原文未定金额"
+    if measure.payout.frequency == "yearly":
+        text += f"／年（{measure.payout.years}年）" if measure.payout.years else "／年"
+    return text

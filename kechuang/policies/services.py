@@ -1,0 +1,330 @@
+"""Writes of the policy platform. Each service checks who may do it, then does it in one transaction.
+
+Views, the API, the batch job and the demo call these and nothing else writes the models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from kechuang.core.audit import acting_as
+from kechuang.core.exceptions import ApplicationError
+from kechuang.directory.choices import AccountStatus
+from kechuang.directory.models import Organisation
+from kechuang.policies import rules
+from kechuang.policies.choices import ApplicationStatus, Collection, PushStatus
+from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Payout, Push
+from kechuang.policies.profiles import SCALAR_FIELDS, build_profile
+from kechuang.policies.workflow import APPLICATION_WORKFLOW
+from kechuang.rules import Profile, ProfileError, evaluate, evaluate_batch
+from kechuang.rules.facts import COLLECTIONS, KINDS, PUBLIC_WELFARE_CLASSES
+from kechuang.workflow.engine import transition
+from kechuang.workflow.models import Notification
+
+
+def can_act_for(user: Any, organisation: Organisation) -> bool:
+    """Members of the organisation and bureau staff; nobody else sees or edits its facts."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_bureau or user.organisation_id == organisation.pk)
+
+
+def _require_member_or_bureau(user: Any, organisation: Organisation) -> None:
+    if not can_act_for(user, organisation):
+        raise ApplicationError("只有本机构成员或科技局工作人员可以办理")
+
+
+def _require_bureau(user: Any) -> None:
+    if not getattr(user, "is_bureau", False):
+        raise ApplicationError("仅科技局工作人员可以办理")
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- Facts -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def factsheet_update(*, organisation: Organisation, data: dict[str, Any], actor: Any) -> FactSheet:
+    """Save the organisation's own scalar facts. The audit log records every change (BaseModel signals)."""
+    _require_member_or_bureau(actor, organisation)
+    kind = data.get("kind") or ""
+    if kind and kind not in KINDS:
+        raise ApplicationError(f"主体类型“{kind}”无效", field="kind")
+    pwc = data.get("public_welfare_class") or ""
+    if pwc and pwc not in PUBLIC_WELFARE_CLASSES:
+        raise ApplicationError(f"公益类别“{pwc}”无效", field="public_welfare_class")
+    complete = [c for c in (data.get("complete_collections") or []) if c in COLLECTIONS]
+    with acting_as(actor):
+        sheet, _ = FactSheet.objects.get_or_create(organisation=organisation)
+        sheet.kind = kind
+        sheet.public_welfare_class = pwc
+        for name in SCALAR_FIELDS:
+            if name == "public_welfare_class":
+                continue
+            value = data.get(name)
+            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+                raise ApplicationError("金额不能为负数", field=name)
+            setattr(sheet, name, value)
+        sheet.complete_collections = sorted(set(complete))
+        sheet.save()
+    return sheet
+
+
+@transaction.atomic
+def fact_record_add(*, organisation: Organisation, collection: str, type: str, date: dt.date, actor: Any,
+                    level: str = "", values: dict[str, Any] | None = None, note: str = "") -> FactRecord:
+    """Add one dated fact. It is validated by the engine itself, so nothing is stored that it would refuse."""
+    _require_member_or_bureau(actor, organisation)
+    if collection not in Collection.values:
+        raise ApplicationError("记录类别无效", field="collection")
+    fields = COLLECTIONS[collection][2]
+    clean = {k: v for k, v in (values or {}).items() if k in fields and v not in (None, "")
+             and k not in ("type", "date", "level", "name", "note")}
+    rec: dict[str, Any] = {"type": type, "date": date.isoformat(), **clean}
+    if level:
+        rec["level"] = level
+    try:
+        Profile.from_dict({collection: [rec]})
+    except ProfileError as exc:
+        field = exc.field.split(".")[-1] if "." in exc.field else "type"
+        raise ApplicationError(exc.message, field=field) from None
+    if date > today():
+        raise ApplicationError("日期不能晚于今天", field="date")
+    with acting_as(actor):
+        return FactRecord.objects.create(organisation=organisation, collection=collection, type=type,
+                                         level=level, date=date, values=clean, note=note[:200])
+
+
+@transaction.atomic
+def fact_record_delete(*, record: FactRecord, actor: Any) -> None:
+    _require_member_or_bureau(actor, record.organisation)
+    with acting_as(actor):
+        record.delete()
+
+
+# --- 免申即享 batch --------------------------------------------------------------------------------------------
+
+PUSH_JOB = "policies.push_batch"
+BATCH_CHUNK = 500
+
+
+def push_batch_job(job: Any, progress: Any) -> dict[str, Any]:
+    """Evaluate every approved organisation and refresh the push list (one line per organisation × measure).
+
+    Registered with kechuang.core.jobs, so each run is a recorded job with progress. Pending lines are refreshed
+    with the new amount; lines staff have already decided (pushed, dismissed, applied) are left as decided.
+    """
+    as_of = dt.date.fromisoformat(job.params["as_of"]) if job.params.get("as_of") else today()
+    org_ids = list(Organisation.objects.filter(status=AccountStatus.APPROVED).order_by("pk").values_list("pk", flat=True))
+    total = len(org_ids)
+    counts = {"organisations": total, "eligible": 0, "created": 0, "refreshed": 0, "kept": 0}
+    errors: list[str] = []
+    for start in range(0, total, BATCH_CHUNK):
+        chunk = list(Organisation.objects.filter(pk__in=org_ids[start:start + BATCH_CHUNK]).order_by("pk"))
+        profiles: list[Profile] = []
+        orgs: list[Organisation] = []
+        for org in chunk:
+            try:
+                profiles.append(Profile.from_dict(build_profile(org, as_of=as_of).profile))
+                orgs.append(org)
+            except ProfileError as exc:  # one bad record must not stop the run; it is reported instead
+                errors.append(f"{org.name}：{exc}")
+        for org, ev in zip(orgs, evaluate_batch(profiles, as_of), strict=True):
+            for r in ev.results:
+                if r.status != "eligible" or r.benefit != "grant" or not r.amount_max:
+                    continue
+                counts["eligible"] += 1
+                counts[_upsert_push(org, r, as_of, job)] += 1
+        progress((start + len(chunk)) / max(total, 1), f"已评估 {start + len(chunk)} / {total} 家机构")
+    return {**counts, "as_of": as_of.isoformat(), "errors": errors[:50]}
+
+
+def _upsert_push(org: Organisation, r: Any, as_of: dt.date, job: Any) -> str:
+    values = {"measure_title": r.title[:200], "clause": r.clause, "amount_min": r.total_min,
+              "amount_max": r.total_max, "as_of": as_of, "trace": list(r.trace), "job_id": job.pk}
+    push = Push.objects.filter(organisation=org, measure_id=r.measure_id).first()
+    if push is None:
+        Push.objects.create(organisation=org, measure_id=r.measure_id, **values)
+        return "created"
+    if push.status != PushStatus.PENDING:
+        return "kept"
+    for k, v in values.items():
+        setattr(push, k, v)
+    push.save()
+    return "refreshed"
+
+
+def push_batch_start(*, actor: Any, as_of: dt.date | None = None, background: bool = True) -> Any:
+    _require_bureau(actor)
+    from kechuang.core import jobs
+
+    params = {"as_of": as_of.isoformat()} if as_of else {}
+    if background:
+        return jobs.enqueue(PUSH_JOB, params=params, actor=actor, background=True)
+    return jobs.run_now(PUSH_JOB, params=params, actor=actor)
+
+
+@transaction.atomic
+def push_review(*, push: Push, approve: bool, actor: Any, comment: str = "") -> Push:
+    """Staff approve (push to the organisation: its members are notified) or dismiss one line."""
+    _require_bureau(actor)
+    target = PushStatus.APPROVED if approve else PushStatus.DISMISSED
+    # Conditional update: two clerks deciding the same line at once cannot both succeed.
+    changed = Push.objects.filter(pk=push.pk, status=PushStatus.PENDING).update(
+        status=target, reviewed_by=actor, reviewed_at=timezone.now(), comment=comment[:300],
+        updated_at=timezone.now())
+    if changed != 1:
+        raise ApplicationError("该推送已被处理，请刷新后查看")
+    push.refresh_from_db()
+    from kechuang.core import audit
+
+    audit.record(action="transition", instance=push, actor=actor,
+                 changes={"status": [PushStatus.PENDING, target], **({"comment": comment} if comment else {})})
+    if approve:
+        from kechuang.policies.rules import format_range
+
+        text = (f"免申即享：贵单位符合“{push.measure_title}”，预计可获 {format_range(push.amount_min, push.amount_max)}，"
+                "可在政策计算器中一键申报")
+        recipients = list(push.organisation.members.filter(is_active=True))
+        transaction.on_commit(lambda: Notification.objects.bulk_create(
+            [Notification(recipient=u, message=text[:300], url="/policies/calculator/") for u in recipients]))
+    return push
+
+
+# --- Applications -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_submit(*, organisation: Organisation, measure_id: str, amount_requested: int, actor: Any,
+                       year: int | None = None, description: str = "", push: Push | None = None) -> Application:
+    """申报: a member of the organisation applies for one measure; the engine's verdict is kept with it."""
+    if getattr(actor, "organisation_id", None) != organisation.pk:
+        raise ApplicationError("只有本机构成员可以申报")
+    if organisation.status != AccountStatus.APPROVED:
+        raise ApplicationError("机构账户通过审核后才能申报")
+    measure = rules.measure_or_none(measure_id)
+    if measure is None:
+        raise ApplicationError("政策措施不存在", field="measure_id")
+    if measure.benefit != "grant":
+        raise ApplicationError("该措施不是资金奖补，无需申报兑现", field="measure_id")
+    if not isinstance(amount_requested, int) or isinstance(amount_requested, bool) or amount_requested <= 0:
+        raise ApplicationError("申请金额应为正整数（元）", field="amount_requested")
+    ceiling = rules.max_total(measure)
+    if ceiling is not None and amount_requested > ceiling:
+        raise ApplicationError(f"申请金额超过该措施上限 {rules.format_yuan(ceiling)}", field="amount_requested")
+    year = year or today().year
+    open_states = [ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED, ApplicationStatus.REVIEWED,
+                   ApplicationStatus.PUBLICISED]
+    if Application.objects.filter(organisation=organisation, measure_id=measure_id, year=year,
+                                  status__in=open_states).exists():
+        raise ApplicationError("本年度已有该措施的在办申报，请勿重复申报", field="measure_id")
+    if push is not None:
+        if push.organisation_id != organisation.pk or push.measure_id != measure_id:
+            raise ApplicationError("推送与申报不一致")
+        if push.status != PushStatus.APPROVED:
+            raise ApplicationError("该推送尚未推送或已转为申报")
+    data = build_profile(organisation)
+    result: dict[str, Any] = {}
+    try:
+        ev = evaluate(Profile.from_dict(data.profile), today())
+        result = ev.result(measure_id).to_json()
+    except (ProfileError, KeyError) as exc:
+        result = {"error": str(exc)}
+    with acting_as(actor):
+        app = Application.objects.create(
+            organisation=organisation, measure_id=measure_id, measure_title=measure.title[:200], year=year,
+            amount_requested=amount_requested, description=description, push=push, submitted_by=actor,
+            evaluation=result,
+        )
+        if push is not None:
+            push.status = PushStatus.APPLIED
+            push.save()
+    return app
+
+
+def application_transition(*, application: Application, trigger: str, actor: Any, comment: str = "",
+                           amount_approved: int | None = None) -> Application:
+    """受理 / 审核（with the approved amount）/ 公示 / 驳回. 兑现 goes through ``application_pay``."""
+    if trigger == "pay":
+        return application_pay(application=application, actor=actor)
+    extra: dict[str, Any] = {}
+    if trigger == "review":
+        if amount_approved is None:
+            raise ApplicationError("请填写核定金额", field="amount_approved")
+        if isinstance(amount_approved, bool) or not isinstance(amount_approved, int) or amount_approved <= 0:
+            raise ApplicationError("核定金额应为正整数（元）", field="amount_approved")
+        if amount_approved > application.amount_requested:
+            raise ApplicationError("核定金额不能超过申请金额", field="amount_approved")
+        measure = rules.measure_or_none(application.measure_id)
+        ceiling = rules.max_total(measure) if measure is not None else None
+        if ceiling is not None and amount_approved > ceiling:
+            raise ApplicationError(f"核定金额超过该措施上限 {rules.format_yuan(ceiling)}", field="amount_approved")
+        # Only bureau may review; checked by transition() before anything is written.
+        if getattr(actor, "is_bureau", False):
+            application.amount_approved = amount_approved
+            extra["amount_approved"] = amount_approved
+    if trigger == "reject":
+        application.reject_reason = comment
+        extra["reject_reason"] = comment
+    transition(application, APPLICATION_WORKFLOW, trigger, actor=actor, comment=comment, extra=extra)
+    return application
+
+
+@transaction.atomic
+def application_pay(*, application: Application, actor: Any) -> Application:
+    """兑现: lock the budget row, refuse a payout that would pass it, then move the application and write the ledger.
+
+    ``select_for_update`` holds the budget row until commit on PostgreSQL, so two clerks paying at once are served
+    one after the other and the second sees the first's ``paid_total``. On SQLite the whole database is locked by
+    the IMMEDIATE transaction (settings), which serialises them the same way. The CHECK constraint
+    ``paid_total <= amount`` is the last line: even a code path that forgot the lock cannot overspend.
+    """
+    _require_bureau(actor)
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    if app.status != ApplicationStatus.PUBLICISED:
+        raise ApplicationError(f"当前状态“{app.get_status_display()}”下不能兑现，须先完成公示")
+    amount = app.amount_approved or 0
+    if amount <= 0:
+        raise ApplicationError("核定金额为空，不能兑现")
+    budget = Budget.objects.select_for_update().filter(measure_id=app.measure_id, year=app.year).first()
+    if budget is None:
+        raise ApplicationError(f"“{app.measure_title}”{app.year}年度尚未设立预算，不能兑现")
+    remaining = budget.amount - budget.paid_total
+    if amount > remaining:
+        raise ApplicationError(
+            f"预算不足，拒绝兑现：“{app.measure_title}”{app.year}年度预算 {budget.amount:,} 元，"
+            f"已兑现 {budget.paid_total:,} 元，剩余 {remaining:,} 元，本次需兑现 {amount:,} 元。"
+        )
+    app._payout_locked = True  # type: ignore[attr-defined]
+    transition(app, APPLICATION_WORKFLOW, "pay", actor=actor)
+    Budget.objects.filter(pk=budget.pk).update(paid_total=F("paid_total") + amount, updated_at=timezone.now())
+    with acting_as(actor):
+        Payout.objects.create(application=app, budget=budget, amount=amount, paid_by=actor)
+    application.status = app.status
+    return app
+
+
+@transaction.atomic
+def budget_set(*, measure_id: str, year: int, amount: int, actor: Any) -> Budget:
+    _require_bureau(actor)
+    if rules.measure_or_none(measure_id) is None:
+        raise ApplicationError("政策措施不存在", field="measure_id")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        raise ApplicationError("预算金额应为非负整数（元）", field="amount")
+    with acting_as(actor):
+        budget = Budget.objects.select_for_update().filter(measure_id=measure_id, year=year).first()
+        if budget is None:
+            return Budget.objects.create(measure_id=measure_id, year=year, amount=amount)
+        if amount < budget.paid_total:
+            raise ApplicationError(f"预算不能低于已兑现金额 {budget.paid_total:,} 元", field="amount")
+        budget.amount = amount
+        budget.save()
+    return budget

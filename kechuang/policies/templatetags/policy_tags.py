@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from kechuang.policies.rules import format_range, format_yuan
+
+register = template.Library()
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """Integer yuan as 元/万元 text (``{{ 500000|yuan }}`` -> 50万元)."""
+    return format_yuan(value if value is None else int(value))
+
+
+@register.simple_tag
+def yuan_range(lo: Any, hi: Any) -> str:
+    return format_range(lo, hi)
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return {"eligible": "符合", "undetermined": "待定", "ineligible": "不符合"}.get(value, value)
+
+
+@register.filter
+def trace_class(line: str) -> str:
+    """Trace lines start with ✓ / ✗ / ? / ·; the mark picks the colour."""
+    return {"✓": "ok", "✗": "no", "?": "unknown"}.get(line[:1], "")
+
+
+@register.filter
+def fact_label(name: str) -> str:
+    """The Chinese name of a missing fact: "awards" -> 获奖记录, "projects[0].investment" -> 项目记录第1条·实际投资额."""
+    from kechuang.rules.facts import COLLECTIONS, SCALAR_FACTS
+
+    if name in SCALAR_FACTS:
+        return SCALAR_FACTS[name].label
+    head, _, field = name.partition(".")
+    coll, _, idx = head.partition("[")
+    if coll in COLLECTIONS:
+        label, _types, fields = COLLECTIONS[coll]
+        text = label
+        if idx.rstrip("]").isdigit():
+            text += f"第{int(idx.rstrip(']')) + 1}条"
+        if field:
+            text += "·" + (fields[field].label if field in fields else field)
+        return text
+    return name

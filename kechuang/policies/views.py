@@ -1,0 +1,294 @@
+"""Pages: policy library, measure detail, 政策计算器, applications, 免申即享 push list, budgets.
+
+Views parse input, call one service or selector, render. Who may see what is decided by ``can_act_for`` (an
+organisation's calculator) and ``restrict`` (applications, pushes); staff pages check ``is_bureau``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from kechuang.core.exceptions import ApplicationError
+from kechuang.core.models import Job
+from kechuang.directory.models import Organisation
+from kechuang.policies import rules, selectors, services
+from kechuang.policies.choices import ApplicationStatus, PushStatus
+from kechuang.policies.forms import ApplicationForm, BudgetForm, FactRecordForm, FactSheetForm, TransitionForm
+from kechuang.policies.models import Budget, FactRecord, FactSheet, Push
+from kechuang.policies.profiles import yearly_figures
+from kechuang.policies.workflow import APPLICATION_WORKFLOW
+from kechuang.workflow.engine import history
+
+
+def _bureau_only(request: HttpRequest) -> None:
+    if not getattr(request.user, "is_bureau", False):
+        raise PermissionDenied("仅科技局工作人员可以访问该页面")
+
+
+def _organisation_for(request: HttpRequest, org_pk: int) -> Organisation:
+    org = get_object_or_404(Organisation, pk=org_pk)
+    if not services.can_act_for(request.user, org):
+        raise PermissionDenied("只有本机构成员或科技局工作人员可以查看该机构的政策计算器")
+    return org
+
+
+# --- Library ------------------------------------------------------------------------------------------------
+
+
+def library(request: HttpRequest) -> HttpResponse:
+    rs = rules.ruleset()
+    q = request.GET.get("q", "").strip()
+    policies = []
+    for p in rs.policies:
+        ms = [m for m in p.measures if not q or q in m.title or q in m.clause_text]
+        if ms:
+            policies.append({"policy": p, "measures": [{"m": m, "amount": rules.amount_summary(m)} for m in ms]})
+    return render(request, "policies/library.html", {"policies": policies, "q": q,
+                                                     "measure_count": len(rs.measures)})
+
+
+def measure_detail(request: HttpRequest, measure_id: str) -> HttpResponse:
+    m = rules.measure_or_none(measure_id)
+    if m is None:
+        raise Http404("政策措施不存在")
+    user: Any = request.user
+    budgets = list(Budget.objects.filter(measure_id=m.id)) if getattr(user, "is_bureau", False) else []
+    return render(request, "policies/measure_detail.html", {
+        "m": m, "policy": rules.policy_of(m), "amount": rules.amount_summary(m), "budgets": budgets,
+        "can_apply": bool(getattr(user, "organisation_id", None)) and m.benefit == "grant",
+        "max_total": rules.max_total(m),
+    })
+
+
+# --- 政策计算器 ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def calculator_home(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.organisation_id and not user.is_bureau:
+        return redirect("policies:calculator", org_pk=user.organisation_id)
+    if not user.is_bureau:
+        raise PermissionDenied("政策计算器供机构用户使用：请先以机构账户登录")
+    q = request.GET.get("q", "").strip()
+    orgs = Organisation.objects.order_by("name")
+    if q:
+        orgs = orgs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q))
+    page = Paginator(orgs, 30).get_page(request.GET.get("page"))
+    return render(request, "policies/calculator_choose.html", {"page": page, "q": q})
+
+
+@login_required
+def calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
+    org = _organisation_for(request, org_pk)
+    calc = selectors.calculate(org)
+    sheet = FactSheet.objects.filter(organisation=org).first()
+    pushes = Push.objects.filter(organisation=org, status=PushStatus.APPROVED)
+    return render(request, "policies/calculator.html", {
+        "org": org, "calc": calc, "sheet_form": FactSheetForm.for_sheet(sheet), "record_form": FactRecordForm(),
+        "pushes": pushes, "is_member": request.user.organisation_id == org.pk,  # type: ignore[union-attr]
+        "figures": yearly_figures(org),
+    })
+
+
+@login_required
+@require_POST
+def calculator_facts(request: HttpRequest, org_pk: int) -> HttpResponse:
+    org = _organisation_for(request, org_pk)
+    form = FactSheetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.factsheet_update(organisation=org, data=form.cleaned_data, actor=request.user)
+            messages.success(request, "已保存，计算结果已更新。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()))
+    return redirect("policies:calculator", org_pk=org.pk)
+
+
+@login_required
+@require_POST
+def calculator_record_add(request: HttpRequest, org_pk: int) -> HttpResponse:
+    org = _organisation_for(request, org_pk)
+    form = FactRecordForm(request.POST)
+    if form.is_valid():
+        try:
+            services.fact_record_add(organisation=org, actor=request.user, **form.cleaned_record())
+            messages.success(request, "已添加记录，计算结果已更新。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "；".join(
+            f"{form.fields[k].label if k in form.fields else ''}：{v[0]}" for k, v in form.errors.items()))
+    return redirect("policies:calculator", org_pk=org.pk)
+
+
+@login_required
+@require_POST
+def calculator_record_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(FactRecord.objects.restrict(request.user, "change"), pk=pk)  # type: ignore[attr-defined]
+    org_pk = record.organisation_id
+    try:
+        services.fact_record_delete(record=record, actor=request.user)
+        messages.success(request, "已删除记录。")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("policies:calculator", org_pk=org_pk)
+
+
+# --- Applications ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    apps = selectors.applications_for(request.user)
+    status = request.GET.get("status", "")
+    if status in ApplicationStatus.values:
+        apps = apps.filter(status=status)
+    page = Paginator(apps, 30).get_page(request.GET.get("page"))
+    return render(request, "policies/application_list.html", {
+        "page": page, "status": status, "statuses": ApplicationStatus.choices,
+        "is_bureau": getattr(request.user, "is_bureau", False),
+    })
+
+
+@login_required
+def application_new(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not user.organisation_id:
+        raise PermissionDenied("只有机构用户可以申报")
+    initial = {"measure_id": request.GET.get("measure", "")}
+    m = rules.measure_or_none(initial["measure_id"])
+    if m is not None and m.amount.max_possible():
+        initial["amount_requested"] = rules.max_total(m)
+    form = ApplicationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            app = services.application_submit(organisation=user.organisation, measure_id=d["measure_id"],
+                                              amount_requested=d["amount_requested"],
+                                              description=d.get("description", ""), actor=user)
+            messages.success(request, "已提交申报，请等待科技局受理。")
+            return redirect("policies:application_detail", pk=app.pk)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "policies/application_form.html", {"form": form})
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_object_or_404(selectors.applications_for(request.user), pk=pk)
+    actions = APPLICATION_WORKFLOW.available(app, request.user)
+    # 兑现 is offered to staff on a publicised application; its condition is met inside application_pay.
+    if getattr(request.user, "is_bureau", False) and app.status == ApplicationStatus.PUBLICISED:
+        actions = [t for t in APPLICATION_WORKFLOW.transitions if t.trigger == "pay"] + actions
+    budget = Budget.objects.filter(measure_id=app.measure_id, year=app.year).first() \
+        if getattr(request.user, "is_bureau", False) else None
+    return render(request, "policies/application_detail.html", {
+        "app": app, "actions": actions, "history": history(app), "form": TransitionForm(), "budget": budget,
+        "measure": rules.measure_or_none(app.measure_id),
+        "steps": [(v, lbl) for v, lbl in ApplicationStatus.choices if v != ApplicationStatus.REJECTED],
+    })
+
+
+@login_required
+@require_POST
+def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_object_or_404(selectors.applications_for(request.user), pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(v[0] for v in form.errors.values()))
+        return redirect("policies:application_detail", pk=app.pk)
+    d = form.cleaned_data
+    try:
+        services.application_transition(application=app, trigger=d["trigger"], actor=request.user,
+                                        comment=d.get("comment") or "", amount_approved=d.get("amount_approved"))
+        messages.success(request, f"已办理：{app.get_status_display()}")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("policies:application_detail", pk=app.pk)
+
+
+# --- 免申即享 ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def push_list(request: HttpRequest) -> HttpResponse:
+    _bureau_only(request)
+    status = request.GET.get("status", PushStatus.PENDING)
+    pushes = Push.objects.select_related("organisation").order_by("organisation__name", "measure_id")
+    if status in PushStatus.values:
+        pushes = pushes.filter(status=status)
+    page = Paginator(pushes, 50).get_page(request.GET.get("page"))
+    jobs = Job.objects.filter(kind=services.PUSH_JOB)[:5]
+    return render(request, "policies/push_list.html", {"page": page, "status": status,
+                                                       "statuses": PushStatus.choices, "jobs": jobs})
+
+
+@login_required
+@require_POST
+def push_run(request: HttpRequest) -> HttpResponse:
+    _bureau_only(request)
+    job = services.push_batch_start(actor=request.user, background=True)
+    messages.success(request, f"免申即享批量计算已开始（任务 #{job.pk}），完成后刷新本页查看推送清单。")
+    return redirect("policies:push_list")
+
+
+@login_required
+@require_POST
+def push_review(request: HttpRequest, pk: int) -> HttpResponse:
+    _bureau_only(request)
+    push = get_object_or_404(Push, pk=pk)
+    try:
+        services.push_review(push=push, approve=request.POST.get("decision") == "approve", actor=request.user,
+                             comment=request.POST.get("comment", ""))
+        messages.success(request, f"已处理：{push.organisation} · {push.measure_title}（{push.get_status_display()}）")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(request.POST.get("next") or "policies:push_list")
+
+
+@login_required
+@require_POST
+def push_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    push = get_object_or_404(selectors.pushes_for(request.user), pk=pk)
+    try:
+        app = services.application_submit(
+            organisation=push.organisation, measure_id=push.measure_id, push=push, actor=request.user,
+            amount_requested=push.amount_max or 0, description="由免申即享推送一键申报")
+        messages.success(request, "已提交申报。")
+        return redirect("policies:application_detail", pk=app.pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("policies:calculator", org_pk=push.organisation_id)
+
+
+# --- Budgets ------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def budget_list(request: HttpRequest) -> HttpResponse:
+    _bureau_only(request)
+    year = request.GET.get("year", "")
+    year_i = int(year) if year.isdigit() else services.today().year
+    form = BudgetForm(request.POST or None, initial={"year": year_i})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.budget_set(measure_id=d["measure_id"], year=d["year"], amount=d["amount"], actor=request.user)
+            messages.success(request, "预算已保存。")
+            return redirect(f"{request.path}?year={d['year']}")
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "policies/budget_list.html", {
+        "rows": selectors.budgets_with_measures(year_i), "year": year_i, "form": form})
