@@ -1,2 +1,137 @@
-def register(router) -> None:  # type: ignore[no-untyped-def]
-    """Collections of this app are added here as the app is built."""
+"""REST API of the technology market: /api/achievements/, /api/demands/ and their match endpoints.
+
+Reads go through ``restrict`` (RestrictedViewSetMixin): anonymous users list what is published, members of the
+owning organisation also see their own drafts, writes reach only the owner's drafts. Creates and updates call
+the same services as the pages; status changes go through ``POST .../{id}/transition/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from kechuang.core.api import RestrictedViewSetMixin
+from kechuang.market import recommend, services
+from kechuang.market.choices import Status, TransferMode
+from kechuang.market.models import Achievement, Demand
+
+
+class AchievementSerializer(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+    transfer_modes = serializers.ListField(child=serializers.ChoiceField(choices=TransferMode.choices),
+                                           required=False)
+    keywords = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    patent_numbers = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+
+    class Meta:
+        model = Achievement
+        fields = ["id", "title", "abstract", "keywords", "discipline", "industry", "maturity", "patent_numbers",
+                  "transfer_modes", "price_yuan", "owner", "owner_name", "status", "review_comment",
+                  "published_at", "source", "external_id", "created_at", "updated_at"]
+        read_only_fields = ["owner", "status", "review_comment", "published_at", "source", "external_id",
+                            "created_at", "updated_at"]
+
+
+class DemandSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    keywords = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+
+    class Meta:
+        model = Demand
+        fields = ["id", "title", "description", "keywords", "industry", "cooperation_mode", "budget_yuan",
+                  "deadline", "region_code", "organisation", "organisation_name", "status", "review_comment",
+                  "published_at", "created_at", "updated_at"]
+        read_only_fields = ["organisation", "status", "review_comment", "published_at", "created_at",
+                            "updated_at"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    trigger = serializers.ChoiceField(choices=["submit", "publish", "reject", "close", "withdraw"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class _ListingViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    entity = ""
+
+    def get_queryset(self) -> Any:
+        qs = super().get_queryset()
+        # Lists default to the public market; ?mine=1 lists the caller's organisation's records in every state.
+        if self.action == "list":
+            if self.request.query_params.get("mine") and getattr(self.request.user, "organisation_id", None):
+                return qs.filter(**{f"{self.queryset.model.owner_field}_id": self.request.user.organisation_id})
+            if not self.request.query_params.get("status"):
+                return qs.filter(status=Status.PUBLISHED)
+        return qs
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        create = services.demand_create if self.entity == "demand" else services.achievement_create
+        obj = create(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(obj).data, status=201)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        obj = self.get_object()  # restricted to the caller's drafts by RestrictedViewSetMixin
+        serializer = self.get_serializer(obj, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        update = services.demand_update if self.entity == "demand" else services.achievement_update
+        obj = update(**{self.entity: obj, "actor": request.user}, **serializer.validated_data)
+        return Response(self.get_serializer(obj).data)
+
+    @extend_schema(request=TransitionSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def transition(self, request: Request, pk: Any = None) -> Response:
+        obj = self.get_object()
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.listing_transition(obj=obj, trigger=data.validated_data["trigger"], actor=request.user,
+                                    reason=data.validated_data["reason"])
+        return Response(self.get_serializer(obj).data)
+
+
+class AchievementViewSet(_ListingViewSet):
+    queryset = Achievement.objects.select_related("owner").order_by("-published_at", "-id")
+    serializer_class = AchievementSerializer
+    filterset_fields = ["status", "discipline", "maturity", "industry", "owner", "source"]
+    ordering_fields = ["published_at", "title", "maturity", "price_yuan"]
+    entity = "achievement"
+
+    @action(detail=True, methods=["get"])
+    def matches(self, request: Request, pk: Any = None) -> Response:
+        """Enterprises likely to need this achievement, with the explanation of each match."""
+        recs, error = recommend.for_achievement(self.get_object(), request.user, k=_k(request))
+        return Response({"count": len(recs), "results": [r.as_dict() for r in recs], "detail": error})
+
+
+class DemandViewSet(_ListingViewSet):
+    queryset = Demand.objects.select_related("organisation").order_by("-published_at", "-id")
+    serializer_class = DemandSerializer
+    filterset_fields = ["status", "industry", "cooperation_mode", "region_code", "organisation"]
+    ordering_fields = ["published_at", "deadline", "budget_yuan", "title"]
+    entity = "demand"
+
+    @action(detail=True, methods=["get"])
+    def matches(self, request: Request, pk: Any = None) -> Response:
+        """Achievements (``?kind=`` expert, platform, instrument …) matching this demand, explained."""
+        kinds = tuple(request.query_params.getlist("kind")) or ("achievement",)
+        recs, error = recommend.for_demand(self.get_object(), request.user, kinds=kinds, k=_k(request))
+        return Response({"count": len(recs), "results": [r.as_dict() for r in recs], "detail": error})
+
+
+def _k(request: Request) -> int:
+    try:
+        return max(1, min(50, int(request.query_params.get("k", 10))))
+    except ValueError:
+        return 10
+
+
+def register(router: Any) -> None:
+    router.register("achievements", AchievementViewSet, basename="achievement")
+    router.register("demands", DemandViewSet, basename="demand")

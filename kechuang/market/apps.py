@@ -11,8 +11,9 @@ class MarketConfig(AppConfig):
     verbose_name = "技术市场"
 
     def ready(self) -> None:
-        # Registers the index build job with core.jobs and the import specs with the directory's importer.
-        from kechuang.market import importers, indexing  # noqa: F401
+        # Registers the index build job with core.jobs; the import specs (importing.py) are found by the
+        # directory's import framework through autodiscovery.
+        from kechuang.market import indexing  # noqa: F401
 
     def home_counts(self) -> dict[str, Any]:
         from kechuang.market.choices import Status

@@ -45,9 +45,9 @@ class DemandForm(forms.ModelForm):
 
     class Meta:
         model = Demand
-        fields = ["title", "description", "keywords", "industry", "cooperation_mode", "budget_yuan", "deadline",
-                  "region_code"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 8}), "deadline": forms.DateInput(attrs={"type": "date"})}
+        fields = ["title", "description", "keywords", "industry", "industry_chains", "cooperation_mode",
+                  "budget_yuan", "deadline", "region_code"]
+        widgets = {"industry_chains": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 8}), "deadline": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,9 +63,9 @@ class AchievementForm(forms.ModelForm):
 
     class Meta:
         model = Achievement
-        fields = ["title", "abstract", "keywords", "discipline", "industry", "maturity", "patent_numbers",
-                  "transfer_modes", "price_yuan"]
-        widgets = {"abstract": forms.Textarea(attrs={"rows": 8})}
+        fields = ["title", "abstract", "keywords", "discipline", "industry", "industry_chains", "maturity",
+                  "patent_numbers", "transfer_modes", "price_yuan"]
+        widgets = {"industry_chains": forms.CheckboxSelectMultiple, "abstract": forms.Textarea(attrs={"rows": 8})}
 
 
 class RejectForm(forms.Form):

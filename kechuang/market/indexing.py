@@ -57,6 +57,9 @@ def achievement_document(a: Any) -> Document:
     tags: dict[str, tuple[str, ...]] = {"mode": tuple(a.transfer_modes or ())}
     if a.industry:
         tags["industry"] = (a.industry,)
+    chains = tuple(c.code for c in a.industry_chains.all())
+    if chains:
+        tags["chain"] = chains
     if a.maturity:
         tags["maturity"] = (str(a.maturity),)
     if a.owner.region_code:
@@ -74,9 +77,12 @@ def enterprise_document(org: Any, demands: list[Any]) -> Document | None:
         return None
     keywords = tuple(dict.fromkeys(k for d in demands for k in (d.keywords or ())))
     industries = tuple(dict.fromkeys(d.industry for d in demands if d.industry))
+    chains = tuple(dict.fromkeys(c.code for d in demands for c in d.industry_chains.all()))
     tags: dict[str, tuple[str, ...]] = {"region": (org.region_code,)} if org.region_code else {}
     if industries:
         tags["industry"] = industries
+    if chains:
+        tags["chain"] = chains
     title = "；".join(d.title for d in demands[:3]) or org.name
     return Document(id=doc_id("enterprise", org.pk), title=title, abstract=abstract, keywords=keywords,
                     kind="enterprise", tags=tags)
@@ -93,45 +99,37 @@ def _text(obj: Any, *names: str) -> str:
     return " ".join(parts)
 
 
-# Directory models indexed when they exist, with the attributes that carry their expertise. Read defensively:
-# the directory app evolves in parallel and a missing attribute must never break the index build.
-DIRECTORY_KINDS = [
-    ("expert", "Person", ("name",), ("fields", "research_fields", "expertise", "title", "bio", "description")),
-    ("platform", "Platform", ("name",), ("fields", "research_fields", "direction", "description", "services")),
-    ("instrument", "Instrument", ("name", "model"), ("description", "functions", "application", "fields",
-                                                     "sharing_terms")),
-]
-
-
 def directory_documents() -> Iterator[Document]:
-    for kind, model_name, title_attrs, body_attrs in DIRECTORY_KINDS:
-        try:
-            model = apps.get_model("directory", model_name)
-        except LookupError:
-            continue
-        qs = model.objects.all()
-        if any(f.name == "status" for f in model._meta.fields):
-            from kechuang.market.choices import Status
+    """Experts, platforms and instruments that the directory shows publicly (``public_q``)."""
+    from kechuang.directory.models import Instrument, Person, Platform
 
-            qs = qs.filter(status__in=["published", "approved", "active", Status.PUBLISHED])
-        for obj in qs.iterator(chunk_size=2000):
-            title = _text(obj, *title_attrs)
-            abstract = _text(obj, *body_attrs)
-            if not title:
-                continue
-            kw = getattr(obj, "keywords", None) or getattr(obj, "fields", None) or ()
-            keywords = tuple(str(k) for k in kw) if isinstance(kw, list | tuple) else ()
-            yield Document(id=doc_id(kind, obj.pk), title=title, abstract=abstract, keywords=keywords, kind=kind)
+    for p in Person.objects.filter(Person.public_q()).select_related("organisation").iterator(chunk_size=2000):
+        fields = tuple(p.field_list)
+        title = f"{p.name} {p.title} {'、'.join(fields)}".strip()
+        yield Document(id=doc_id("expert", p.pk), title=title, keywords=fields, kind="expert",
+                       abstract=_text(p, "talent_programme", "bio") + " " + (p.organisation.name if p.organisation else ""),
+                       tags={"region": (p.region_code,)} if p.region_code else {})
+    for pf in (Platform.objects.filter(Platform.public_q()).select_related("organisation")
+               .prefetch_related("industry_chains").iterator(chunk_size=2000)):
+        chains = tuple(c.code for c in pf.industry_chains.all())
+        yield Document(id=doc_id("platform", pf.pk), title=f"{pf.name} {pf.fields}".strip(),
+                       abstract=f"{pf.get_kind_display()} {pf.description} {pf.organisation.name}", kind="platform",
+                       tags={"chain": chains} if chains else {})
+    for i in Instrument.objects.filter(Instrument.public_q()).select_related("organisation").iterator(chunk_size=2000):
+        yield Document(id=doc_id("instrument", i.pk), title=f"{i.name} {i.model_number}".strip(),
+                       abstract=_text(i, "category", "manufacturer", "sharing_terms") + " " + i.organisation.name,
+                       kind="instrument")
 
 
 def documents() -> Iterator[Document]:
     from kechuang.market.choices import Status
     from kechuang.market.models import Achievement, Demand
 
-    for a in Achievement.objects.filter(status=Status.PUBLISHED).select_related("owner").iterator(chunk_size=2000):
+    for a in (Achievement.objects.filter(status=Status.PUBLISHED).select_related("owner")
+                  .prefetch_related("industry_chains").iterator(chunk_size=2000)):
         yield achievement_document(a)
     by_org: dict[int, list[Any]] = {}
-    for d in Demand.objects.filter(status=Status.PUBLISHED).order_by("-published_at"):
+    for d in Demand.objects.filter(status=Status.PUBLISHED).prefetch_related("industry_chains").order_by("-published_at"):
         by_org.setdefault(d.organisation_id, []).append(d)
     Organisation = apps.get_model("directory", "Organisation")
     enterprises = Organisation.objects.filter(kind="enterprise", status="approved")
@@ -254,7 +252,8 @@ def _refresh(obj: Any) -> None:
             else:
                 index.remove(doc_id("achievement", obj.pk))
         elif index is not None and isinstance(obj, Demand):
-            demands = list(Demand.objects.filter(organisation=obj.organisation, status="published"))
+            demands = list(Demand.objects.filter(organisation=obj.organisation, status="published")
+                           .prefetch_related("industry_chains"))
             doc = enterprise_document(obj.organisation, demands)
             if doc is not None:
                 index.upsert(doc)
@@ -270,3 +269,8 @@ def queue_rebuild() -> None:
     # One waiting rebuild is enough: it reads the database when it starts, so it includes later changes too.
     if not Job.objects.filter(kind=JOB_KIND, status=Job.Status.QUEUED).exists():
         jobs.enqueue(JOB_KIND, background=True)
+
+
+def rebuild_now() -> None:
+    """Rebuild synchronously (after an import); failures are recorded on the job, never raised at the caller."""
+    jobs.run_now(JOB_KIND)

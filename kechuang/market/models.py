@@ -41,6 +41,9 @@ class Listing(BaseModel):
     published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
     keywords = models.JSONField("关键词", default=list, blank=True)
     industry = models.CharField("所属产业", max_length=30, choices=Industry.choices, blank=True, db_index=True)
+    # The directory's configurable "8+N" chains; ``industry`` above is the coarse sector used when none is set.
+    industry_chains = models.ManyToManyField("directory.IndustryChain", verbose_name="所属产业链", blank=True,
+                                             related_name="+")
     source = models.CharField("数据来源", max_length=20, blank=True, db_index=True)
     external_id = models.CharField("外部编号", max_length=100, blank=True)
 

@@ -19,7 +19,7 @@ KIND_LABELS = dict(TargetKind.choices)
 FIELD_LABELS = {"title": "标题", "keywords": "关键词", "abstract": "摘要"}
 TAG_LABELS = {"industry": "产业", "maturity": "成熟度", "mode": "转化方式", "region": "地区", "discipline": "学科",
               "kind": "类型", "chain": "产业链"}
-TAG_VALUE_LABELS = {"industry": dict(Industry.choices), "mode": dict(TransferMode.choices),
+TAG_VALUE_LABELS: dict[str, dict[str, str]] = {"industry": dict(Industry.choices), "mode": dict(TransferMode.choices),
                     "maturity": {str(k): v for k, v in Maturity.choices}}
 
 
@@ -113,6 +113,12 @@ def _describe(kind: str, obj: Any) -> tuple[str, str, str, str]:
     return name, url, "", body
 
 
+def _chain_names() -> dict[str, str]:
+    from kechuang.directory.models import IndustryChain
+
+    return dict(IndustryChain.objects.values_list("code", "name"))
+
+
 def to_recommendations(hits: list[Hit], user: Any) -> list[Recommendation]:
     by_kind: dict[str, list[str]] = {}
     for h in hits:
@@ -132,7 +138,7 @@ def to_recommendations(hits: list[Hit], user: Any) -> list[Recommendation]:
         for name, values in ex.matched_tags.items():
             if name == "kind":
                 continue
-            labels = TAG_VALUE_LABELS.get(name, {})
+            labels = TAG_VALUE_LABELS.get(name) or (_chain_names() if name == "chain" else {})
             tags.append(f"{TAG_LABELS.get(name, name)}：{'、'.join(labels.get(v, v) for v in values)}")
         out.append(Recommendation(
             doc_id=h.id, kind=kind, pk=pk, score=round(h.score, 4), rank=len(out) + 1, title=title, url=url, obj=obj,

@@ -63,9 +63,17 @@ def _filter(qs: QuerySet, params: Any, entity: str, text_fields: tuple[str, ...]
         if value:
             # JSON list membership: portable across SQLite and PostgreSQL via a quoted-substring match.
             qs = qs.filter(**{f"{field}__icontains": f'"{value}"'})
+    if chain := params.get("chain"):
+        qs = qs.filter(industry_chains__code=chain).distinct()
     sort = params.get("sort") or "new"
     order = SORTS[entity].get(sort, SORTS[entity]["new"])
     return qs.order_by(*order), {"q": q, "sort": sort}
+
+
+def chains() -> list[tuple[str, str]]:
+    from kechuang.directory.models import IndustryChain
+
+    return list(IndustryChain.objects.values_list("code", "name"))
 
 
 def disciplines() -> list[str]:

@@ -22,9 +22,9 @@ from kechuang.market.workflow import ACHIEVEMENT_WORKFLOW, DEMAND_WORKFLOW
 from kechuang.workflow.engine import Workflow, transition
 
 ACHIEVEMENT_FIELDS = ("title", "abstract", "keywords", "discipline", "industry", "maturity", "patent_numbers",
-                      "transfer_modes", "price_yuan")
+                      "transfer_modes", "price_yuan", "industry_chains")
 DEMAND_FIELDS = ("title", "description", "keywords", "industry", "cooperation_mode", "budget_yuan", "deadline",
-                 "region_code")
+                 "region_code", "industry_chains")
 
 
 def _organisation_for(actor: Any, organisation: Organisation | None) -> Organisation:
@@ -50,10 +50,12 @@ def _clean_list(value: Any) -> list[str]:
     return [str(v).strip() for v in value if str(v).strip()]
 
 
-def _apply(obj: Listing, fields: tuple[str, ...], data: dict[str, Any]) -> None:
+def _apply(obj: Listing, fields: tuple[str, ...], data: dict[str, Any]) -> Any:
+    """Set and validate the plain fields; returns the chains (many-to-many: set after the row is saved)."""
     unknown = set(data) - set(fields)
     if unknown:
         raise ApplicationError(f"不能修改字段：{'、'.join(sorted(unknown))}")
+    chains = data.pop("industry_chains", None)
     for name, value in data.items():
         if name in ("keywords", "patent_numbers", "transfer_modes"):
             value = _clean_list(value)
@@ -64,6 +66,14 @@ def _apply(obj: Listing, fields: tuple[str, ...], data: dict[str, Any]) -> None:
         field, messages = next(iter(exc.message_dict.items()))
         raise ApplicationError(f"{obj._meta.get_field(field).verbose_name if field != '__all__' else ''}"
                                f"{'：' if field != '__all__' else ''}{messages[0]}", field=field) from exc
+    return chains
+
+
+def _save(obj: Listing, chains: Any, actor: Any) -> None:
+    with acting_as(actor):
+        obj.save()
+    if chains is not None:
+        obj.industry_chains.set(chains)
 
 
 def _check_editable(obj: Listing, actor: Any) -> None:
@@ -74,18 +84,14 @@ def _check_editable(obj: Listing, actor: Any) -> None:
 @transaction.atomic
 def achievement_create(*, actor: Any, organisation: Organisation | None = None, **data: Any) -> Achievement:
     obj = Achievement(owner=_organisation_for(actor, organisation), status=Status.DRAFT)
-    _apply(obj, ACHIEVEMENT_FIELDS, data)
-    with acting_as(actor):
-        obj.save()
+    _save(obj, _apply(obj, ACHIEVEMENT_FIELDS, data), actor)
     return obj
 
 
 @transaction.atomic
 def achievement_update(*, achievement: Achievement, actor: Any, **data: Any) -> Achievement:
     _check_editable(achievement, actor)
-    _apply(achievement, ACHIEVEMENT_FIELDS, data)
-    with acting_as(actor):
-        achievement.save()
+    _save(achievement, _apply(achievement, ACHIEVEMENT_FIELDS, data), actor)
     indexing.schedule_refresh(achievement)
     return achievement
 
@@ -95,18 +101,14 @@ def demand_create(*, actor: Any, organisation: Organisation | None = None, **dat
     org = _organisation_for(actor, organisation)
     data.setdefault("region_code", org.region_code)
     obj = Demand(organisation=org, status=Status.DRAFT)
-    _apply(obj, DEMAND_FIELDS, data)
-    with acting_as(actor):
-        obj.save()
+    _save(obj, _apply(obj, DEMAND_FIELDS, data), actor)
     return obj
 
 
 @transaction.atomic
 def demand_update(*, demand: Demand, actor: Any, **data: Any) -> Demand:
     _check_editable(demand, actor)
-    _apply(demand, DEMAND_FIELDS, data)
-    with acting_as(actor):
-        demand.save()
+    _save(demand, _apply(demand, DEMAND_FIELDS, data), actor)
     indexing.schedule_refresh(demand)
     return demand
 

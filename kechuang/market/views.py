@@ -38,6 +38,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
     return render(request, "market/achievement_list.html", {
         "page": page, **state, "disciplines": selectors.disciplines(), "maturities": Maturity.choices,
         "modes": TransferMode.choices, "industries": Industry.choices, "sorts": _sort_choices("achievement"),
+        "chains": selectors.chains(),
     })
 
 
@@ -47,6 +48,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     return render(request, "market/demand_list.html", {
         "page": page, **state, "cooperations": CooperationMode.choices, "industries": Industry.choices,
         "regions": regions.choices("5301"), "sorts": _sort_choices("demand"),
+        "chains": selectors.chains(),
     })
 
 

@@ -1,1 +1,0 @@
-"""Import specs: filled in below once the directory import framework lands."""
