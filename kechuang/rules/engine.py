@@ -8,6 +8,7 @@ the missing facts are listed. A missing fact is never read as zero or "no".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -138,6 +139,7 @@ def yuan(n: int) -> str:
     return f"{n:,} 元"
 
 
+@functools.lru_cache(maxsize=256)
 def pct(f: Fraction) -> str:
     v = f * 100
     return f"{float(v):g}%"
@@ -202,8 +204,31 @@ def measure_head(m: Measure) -> str:
     return f"{m.clause}{m.title}：“{m.clause_text}”"
 
 
+class _Texts:
+    """Trace fragments that depend only on the measure, built once (batch runs format millions of lines)."""
+
+    __slots__ = ("allowed", "head", "measure", "wanted")
+
+    def __init__(self, m: Measure) -> None:
+        self.measure = m  # keeps m alive so that id(m) is never reused while cached
+        self.head = measure_head(m)
+        self.allowed = "、".join(KINDS[k] for k in m.beneficiary_kinds) if m.beneficiary_kinds else ""
+        self.wanted = "/".join(COLLECTIONS[m.trigger.collection][1][t] for t in m.trigger.types) if m.trigger else ""
+
+
+_texts_cache: dict[int, _Texts] = {}
+
+
+def _texts(m: Measure) -> _Texts:
+    t = _texts_cache.get(id(m))
+    if t is None:
+        t = _texts_cache[id(m)] = _Texts(m)
+    return t
+
+
 def evaluate_measure(m: Measure, profile: Profile, as_of: dt.date) -> MeasureResult:
-    acc = _Acc(measure_head(m))
+    tx = _texts(m)
+    acc = _Acc(tx.head)
     # 1. Is the measure in force on the evaluation date?
     if m.effective_from and as_of < m.effective_from or m.effective_to and as_of > m.effective_to:
         acc.fail(f"评估日期 {as_of} 不在措施有效期（{m.effective_from} 至 {m.effective_to or '长期'}）内")
@@ -211,7 +236,7 @@ def evaluate_measure(m: Measure, profile: Profile, as_of: dt.date) -> MeasureRes
     # 2. Beneficiary kind.
     if m.beneficiary_kinds is not None:
         kind = profile.facts.get("kind")
-        allowed = "、".join(KINDS[k] for k in m.beneficiary_kinds)
+        allowed = tx.allowed
         if kind is None:
             acc.unknown(f"未提供主体类型（kind），受益对象为：{allowed}", "kind")
         elif kind not in m.beneficiary_kinds:
@@ -373,8 +398,8 @@ def _check_trigger(
 ) -> tuple[tuple[int | None, int | None], int | None]:
     trig = m.trigger
     assert trig is not None
-    coll_label, type_labels, _fields = COLLECTIONS[trig.collection]
-    wanted = "/".join(type_labels[t] for t in trig.types)
+    coll_label = COLLECTIONS[trig.collection][0]
+    wanted = _texts(m).wanted
     recs = profile.collections.get(trig.collection)
     potential = _potential(m)
     if recs is None:

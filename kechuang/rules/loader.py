@@ -139,11 +139,11 @@ def parse_policy(raw: Any, ctx: _Ctx) -> Policy:
             g2 = declared.get(m.exclusive_group)
             if g2 is None or m.id not in g2.measures:
                 raise _Ctx(ctx.file, m.id).err("exclusive_group", f"互斥组 {m.exclusive_group} 未声明或未列入本措施")
-    for g in groups:
-        for mid2 in g.measures:
+    for grp in groups:
+        for mid2 in grp.measures:
             mm = next(x for x in measures if x.id == mid2)
-            if mm.exclusive_group != g.id:
-                raise _Ctx(ctx.file, mid2).err("exclusive_group", f"应为 {g.id}（该组列入了本措施）")
+            if mm.exclusive_group != grp.id:
+                raise _Ctx(ctx.file, mid2).err("exclusive_group", f"应为 {grp.id}（该组列入了本措施）")
     return Policy(
         id=pid,
         title=_str(pol.get("title"), ctx, "policy.title"),

@@ -112,11 +112,11 @@ def _candidates(rules: RuleSet, profile: Profile, as_of: dt.date) -> list[tuple[
                         cands.append(("fact", a.field, want))
     seen: set[str] = set()
     unique = []
-    for c in cands:
-        key = json.dumps(c, sort_keys=True, ensure_ascii=False)
+    for cand in cands:
+        key = json.dumps(cand, sort_keys=True, ensure_ascii=False)
         if key not in seen:
             seen.add(key)
-            unique.append(c)
+            unique.append(cand)
     return unique
 
 
