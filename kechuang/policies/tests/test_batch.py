@@ -1,0 +1,97 @@
+"""免申即享: the recorded batch job, the push list staff review, notifications, one-click application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from kechuang.core.exceptions import ApplicationError
+from kechuang.core.models import Job
+from kechuang.directory.choices import AccountStatus
+from kechuang.policies import services
+from kechuang.policies.choices import ApplicationStatus, PushStatus
+from kechuang.policies.models import Push
+from kechuang.tests_support.factories import OrganisationFactory
+from kechuang.workflow.models import Notification
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _run(staff: Any) -> Job:
+    return services.push_batch_start(actor=staff, as_of=None, background=False)
+
+
+def test_batch_job_is_recorded_and_builds_the_push_list(rich_org: Any, staff_user: Any) -> None:
+    pending = OrganisationFactory(name="待审核企业", status=AccountStatus.PENDING)
+    from kechuang.directory.models import Qualification
+
+    Qualification.objects.create(organisation=pending, kind="unicorn", level="national",
+                                 recognised_on=rich_org.created_at.date())
+    job = _run(staff_user)
+    assert job.status == Job.Status.DONE, job.error
+    assert job.progress == 1.0 and job.result["organisations"] >= 1 and job.created_by == staff_user
+    pushes = {p.measure_id: p for p in Push.objects.filter(organisation=rich_org)}
+    assert pushes["kc001-03-enterprise-tech-center"].amount_max == 200_000
+    assert pushes["kc001-06-high-tech-consecutive"].amount_min == 50_000
+    assert pushes["kc001-03-enterprise-tech-center"].trace[0].startswith("（三）")
+    # Only cash grants, and only approved organisations.
+    assert "kc001-07-soe-innovation-increase" not in pushes
+    assert not Push.objects.filter(organisation=pending).exists()
+    # A re-run refreshes pending lines and never duplicates.
+    n = Push.objects.count()
+    job2 = _run(staff_user)
+    assert Push.objects.count() == n and job2.result["refreshed"] == n
+
+
+def test_staff_approve_notifies_members_and_member_applies(rich_org: Any, staff_user: Any, enterprise_user: Any,
+                                                          enterprise_client: Any) -> None:
+    _run(staff_user)
+    push = Push.objects.get(organisation=rich_org, measure_id="kc001-03-enterprise-tech-center")
+    dismiss = Push.objects.get(organisation=rich_org, measure_id="kc001-06-high-tech-consecutive")
+    services.push_review(push=push, approve=True, actor=staff_user)
+    services.push_review(push=dismiss, approve=False, actor=staff_user, comment="已另行兑现")
+    assert Notification.objects.filter(recipient=enterprise_user, message__contains="免申即享").count() == 1
+    with pytest.raises(ApplicationError):  # decided lines cannot be decided again
+        services.push_review(push=push, approve=False, actor=staff_user)
+    # A decided line survives a re-run as decided.
+    _run(staff_user)
+    push.refresh_from_db()
+    assert push.status == PushStatus.APPROVED
+    # The member sees it on the calculator and turns it into an application in one click.
+    html = enterprise_client.get(reverse("policies:calculator", args=[rich_org.pk])).content.decode()
+    assert "免申即享 · 科技局已推送" in html and "一键申报" in html
+    r = enterprise_client.post(reverse("policies:push_apply", args=[push.pk]))
+    assert r.status_code == 302
+    push.refresh_from_db()
+    assert push.status == PushStatus.APPLIED
+    app = push.applications.get()
+    assert app.status == ApplicationStatus.SUBMITTED and app.amount_requested == 200_000
+
+
+def test_only_staff_run_and_review(rich_org: Any, staff_user: Any, enterprise_user: Any, outsider: Any) -> None:
+    for actor in (enterprise_user, outsider):
+        with pytest.raises(ApplicationError):
+            services.push_batch_start(actor=actor, background=False)
+    _run(staff_user)
+    push = Push.objects.filter(organisation=rich_org).first()
+    for actor in (enterprise_user, outsider):
+        with pytest.raises(ApplicationError):
+            services.push_review(push=push, approve=True, actor=actor)
+
+
+def test_staff_pages_run_and_review(staff_client: Any, rich_org: Any, staff_user: Any, monkeypatch: Any) -> None:
+    # The page starts the job in a background thread; run it inline so the test does not depend on timing.
+    start = services.push_batch_start
+    monkeypatch.setattr(services, "push_batch_start", lambda **kw: start(**{**kw, "background": False}))
+    r = staff_client.post(reverse("policies:push_run"))
+    assert r.status_code == 302
+    assert Job.objects.get(kind=services.PUSH_JOB).status == Job.Status.DONE
+    html = staff_client.get(reverse("policies:push_list")).content.decode()
+    assert rich_org.name in html and "20万元" in html
+    push = Push.objects.get(organisation=rich_org, measure_id="kc001-03-enterprise-tech-center")
+    r = staff_client.post(reverse("policies:push_review", args=[push.pk]), {"decision": "approve"})
+    assert r.status_code == 302
+    push.refresh_from_db()
+    assert push.status == PushStatus.APPROVED and push.reviewed_by == staff_user
