@@ -1,20 +1,171 @@
+"""REST collections of the directory, with the same permissions (``restrict``) and filters as the pages.
+
+Anonymous clients read what is public; contact fields are left out of their responses entirely (not blanked),
+so a scraper learns nothing from the field list either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
 from rest_framework import serializers
 
 from kechuang.core.api import RestrictedReadOnlyViewSet
-from kechuang.directory.models import Organisation
+from kechuang.directory import search
+from kechuang.directory.choices import Level, OrganisationKind, PersonKind, PlatformKind, QualificationKind
+from kechuang.directory.models import (
+    IndustryChain,
+    Instrument,
+    Organisation,
+    Person,
+    Platform,
+    Qualification,
+)
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class ContactHidingSerializer(serializers.ModelSerializer):
+    contact_fields: tuple[str, ...] = ()
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not request.user.is_authenticated:
+            for name in self.contact_fields:
+                data.pop(name, None)
+        return data
+
+
+class QualificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Qualification
+        fields = ["kind", "level", "recognised_on", "valid_until", "certificate_no"]
+
+
+class OrganisationSerializer(ContactHidingSerializer):
+    contact_fields = ("contact_name", "contact_phone", "contact_email")
+    industry_chains = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    qualifications = QualificationSerializer(many=True, read_only=True)
+    region_name = serializers.CharField(read_only=True)
+
     class Meta:
         model = Organisation
-        fields = ["id", "kind", "name", "credit_code", "region_code", "business_scope", "employees", "status"]
+        fields = ["id", "kind", "name", "credit_code", "region_code", "region_name", "established_on",
+                  "industry_chains", "business_scope", "introduction", "employees", "address", "website",
+                  "qualifications", "contact_name", "contact_phone", "contact_email", "status"]
+
+
+class PersonSerializer(ContactHidingSerializer):
+    contact_fields = Person.CONTACT_FIELDS
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True, default=None)
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "kind", "grade", "talent_programme", "title", "fields", "organisation",
+                  "organisation_name", "region_code", "bio", "phone", "email"]
+
+
+class PlatformSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    industry_chains = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Platform
+        fields = ["id", "name", "kind", "level", "organisation", "organisation_name", "recognised_on", "fields",
+                  "industry_chains", "description"]
+
+
+class InstrumentSerializer(ContactHidingSerializer):
+    contact_fields = Instrument.CONTACT_FIELDS
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = Instrument
+        fields = ["id", "name", "model_number", "manufacturer", "category", "original_value_yuan", "organisation",
+                  "organisation_name", "location", "sharing_terms", "fee", "contact_phone"]
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="关键词（中文分词，多词同时满足）")
+
+    def filter_q(self, qs: Any, name: str, value: str) -> Any:
+        return search.apply(qs, value)
+
+
+class OrganisationFilter(SearchFilterSet):
+    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
+    region = django_filters.CharFilter(field_name="region_code")
+    chain = django_filters.ModelChoiceFilter(field_name="industry_chains", queryset=IndustryChain.objects.all(),
+                                             to_field_name="code")
+    qualification = django_filters.ChoiceFilter(choices=QualificationKind.choices, method="filter_qualification")
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "region_code", "status"]
+
+    def filter_qualification(self, qs: Any, name: str, value: str) -> Any:
+        return qs.filter(pk__in=Qualification.objects.filter(kind=value).values("organisation_id"))
+
+
+class PersonFilter(SearchFilterSet):
+    kind = django_filters.ChoiceFilter(choices=PersonKind.choices)
+
+    class Meta:
+        model = Person
+        fields = ["kind", "grade", "organisation", "region_code"]
+
+
+class PlatformFilter(SearchFilterSet):
+    kind = django_filters.ChoiceFilter(choices=PlatformKind.choices)
+    level = django_filters.ChoiceFilter(choices=Level.choices)
+    chain = django_filters.ModelChoiceFilter(field_name="industry_chains", queryset=IndustryChain.objects.all(),
+                                             to_field_name="code")
+    region = django_filters.CharFilter(field_name="organisation__region_code")
+
+    class Meta:
+        model = Platform
+        fields = ["kind", "level", "organisation"]
+
+
+class InstrumentFilter(SearchFilterSet):
+    region = django_filters.CharFilter(field_name="organisation__region_code")
+
+    class Meta:
+        model = Instrument
+        fields = ["organisation", "category"]
 
 
 class OrganisationViewSet(RestrictedReadOnlyViewSet):
-    queryset = Organisation.objects.all().order_by("name")
+    queryset = Organisation.objects.all().order_by("name", "id").prefetch_related("industry_chains", "qualifications")
     serializer_class = OrganisationSerializer
-    filterset_fields = ["kind", "region_code"]
+    filterset_class = OrganisationFilter
+    ordering_fields = ["name", "created_at", "employees", "established_on"]
+
+
+class PersonViewSet(RestrictedReadOnlyViewSet):
+    queryset = Person.objects.all().order_by("name", "id").select_related("organisation")
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    ordering_fields = ["name", "created_at"]
+
+
+class PlatformViewSet(RestrictedReadOnlyViewSet):
+    queryset = Platform.objects.all().order_by("name", "id").select_related("organisation").prefetch_related(
+        "industry_chains")
+    serializer_class = PlatformSerializer
+    filterset_class = PlatformFilter
+    ordering_fields = ["name", "recognised_on", "created_at"]
+
+
+class InstrumentViewSet(RestrictedReadOnlyViewSet):
+    queryset = Instrument.objects.all().order_by("name", "id").select_related("organisation")
+    serializer_class = InstrumentSerializer
+    filterset_class = InstrumentFilter
+    ordering_fields = ["name", "original_value_yuan", "created_at"]
 
 
 def register(router) -> None:  # type: ignore[no-untyped-def]
     router.register("organisations", OrganisationViewSet, basename="organisation")
+    router.register("people", PersonViewSet, basename="person")
+    router.register("platforms", PlatformViewSet, basename="platform")
+    router.register("instruments", InstrumentViewSet, basename="instrument")

@@ -158,6 +158,11 @@ class YearlyFigure(OrganisationOwned):
             return None
         return self.rnd_expense_yuan / self.revenue_yuan
 
+    @property
+    def rnd_percent(self) -> str:
+        ratio = self.rnd_ratio
+        return "" if ratio is None else f"{ratio:.2%}"
+
     @classmethod
     def public_q(cls) -> models.Q:
         # Business figures are confidential: only the organisation itself and the bureau read them.

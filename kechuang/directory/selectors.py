@@ -1,20 +1,171 @@
+"""Reads of the directory. Every list starts from ``restrict(user, 'view')``; the pages, the API and the
+exports share the filters below, so "what this list shows" is defined once per entity."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 
 from kechuang.core import regions
-from kechuang.directory.choices import AccountStatus, OrganisationKind
-from kechuang.directory.models import Organisation
+from kechuang.directory import search
+from kechuang.directory.choices import (
+    AccountStatus,
+    Level,
+    OrganisationKind,
+    PersonKind,
+    PlatformKind,
+    QualificationKind,
+    TechManagerGrade,
+)
+from kechuang.directory.models import (
+    IndustryChain,
+    Instrument,
+    Organisation,
+    Person,
+    Platform,
+    Qualification,
+    YearlyFigure,
+)
+
+
+@dataclass
+class Filter:
+    name: str  # query parameter
+    label: str
+    lookup: str | Callable[[QuerySet, str], QuerySet]
+    options: Callable[[], list[tuple[str, str]]]
+
+
+@dataclass
+class Listing:
+    """What one entity's list offers: filters, sorts, the search and the related rows a page needs."""
+
+    entity: str
+    model: type
+    filters: list[Filter]
+    sorts: list[tuple[str, str, tuple[str, ...]]]  # (param value, label, order_by)
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def sort_choices(self) -> list[tuple[str, str]]:
+        return [(value, label) for value, label, _ in self.sorts]
+
+
+def _kunming() -> list[tuple[str, str]]:
+    return regions.choices("5301")
+
+
+def _chains() -> list[tuple[str, str]]:
+    return list(IndustryChain.objects.values_list("code", "name"))
+
+
+def _with_qualification(qs: QuerySet, value: str) -> QuerySet:
+    # A subquery, not a join: an organisation with two such certificates must still appear once.
+    return qs.filter(pk__in=Qualification.objects.filter(kind=value).values("organisation_id"))
+
+
+LISTINGS: dict[str, Listing] = {
+    "organisations": Listing(
+        "organisations", Organisation,
+        filters=[
+            Filter("kind", "类型", "kind", lambda: list(OrganisationKind.choices)),
+            Filter("region", "区县", "region_code", _kunming),
+            Filter("chain", "产业链", "industry_chains__code", _chains),
+            Filter("qualification", "资质", _with_qualification, lambda: list(QualificationKind.choices)),
+        ],
+        sorts=[("name", "按名称", ("name", "id")), ("new", "最新入库", ("-created_at", "-id")),
+               ("employees", "按职工人数", ("-employees", "name"))],
+        prefetch_related=("industry_chains",),
+    ),
+    "people": Listing(
+        "people", Person,
+        filters=[
+            Filter("kind", "类别", "kind", lambda: list(PersonKind.choices)),
+            Filter("grade", "经理人等级", "grade", lambda: list(TechManagerGrade.choices)),
+            Filter("region", "区县", "region_code", _kunming),
+        ],
+        sorts=[("name", "按姓名", ("name", "id")), ("new", "最新入库", ("-created_at", "-id"))],
+        select_related=("organisation",),
+    ),
+    "platforms": Listing(
+        "platforms", Platform,
+        filters=[
+            Filter("kind", "类型", "kind", lambda: list(PlatformKind.choices)),
+            Filter("level", "级别", "level", lambda: list(Level.choices)),
+            Filter("chain", "产业链", "industry_chains__code", _chains),
+            Filter("region", "区县", "organisation__region_code", _kunming),
+        ],
+        sorts=[("name", "按名称", ("name", "id")), ("recognised", "按认定日期", ("-recognised_on", "name"))],
+        select_related=("organisation",),
+    ),
+    "instruments": Listing(
+        "instruments", Instrument,
+        filters=[
+            Filter("region", "区县", "organisation__region_code", _kunming),
+        ],
+        sorts=[("name", "按名称", ("name", "id")), ("value", "按原值", ("-original_value_yuan", "name"))],
+        select_related=("organisation",),
+    ),
+}
+
+
+def visible(entity: str, user: Any) -> QuerySet:
+    listing = LISTINGS[entity]
+    return listing.model.objects.restrict(user, "view")
+
+
+def search_list(entity: str, user: Any, params: Mapping[str, str]) -> QuerySet:
+    """The rows ``user`` may see, narrowed by the search and filters in ``params`` and sorted."""
+    listing = LISTINGS[entity]
+    qs = visible(entity, user)
+    q = (params.get("q") or "").strip()
+    if q:
+        qs = search.apply(qs, q)
+    for f in listing.filters:
+        value = (params.get(f.name) or "").strip()
+        if not value:
+            continue
+        qs = f.lookup(qs, value) if callable(f.lookup) else qs.filter(**{f.lookup: value})
+    order = dict((v, o) for v, _, o in listing.sorts).get(params.get("sort") or "", listing.sorts[0][2])
+    qs = qs.order_by(*order)
+    if listing.select_related:
+        qs = qs.select_related(*listing.select_related)
+    if listing.prefetch_related:
+        qs = qs.prefetch_related(*listing.prefetch_related)
+    return qs
+
+
+def filter_controls(entity: str, params: Mapping[str, str]) -> list[dict[str, Any]]:
+    return [{"name": f.name, "label": f.label, "options": f.options(), "value": params.get(f.name, "")}
+            for f in LISTINGS[entity].filters]
+
+
+def organisation_related(org: Organisation, user: Any) -> dict[str, Any]:
+    """What an organisation page shows besides the organisation itself, each list restricted on its own."""
+    return {
+        "qualifications": Qualification.objects.restrict(user, "view").filter(organisation=org),
+        "figures": YearlyFigure.objects.restrict(user, "view").filter(organisation=org).order_by("-year"),
+        "people": Person.objects.restrict(user, "view").filter(organisation=org),
+        "platforms": Platform.objects.restrict(user, "view").filter(organisation=org),
+        "instruments": Instrument.objects.restrict(user, "view").filter(organisation=org),
+        "can_edit": Organisation.objects.restrict(user, "change").filter(pk=org.pk).exists(),
+    }
 
 
 def directory_counts() -> dict[str, Any]:
     approved = Organisation.objects.filter(status=AccountStatus.APPROVED)
     by_kind = {row["kind"]: row["n"] for row in approved.values("kind").annotate(n=Count("id")).order_by()}
     by_region = approved.values("region_code").annotate(n=Count("id")).order_by("-n")
+    public = Q(published=True) & (Q(organisation__isnull=True) | Q(organisation__status=AccountStatus.APPROVED))
     return {
         "organisations": sum(by_kind.values()),
+        "people": Person.objects.filter(public).count(),
+        "platforms": Platform.objects.filter(public).count(),
+        "instruments": Instrument.objects.filter(public).count(),
         "organisations_by_kind": [(label, by_kind.get(value, 0)) for value, label in OrganisationKind.choices],
         "organisations_by_region": [(regions.name_of(r["region_code"]), r["n"]) for r in by_region],
     }

@@ -7,4 +7,17 @@ app_name = "directory"
 urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("people/", views.person_list, name="person_list"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("platforms/", views.platform_list, name="platform_list"),
+    path("platforms/<int:pk>/", views.platform_detail, name="platform_detail"),
+    path("instruments/", views.instrument_list, name="instrument_list"),
+    path("instruments/<int:pk>/", views.instrument_detail, name="instrument_detail"),
+    path("export/<str:entity>/", views.export, name="export"),
+    path("import/", views.import_start, name="import_start"),
+    path("import/template/<str:entity>/", views.import_template, name="import_template"),
+    path("import/<str:token>/", views.import_preview, name="import_preview"),
+    path("workspace/profile/", views.profile_edit, name="profile_edit"),
+    path("workspace/figures/", views.figures_edit, name="figures_edit"),
 ]
+

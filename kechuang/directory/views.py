@@ -1,30 +1,251 @@
+"""Directory pages: public lists and details, export, the staff import (upload → preview → confirm) and the
+organisation's own profile in the workspace. Views parse input, call one selector or service, render."""
+
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
-from kechuang.core import regions
-from kechuang.directory.choices import OrganisationKind
-from kechuang.directory.models import Organisation
+from kechuang.core.exceptions import ApplicationError
+from kechuang.directory import selectors, services
+from kechuang.directory.forms import ImportUploadForm, OrganisationProfileForm, YearlyFigureForm
+from kechuang.directory.importing import export_queryset, get_spec, template_bytes
+from kechuang.directory.models import Instrument, Organisation, Person, Platform
+
+PAGE_SIZE = 20
+TITLES = {"organisations": "机构", "people": "专家与人才", "platforms": "创新平台", "instruments": "大型仪器"}
+LIST_URLS = {"organisations": "directory:organisation_list", "people": "directory:person_list",
+             "platforms": "directory:platform_list", "instruments": "directory:instrument_list"}
+# Contact columns an anonymous visitor never receives, on pages, in exports or through the API.
+CONTACT_COLUMNS = {
+    "organisations": ("contact_name", "contact_phone", "contact_email"),
+    "people": Person.CONTACT_FIELDS,
+    "platforms": (),
+    "instruments": Instrument.CONTACT_FIELDS,
+}
 
 
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    qs = Organisation.objects.restrict(request.user, "view")
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(business_scope__icontains=q))
-    if kind := request.GET.get("kind"):
-        qs = qs.filter(kind=kind)
-    if region := request.GET.get("region"):
-        qs = qs.filter(region_code=region)
-    page = Paginator(qs.order_by("name"), 20).get_page(request.GET.get("page"))
-    return render(request, "directory/organisation_list.html", {
-        "page": page, "q": q, "kinds": OrganisationKind.choices, "regions": regions.choices("5301"),
+def _list(request: HttpRequest, entity: str) -> HttpResponse:
+    qs = selectors.search_list(entity, request.user, request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = selectors.LISTINGS[entity]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, f"directory/{entity}_list.html", {
+        "entity": entity, "title": TITLES[entity], "page": page, "q": request.GET.get("q", ""),
+        "filters": selectors.filter_controls(entity, request.GET), "sorts": listing.sort_choices(),
+        "sort": request.GET.get("sort", ""), "query_string": params.urlencode(),
+        "tabs": [(e, t, reverse(LIST_URLS[e])) for e, t in TITLES.items()],
     })
 
 
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    return _list(request, "organisations")
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    return _list(request, "people")
+
+
+def platform_list(request: HttpRequest) -> HttpResponse:
+    return _list(request, "platforms")
+
+
+def instrument_list(request: HttpRequest) -> HttpResponse:
+    return _list(request, "instruments")
+
+
+def _optional_template(name: str) -> str | None:
+    """Another app's panel, included only when that app provides it (the market adds achievements/demands)."""
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return name
+
+
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_object_or_404(Organisation.objects.restrict(request.user, "view"), pk=pk)
-    return render(request, "directory/organisation_detail.html", {"org": org})
+    org = get_object_or_404(
+        Organisation.objects.restrict(request.user, "view").prefetch_related("industry_chains"), pk=pk)
+    return render(request, "directory/organisation_detail.html", {
+        "org": org, **selectors.organisation_related(org, request.user),
+        "market_panel": _optional_template("market/_organisation_panel.html"),
+    })
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.restrict(request.user, "view").select_related("organisation"), pk=pk)
+    return render(request, "directory/person_detail.html", {"person": person})
+
+
+def platform_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    platform = get_object_or_404(
+        Platform.objects.restrict(request.user, "view").select_related("organisation").prefetch_related(
+            "industry_chains"), pk=pk)
+    return render(request, "directory/platform_detail.html", {"platform": platform})
+
+
+def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = get_object_or_404(
+        Instrument.objects.restrict(request.user, "view").select_related("organisation"), pk=pk)
+    return render(request, "directory/instrument_detail.html", {"instrument": instrument})
+
+
+def export(request: HttpRequest, entity: str) -> HttpResponse:
+    """The list as it is filtered on screen, as XLSX or CSV, with the import headers (so it imports back)."""
+    if entity not in selectors.LISTINGS:
+        raise Http404
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    qs = selectors.search_list(entity, request.user, request.GET)
+    hide = () if request.user.is_authenticated else CONTACT_COLUMNS[entity]
+    spec = get_spec(entity)
+    assert spec is not None
+    body, content_type, filename = export_queryset(spec, qs, fmt, hide=hide)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Staff import --------------------------------------------------------------------------------------
+
+SESSION_KEY = "directory_imports"
+
+
+def _require_bureau(request: HttpRequest) -> None:
+    if not request.user.is_authenticated or not request.user.is_bureau:  # type: ignore[union-attr]
+        raise PermissionDenied("仅科技局工作人员可以批量导入")
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    _require_bureau(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, initial={"entity": request.GET.get("entity")})
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        token = uuid.uuid4().hex
+        suffix = Path(upload.name).suffix.lower()
+        stored = _upload_dir() / f"{token}{suffix}"
+        with stored.open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        pending = request.session.get(SESSION_KEY, {})
+        pending[token] = {"entity": form.cleaned_data["entity"], "path": str(stored), "name": upload.name}
+        request.session[SESSION_KEY] = pending
+        return redirect("directory:import_preview", token=token)
+    return render(request, "directory/import_start.html", {"form": form})
+
+
+@login_required
+def import_template(request: HttpRequest, entity: str) -> HttpResponse:
+    _require_bureau(request)
+    spec = get_spec(entity)
+    if spec is None:
+        raise Http404
+    response = HttpResponse(template_bytes(spec),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{entity}-template.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, token: str) -> HttpResponse:
+    _require_bureau(request)
+    pending = request.session.get(SESSION_KEY, {})
+    item = pending.get(token)
+    if item is None:
+        raise Http404("导入文件已失效，请重新上传")
+    data = Path(item["path"]).read_bytes()
+    merges: dict[int, Any] = {}
+    if request.method == "POST":
+        for key, value in request.POST.items():
+            if key.startswith("merge_") and value:
+                merges[int(key.removeprefix("merge_"))] = int(value)
+    try:
+        report = services.directory_import(entity=item["entity"], data=data, file_name=item["name"],
+                                           actor=request.user, dry_run=request.method != "POST", merges=merges)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("directory:import_start")
+    if request.method == "POST" and report.written:
+        pending.pop(token, None)
+        request.session[SESSION_KEY] = pending
+        Path(item["path"]).unlink(missing_ok=True)
+        messages.success(request, f"导入成功：新增{report.label} {report.created} 条，合并 {report.merged} 条。")
+        return redirect(LIST_URLS.get(report.entity, "directory:import_start"))
+    spec = get_spec(item["entity"])
+    return render(request, "directory/import_preview.html", {
+        "report": report, "token": token, "spec": spec, "errors_by_row": report.errors_by_row()[:500],
+        "merges": merges,
+        "existing_candidates": [c for c in report.candidates if c.existing_id is not None][:300],
+        "file_candidates": [c for c in report.candidates if c.existing_id is None][:300],
+    })
+
+
+# --- Workspace: the organisation's own profile -----------------------------------------------------------
+
+def _own_organisation(request: HttpRequest) -> Organisation:
+    org_id = getattr(request.user, "organisation_id", None)
+    org = Organisation.objects.restrict(request.user, "change").filter(pk=org_id).first() if org_id else None
+    if org is None:
+        raise PermissionDenied("您的账户未关联机构，无法编辑机构资料")
+    return org
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    org = _own_organisation(request)
+    form = OrganisationProfileForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "industry_chains"}
+        try:
+            services.organisation_update_profile(organisation=Organisation.objects.get(pk=org.pk), data=data,
+                                                 industry_chains=list(form.cleaned_data["industry_chains"]),
+                                                 actor=request.user)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "机构资料已保存。")
+            return redirect("directory:organisation_detail", pk=org.pk)
+    return render(request, "directory/profile_edit.html", {"form": form, "org": org})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figures_edit(request: HttpRequest) -> HttpResponse:
+    org = _own_organisation(request)
+    form = YearlyFigureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.yearly_figure_save(organisation=org, actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"{form.cleaned_data['year']}年度数据已保存。")
+            return redirect("directory:figures_edit")
+    return render(request, "directory/figures_edit.html", {
+        "form": form, "org": org, "figures": org.yearly_figures.order_by("-year"),
+    })
