@@ -21,6 +21,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -271,6 +272,21 @@ def queue_rebuild() -> None:
         jobs.enqueue(JOB_KIND, background=True)
 
 
+_suppressed = threading.local()
+
+
+@contextmanager
+def rebuild_suppressed() -> Iterator[None]:
+    """For bulk loads that build the index themselves at the end (the demo)."""
+    _suppressed.on = True
+    try:
+        yield
+    finally:
+        _suppressed.on = False
+
+
 def rebuild_now() -> None:
     """Rebuild synchronously (after an import); failures are recorded on the job, never raised at the caller."""
+    if getattr(_suppressed, "on", False):
+        return
     jobs.run_now(JOB_KIND)
