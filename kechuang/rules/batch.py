@@ -145,15 +145,15 @@ def _evaluate_batch(
         key = np.zeros(n, dtype=np.int64)
         for f in plan.reads_facts[j]:
             key = key * len(fact_codes[f]) + fact_cols[f]
-        for c in plan.reads_colls[j]:
-            key = key * 2 + coll_cols[c]
+        for coll in plan.reads_colls[j]:
+            key = key * 2 + coll_cols[coll]
         _uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         protos = np.empty(len(first), dtype=object)
         for u, i in enumerate(first.tolist()):
             src = profiles[i]
             rep = Profile(
                 facts={f: src.facts[f] for f in plan.reads_facts[j] if f in src.facts},
-                collections={c: () for c in plan.reads_colls[j] if c in src.collections},
+                collections={cn: () for cn in plan.reads_colls[j] if cn in src.collections},
             )
             protos[u] = evaluate_measure(m, rep, day)
         grid[:, j] = protos[inverse]
@@ -188,8 +188,8 @@ def _evaluate_batch(
     has_groups = any(p.exclusive_groups for p in rs.policies)
     out = []
     for p, row in zip(profiles, rows, strict=True):
-        res = apply_exclusive_groups(rs, row) if has_groups else row
-        out.append(Evaluation(profile_id=p.id, as_of=day, results=res, warnings=list(warnings)))
+        final = apply_exclusive_groups(rs, row) if has_groups else row
+        out.append(Evaluation(profile_id=p.id, as_of=day, results=final, warnings=list(warnings)))
     return out
 
 

@@ -487,6 +487,7 @@ def _rate_amount(
     raw = (base * rate.numerator) // rate.denominator  # integer yuan, rounded down so a cap is never exceeded
     capped = raw if a.cap is None else min(raw, a.cap)
     word = "按1:1配套" if a.form == "ratio_of_grant" and rate == 1 else f"× {pct(rate)}"
+    label = label.replace("（元）", "")
     line = f"金额：{label} {yuan(base)} {word} = {yuan(raw)}"
     if a.cap is not None and raw > a.cap:
         line += f"，超过上限 {yuan(a.cap)}，按上限计"

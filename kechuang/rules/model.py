@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final
 
@@ -56,6 +57,18 @@ RATE_BOUNDS: Final[dict[str, str]] = {
 }
 
 POLICY_STATUSES: Final[dict[str, str]] = {"征求意见": "draft", "施行": "in_force", "废止": "repealed"}
+
+
+def rate_str(f: Fraction) -> str:
+    """"0.2" rather than "1/5" where the decimal is exact (it always is for rates written in policies)."""
+    den = f.denominator
+    while den % 2 == 0:
+        den //= 2
+    while den % 5 == 0:
+        den //= 5
+    if den != 1:
+        return str(f)
+    return format(Decimal(f.numerator) / Decimal(f.denominator), "f")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +185,9 @@ class Amount:
             d["base"] = self.base
             d["base_label"] = self.base_label
         if self.rate is not None:
-            d["rate"] = str(self.rate)
+            d["rate"] = rate_str(self.rate)
         if self.rates is not None:
-            d["rates"] = {k: str(v) for k, v in self.rates.items()}
+            d["rates"] = {k: rate_str(v) for k, v in self.rates.items()}
         if self.form in ("rate", "ratio_of_grant"):
             d["rate_bound"] = self.rate_bound
         if self.cap is not None:

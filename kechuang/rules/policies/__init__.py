@@ -1,0 +1,1 @@
+"""Policy files (YAML, one per policy document). A package only so that installs ship the YAML."""
