@@ -69,6 +69,30 @@ class SourcedRecord:
     label: str
     pk: int | None = None  # FactRecord pk for the organisation's own records (editable)
 
+    @property
+    def extras(self) -> list[tuple[str, str]]:
+        """The record's other fields as (Chinese label, shown value), e.g. ("实际投资额（元）", "300万元")."""
+        from kechuang.policies.rules import format_yuan
+
+        fields = COLLECTIONS[self.collection][2]
+        out = []
+        for k, v in self.record.items():
+            if k in ("type", "date", "level", "note", "expires") or k not in fields:
+                continue
+            spec = fields[k]
+            if v is True or v is False:
+                shown = "是" if v else "否"
+            elif spec.type == "int" and "元" in spec.label:
+                shown = format_yuan(v)
+            elif spec.values and v in spec.values:
+                shown = str(spec.values[v])
+            else:
+                shown = str(v)
+            out.append((spec.label.replace("（元）", ""), shown))
+        if self.record.get("note"):
+            out.append(("备注", str(self.record["note"])))
+        return out
+
 
 @dataclass
 class SourcedFact:
@@ -250,5 +274,8 @@ def build_profile(org: Any, *, as_of: dt.date | None = None) -> ProfileData:
             value, source = increase, "directory"
         if value is not None:
             profile[name] = value
-        data.facts.append(SourcedFact(name, SCALAR_FACTS[name].label, value, _shown(name, value), source))
+        shown = _shown(name, value)
+        if name == "innovation_spending_increase" and source == "directory":
+            shown += "（按年度研发费用增量推算，可填报准确数）"
+        data.facts.append(SourcedFact(name, SCALAR_FACTS[name].label, value, shown, source))
     return data

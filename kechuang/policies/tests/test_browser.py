@@ -1,0 +1,32 @@
+"""The enterprise user opens the 政策计算器 in a real browser and sees its benefits with amounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from kechuang.conftest import browser_login, screenshot
+from kechuang.policies import services
+from kechuang.tests_support.factories import TEST_PASSWORD
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_enterprise_opens_calculator_and_sees_amounts(browser: Any, live_server: Any, rich_org: Any,
+                                                      enterprise_user: Any) -> None:
+    services.fact_record_add(organisation=rich_org, actor=enterprise_user, collection="projects",
+                             type="ai_application_demo", date=dt.date(2025, 9, 1), values={"investment": 3_000_000})
+    browser_login(browser, live_server, "ent", TEST_PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "nav.mainnav a.ws")  # signed in
+    browser.get(live_server.url + "/policies/calculator/")
+    assert f"/policies/calculator/{rich_org.pk}/" in browser.current_url
+    assert browser.find_element(By.ID, "grant-total").text == "85万元"
+    eligible = browser.find_element(By.ID, "m-kc001-03-enterprise-tech-center")
+    assert "20万元" in eligible.text and "首次认定的国家级、省级、市级企业技术中心" in eligible.text
+    assert "60万元" in browser.find_element(By.ID, "m-kc001-02-ai-application-demo").text
+    screenshot(browser, "policies-calculator")
+    browser.execute_script("document.getElementById('facts').scrollIntoView()")
+    screenshot(browser, "policies-calculator-facts")
