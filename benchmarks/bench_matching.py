@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kechuang.matching import MatchIndex  # noqa: E402
-from kechuang.matching.evaluation import (  # noqa: E402
+from kechuang.matching import MatchIndex
+from kechuang.matching.evaluation import (
     LabelledQuery,
     Metrics,
     bm25_baseline,
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     runs.append(("full engine (defaults)", engine))
 
     print()
-    print(f"| run | MRR@10 | nDCG@10 | Recall@10 | Recall@50 |")
+    print("| run | MRR@10 | nDCG@10 | Recall@10 | Recall@50 |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, m in runs:
         print(f"| {name} | " + " | ".join(m.row()) + " |")
