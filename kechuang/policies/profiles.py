@@ -20,7 +20,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db import models
 
 from kechuang.rules.facts import COLLECTIONS, KINDS, LEVELS, SCALAR_FACTS
@@ -139,17 +138,11 @@ def _qualifications(org: models.Model) -> list[Any]:
 
 
 def _platforms(org: models.Model) -> list[Any]:
-    """Platforms hosted by the organisation, whatever the directory calls the foreign key."""
-    try:
-        platform = apps.get_model("directory", "Platform")
-    except LookupError:
+    """Platforms hosted by the organisation (``Platform.organisation``, related name ``platforms``)."""
+    manager = getattr(org, "platforms", None)
+    if manager is None or not hasattr(manager, "all"):
         return []
-    fks = [f.name for f in platform._meta.concrete_fields
-           if isinstance(f, models.ForeignKey) and f.related_model is type(org)]
-    if not fks:
-        return []
-    preferred = next((n for n in ("host", "host_organisation", "organisation") if n in fks), fks[0])
-    return list(platform._default_manager.filter(**{preferred: org}))
+    return list(manager.all())
 
 
 def _date(value: Any) -> str | None:
@@ -177,12 +170,20 @@ def yearly_figures(org: Any) -> list[Any]:
     return list(manager.order_by("-year")[:5]) if manager is not None else []
 
 
+# What build_profile reads, for the batch to load in a handful of queries instead of several per organisation.
+PREFETCH = ("qualifications", "platforms", "yearly_figures", "policy_records")
+SELECT = ("policy_facts",)
+
+
 def build_profile(org: Any, *, as_of: dt.date | None = None) -> ProfileData:
     """The engine's profile for ``org`` plus where each fact came from (for the calculator's review table)."""
-    from kechuang.policies.models import FactRecord, FactSheet
+    from kechuang.policies.models import FactSheet
 
     day = as_of or dt.date.today()
-    sheet = FactSheet.objects.filter(organisation=org).first()
+    try:  # reads the select_related/prefetched value when the batch loaded it, else one query
+        sheet: FactSheet | None = org.policy_facts
+    except FactSheet.DoesNotExist:
+        sheet = None
     profile: dict[str, Any] = {"id": str(org.pk), "name": org.name, "credit_code": org.credit_code,
                                "region": org.region_code}
     data = ProfileData(profile=profile)
@@ -244,7 +245,7 @@ def build_profile(org: Any, *, as_of: dt.date | None = None) -> ProfileData:
         add_directory(rtype, level, date, None, f"（平台：{getattr(p, 'name', label)}）")
 
     # --- the organisation's own records ------------------------------------------------------------------
-    for r in FactRecord.objects.filter(organisation=org).order_by("collection", "date", "pk"):
+    for r in sorted(org.policy_records.all(), key=lambda x: (x.collection, x.date, x.pk)):
         rec = {"type": r.type, "date": r.date.isoformat(), **(r.values or {})}
         if r.level:
             rec["level"] = r.level

@@ -19,7 +19,9 @@ from kechuang.directory.models import Organisation
 from kechuang.policies import rules
 from kechuang.policies.choices import ApplicationStatus, Collection, PushStatus
 from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Payout, Push
+from kechuang.policies.profiles import PREFETCH as PROFILE_PREFETCH
 from kechuang.policies.profiles import SCALAR_FIELDS, build_profile
+from kechuang.policies.profiles import SELECT as PROFILE_SELECT
 from kechuang.policies.workflow import APPLICATION_WORKFLOW
 from kechuang.rules import Profile, ProfileError, evaluate, evaluate_batch
 from kechuang.rules.facts import COLLECTIONS, KINDS, PUBLIC_WELFARE_CLASSES
@@ -128,7 +130,8 @@ def push_batch_job(job: Any, progress: Any) -> dict[str, Any]:
     counts = {"organisations": total, "eligible": 0, "created": 0, "refreshed": 0, "kept": 0}
     errors: list[str] = []
     for start in range(0, total, BATCH_CHUNK):
-        chunk = list(Organisation.objects.filter(pk__in=org_ids[start:start + BATCH_CHUNK]).order_by("pk"))
+        chunk = list(Organisation.objects.filter(pk__in=org_ids[start:start + BATCH_CHUNK]).order_by("pk")
+                     .select_related(*PROFILE_SELECT).prefetch_related(*PROFILE_PREFETCH))
         profiles: list[Profile] = []
         orgs: list[Organisation] = []
         for org in chunk:

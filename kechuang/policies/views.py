@@ -6,6 +6,7 @@ organisation's calculator) and ``restrict`` (applications, pushes); staff pages 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -90,7 +91,13 @@ def calculator_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
     org = _organisation_for(request, org_pk)
-    calc = selectors.calculate(org)
+    # ?as_of=YYYY-MM-DD evaluates on another day (e.g. before a recognition expires); default today.
+    try:
+        as_of = dt.date.fromisoformat(request.GET["as_of"]) if request.GET.get("as_of") else None
+    except ValueError:
+        as_of = None
+        messages.error(request, "评估日期格式应为 YYYY-MM-DD，已按今天计算。")
+    calc = selectors.calculate(org, as_of=as_of)
     sheet = FactSheet.objects.filter(organisation=org).first()
     pushes = Push.objects.filter(organisation=org, status=PushStatus.APPROVED)
     return render(request, "policies/calculator.html", {

@@ -49,3 +49,17 @@ def fact_label(name: str) -> str:
             text += "·" + (fields[field].label if field in fields else field)
         return text
     return name
+
+
+@register.filter
+def app_status(value: str) -> str:
+    from kechuang.policies.choices import ApplicationStatus
+
+    return dict(ApplicationStatus.choices).get(value, value)
+
+
+@register.filter
+def app_trigger(value: str) -> str:
+    from kechuang.policies.workflow import APPLICATION_WORKFLOW
+
+    return next((t.label for t in APPLICATION_WORKFLOW.transitions if t.trigger == value), value)

@@ -93,3 +93,12 @@ def test_staff_chooses_any_organisation(staff_client: Any, rich_org: Any) -> Non
 def test_workspace_panel_and_home_count(enterprise_client: Any, staff_client: Any, rich_org: Any) -> None:
     assert "政策计算器" in enterprise_client.get(reverse("accounts:workspace")).content.decode()
     assert "待审核免申即享推送" in staff_client.get(reverse("accounts:workspace")).content.decode()
+
+
+def test_calculator_as_of_date(enterprise_client: Any, rich_org: Any) -> None:
+    url = reverse("policies:calculator", args=[rich_org.pk])
+    # Before the 2025 provincial tech-centre recognition the 20万 is not there yet.
+    html = enterprise_client.get(url, {"as_of": "2025-03-01"}).content.decode()
+    assert 'value="2025-03-01"' in html
+    assert 'id="m-kc001-03-enterprise-tech-center"' not in html
+    assert enterprise_client.get(url, {"as_of": "not-a-date"}).status_code == 200
