@@ -12,6 +12,7 @@ class OrganisationProfileForm(forms.ModelForm):
         label="所属产业链", queryset=IndustryChain.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    website = forms.URLField(label="网站", required=False, assume_scheme="https")
 
     class Meta:
         model = Organisation
