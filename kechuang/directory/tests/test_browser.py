@@ -1,0 +1,58 @@
+"""Bureau staff import a spreadsheet through the web UI: a bad credit code is shown by row and column and
+nothing is written; the corrected file is previewed and confirmed."""
+
+import pytest
+import tablib
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from kechuang.conftest import browser_login, screenshot
+from kechuang.core.validators import make_credit_code
+from kechuang.directory.models import Organisation
+from kechuang.tests_support.factories import TEST_PASSWORD
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def _sheet(path, rows):
+    ds = tablib.Dataset(headers=["名称", "统一社会信用代码", "行政区划代码", "类型", "成立日期", "经营范围"])
+    for row in rows:
+        ds.append(row)
+    path.write_bytes(ds.export("xlsx"))
+    return str(path)
+
+
+def test_staff_imports_a_spreadsheet(browser, live_server, staff_user, tmp_path):
+    good = make_credit_code("91530111MA6B00001")
+    other = make_credit_code("91530102MA6B00002")
+    bad = other[:-1] + ("0" if other[-1] != "0" else "1")
+    bad_file = _sheet(tmp_path / "bad.xlsx", [
+        ["昆明试导智能科技有限公司", good, "530111", "企业", "2019-04-01", "机器视觉"],
+        ["五华试导生物医药有限公司", bad, "530102", "企业", "2020-02-30", "中药制剂"],
+    ])
+    browser_login(browser, live_server, "staff", TEST_PASSWORD)
+
+    browser.get(live_server.url + "/directory/import/")
+    Select(browser.find_element(By.ID, "id_entity")).select_by_value("organisations")
+    browser.find_element(By.ID, "id_file").send_keys(bad_file)
+    browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    table = browser.find_element(By.CSS_SELECTOR, "table.import-errors").text
+    assert "第 3 行" in table and "统一社会信用代码校验位错误" in table and "日期不存在" in table
+    assert not browser.find_elements(By.ID, "import-confirm")
+    screenshot(browser, "directory-import-errors")
+    assert Organisation.objects.count() == 0
+
+    good_file = _sheet(tmp_path / "good.xlsx", [
+        ["昆明试导智能科技有限公司", good, "530111", "企业", "2019-04-01", "机器视觉"],
+        ["五华试导生物医药有限公司", other, "五华区", "企业", "2020-02-28", "中药制剂"],
+    ])
+    browser.get(live_server.url + "/directory/import/")
+    browser.find_element(By.ID, "id_file").send_keys(good_file)
+    browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    assert "全部校验通过" in browser.find_element(By.ID, "import-summary").text
+    screenshot(browser, "directory-import-preview")
+    browser.find_element(By.CSS_SELECTOR, "#import-confirm button[type=submit]").click()
+    assert "导入成功" in browser.find_element(By.CSS_SELECTOR, ".messages").text
+    assert "昆明试导智能科技有限公司" in browser.page_source
+    screenshot(browser, "directory-import-done")
+    assert Organisation.objects.filter(name__contains="试导").count() == 2
