@@ -1,0 +1,94 @@
+"""The REST API: shape, visibility, writes with the same permissions as the pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from kechuang.market.choices import Status
+from kechuang.market.tests.factories import AchievementFactory, DemandFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records(enterprise_org, university_org):
+    return {
+        "draft": DemandFactory(organisation=enterprise_org, status=Status.DRAFT),
+        "published": DemandFactory(organisation=enterprise_org, status=Status.PUBLISHED),
+        "a_draft": AchievementFactory(owner=university_org, status=Status.DRAFT),
+        "a_published": AchievementFactory(owner=university_org, status=Status.PUBLISHED),
+    }
+
+
+@pytest.mark.parametrize("url", ["/api/achievements/", "/api/demands/"])
+def test_lists_are_paginated_and_show_only_published_to_anonymous(client, records, url):
+    body = client.get(url).json()
+    assert set(body) >= {"count", "results"}
+    assert body["count"] == 1 and all(r["status"] == "published" for r in body["results"])
+    assert client.get(url + "?status=draft").json()["count"] == 0
+
+
+def test_owner_lists_own_drafts_with_mine(enterprise_client, outsider_client, records):
+    mine = enterprise_client.get("/api/demands/?mine=1").json()
+    assert {r["id"] for r in mine["results"]} == {records["draft"].pk, records["published"].pk}
+    theirs = outsider_client.get("/api/demands/?mine=1").json()
+    assert theirs["count"] == 0
+
+
+@pytest.mark.parametrize("key,url", [("draft", "/api/demands/{}/"), ("a_draft", "/api/achievements/{}/"),
+                                     ("draft", "/api/demands/{}/matches/")])
+def test_drafts_are_not_visible_to_outsiders_or_anonymous(client, outsider_client, broker_client, enterprise_client,
+                                                           institution_client, records, key, url):
+    u = url.format(records[key].pk)
+    for c in (client, outsider_client, broker_client):
+        assert c.get(u).status_code == 404
+    owner = enterprise_client if key == "draft" else institution_client
+    assert owner.get(u).status_code == 200
+
+
+def test_create_requires_sign_in_and_an_organisation(client, broker_client, enterprise_client):
+    data = {"title": "接口创建的需求", "description": "通过接口提交", "keywords": ["接口"], "cooperation_mode": "service"}
+    assert client.post("/api/demands/", data, content_type="application/json").status_code in (401, 403)
+    r = broker_client.post("/api/demands/", data, content_type="application/json")
+    assert r.status_code == 400 and "机构" in r.content.decode()
+    r = enterprise_client.post("/api/demands/", data, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["status"] == "draft" and r.json()["keywords"] == ["接口"]
+
+
+def test_create_rejects_a_bad_region_in_chinese(enterprise_client):
+    r = enterprise_client.post("/api/demands/", {"title": "x", "description": "y", "region_code": "123"},
+                               content_type="application/json")
+    assert r.status_code == 400 and "行政区划" in r.content.decode()
+
+
+def test_update_only_own_drafts(enterprise_client, outsider_client, records):
+    url = f"/api/demands/{records['draft'].pk}/"
+    assert outsider_client.patch(url, {"title": "篡改"}, content_type="application/json").status_code == 404
+    r = enterprise_client.patch(url, {"title": "接口修改"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["title"] == "接口修改"
+    pub = f"/api/demands/{records['published'].pk}/"
+    assert enterprise_client.patch(pub, {"title": "发布后不可改"}, content_type="application/json").status_code == 404
+    # Status is read-only: it changes only through the workflow.
+    enterprise_client.patch(url, {"status": "published"}, content_type="application/json")
+    records["draft"].refresh_from_db()
+    assert records["draft"].status == Status.DRAFT
+
+
+def test_delete_is_not_offered(enterprise_client, staff_client, records):
+    assert staff_client.delete(f"/api/demands/{records['draft'].pk}/").status_code == 405
+
+
+def test_transitions_through_the_api(enterprise_client, outsider_client, staff_client, records):
+    url = f"/api/demands/{records['draft'].pk}/transition/"
+    assert outsider_client.post(url, {"trigger": "submit"}, content_type="application/json").status_code == 404
+    assert enterprise_client.post(url, {"trigger": "submit"}, content_type="application/json").status_code == 200
+    r = enterprise_client.post(url, {"trigger": "publish"}, content_type="application/json")
+    assert r.status_code == 400 and "权限" in r.content.decode()
+    r = staff_client.post(url, {"trigger": "publish"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "published"
+
+
+def test_schema_lists_the_market(client):
+    r = client.get("/api/schema/")
+    assert r.status_code == 200 and b"/api/demands/{id}/matches/" in r.content
