@@ -164,6 +164,17 @@ def _evaluate_batch(
     pair_org = np.repeat(org_arr, pairs_m.shape[1])
     pair_mea = pairs_m.reshape(-1)
     keep = pair_mea >= 0
+    # A record cannot change the outcome where the evaluation stops before reading records: the measure is
+    # not in force on the day, or the organisation's kind is known and not among the beneficiaries. Those
+    # pairs keep the default of step 2 (the same result evaluate() gives).
+    kind_values = list(fact_codes["kind"])  # code -> value, in code order
+    lut = np.ones((n_m + 1, len(kind_values)), dtype=bool)  # row n_m: padding for the -1 entries
+    for j, m in enumerate(measures):
+        if (m.effective_from and day < m.effective_from) or (m.effective_to and day > m.effective_to):
+            lut[j, :] = False
+        elif m.beneficiary_kinds is not None:
+            lut[j, :] = [v is None or v in m.beneficiary_kinds for v in kind_values]
+    keep &= lut[pair_mea, fact_cols["kind"][pair_org]]
     pair_key = np.unique(pair_org[keep] * n_m + pair_mea[keep])
     for key in pair_key.tolist():
         i, j = divmod(key, n_m)

@@ -207,13 +207,16 @@ def measure_head(m: Measure) -> str:
 class _Texts:
     """Trace fragments that depend only on the measure, built once (batch runs format millions of lines)."""
 
-    __slots__ = ("allowed", "head", "measure", "wanted")
+    __slots__ = ("allowed", "coll_label", "head", "measure", "none_line", "potential", "wanted")
 
     def __init__(self, m: Measure) -> None:
         self.measure = m  # keeps m alive so that id(m) is never reused while cached
         self.head = measure_head(m)
         self.allowed = "、".join(KINDS[k] for k in m.beneficiary_kinds) if m.beneficiary_kinds else ""
         self.wanted = "/".join(COLLECTIONS[m.trigger.collection][1][t] for t in m.trigger.types) if m.trigger else ""
+        self.coll_label = COLLECTIONS[m.trigger.collection][0] if m.trigger else ""
+        self.none_line = f"{self.coll_label}中没有“{self.wanted}”"
+        self.potential = _potential(m)
 
 
 _texts_cache: dict[int, _Texts] = {}
@@ -387,7 +390,8 @@ def _is_new(m: Measure, r: Record, same: Sequence[Record], acc: _Acc) -> bool:
         acc.trace.append(f"✗ {r.ref} {r.label()}：认定日期不在政策期间（{lo} 至 {hi or '长期'}）内，不属于新认定/首次认定")
         return False
     for o in same:
-        if o is not r and o.type == r.type and o.level == r.level and o.date < r.date:
+        earlier = o.date < r.date or (o.date == r.date and o.index < r.index)  # a same-day duplicate is not new
+        if o is not r and o.type == r.type and o.level == r.level and earlier:
             acc.trace.append(f"✗ {r.ref} {r.label()}：此前已于 {o.date} 获得同级认定（{o.ref}），不属于新认定/首次认定")
             return False
     return True
@@ -398,26 +402,29 @@ def _check_trigger(
 ) -> tuple[tuple[int | None, int | None], int | None]:
     trig = m.trigger
     assert trig is not None
-    coll_label = COLLECTIONS[trig.collection][0]
-    wanted = _texts(m).wanted
+    tx = _texts(m)
+    wanted = tx.wanted
     recs = profile.collections.get(trig.collection)
-    potential = _potential(m)
+    potential = tx.potential
     if recs is None:
-        acc.unknown(f"未提供{coll_label}（{trig.collection}），无法判断是否有“{wanted}”", trig.collection)
+        acc.unknown(f"未提供{tx.coll_label}（{trig.collection}），无法判断是否有“{wanted}”", trig.collection)
         return (None, None), potential
-    cands = [r for r in recs if r.type in trig.types]
-    later = [r for r in cands if r.date > as_of]
-    for r in later:
-        acc.trace.append(f"· {r.ref} {r.label()} 晚于评估日期 {as_of}，不计")
-    cands = [r for r in cands if r.date <= as_of]
+    types = trig.types
+    cands: list[Record] = []
+    for r in recs:
+        if r.type in types:
+            if r.date > as_of:
+                acc.trace.append(f"· {r.ref} {r.label()} 晚于评估日期 {as_of}，不计")
+            else:
+                cands.append(r)
     if not cands:
-        acc.fail(f"{coll_label}中没有“{wanted}”", trig.collection)
+        acc.fail(tx.none_line, trig.collection)
         return (None, None), None
     if trig.consecutive is not None:
         return _check_consecutive(m, cands, acc), None
     passing: list[Record] = []
     any_unknown = False
-    for r in sorted(cands, key=lambda x: (x.date, x.index)):
+    for r in sorted(cands, key=lambda x: (x.date, x.index)) if len(cands) > 1 else cands:
         st = _check_record_tests(m, r, acc)
         if st is False:
             continue
