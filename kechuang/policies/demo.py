@@ -41,7 +41,8 @@ def _facts(org: Organisation, out: TextIO) -> None:
     sheet, created = FactSheet.objects.get_or_create(organisation=org)
     if created:
         sheet.is_state_owned = False
-        sheet.complete_collections = ["awards", "grants", "hires", "cultivated"]
+        # 上级资助 left unconfirmed on purpose: the calculator then shows the 1:1 matching measures as 待定.
+        sheet.complete_collections = ["hires", "cultivated"]
         sheet.save()
     for spec in DEMO_RECORDS:
         FactRecord.objects.get_or_create(
@@ -88,7 +89,8 @@ def _applications(staff: User, org: Organisation, year: int, out: TextIO) -> Non
         steps = plan.pop(0)
         app = Application.objects.create(
             organisation=push.organisation, measure_id=push.measure_id, measure_title=push.measure_title,
-            year=year, amount_requested=push.amount_max or 0, push=push, description="（演示）按政策计算器结果申报")
+            year=year, amount_requested=push.amount_max or 0, push=push, description="（演示）按政策计算器结果申报",
+            evaluation=services.evaluation_snapshot(push.organisation, push.measure_id))
         Push.objects.filter(pk=push.pk).update(status=PushStatus.APPLIED)
         for trigger in steps:
             services.application_transition(
@@ -111,7 +113,8 @@ def load(out: TextIO) -> None:
         job = jobs.run_now(services.PUSH_JOB, actor=staff)
         out.write(f"免申即享批量计算：{job.get_status_display()}，{job.result.get('organisations', 0)} 家机构，"
                   f"{job.result.get('eligible', 0)} 项符合\n")
-        if org is not None:
+        decided = Push.objects.filter(organisation=org, status__in=[PushStatus.APPROVED, PushStatus.APPLIED])
+        if org is not None and not decided.exists():
             for push in Push.objects.filter(organisation=org, status=PushStatus.PENDING).order_by("measure_id")[:2]:
                 services.push_review(push=push, approve=True, actor=staff, comment="演示：已核实")
         if Organisation.objects.filter(status=AccountStatus.APPROVED).exists() and org is not None:

@@ -63,7 +63,8 @@ def format_range(lo: int | None, hi: int | None) -> str:
         return "—"
     if lo == hi or hi is None:
         return format_yuan(lo)
-    if lo is None:
+    if lo is None or lo == 0:
+        # "给予不超过100万元" / rate_bound ceiling: the floor is zero, so say it the way the clause does.
         return f"不超过{format_yuan(hi)}"
     return f"{format_yuan(lo)}–{format_yuan(hi)}"
 

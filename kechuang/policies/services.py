@@ -205,6 +205,15 @@ def push_review(*, push: Push, approve: bool, actor: Any, comment: str = "") -> 
 # --- Applications -------------------------------------------------------------------------------------------
 
 
+def evaluation_snapshot(organisation: Organisation, measure_id: str) -> dict[str, Any]:
+    """The engine's verdict on one measure for the organisation today, kept with the application."""
+    try:
+        ev = evaluate(Profile.from_dict(build_profile(organisation).profile), today())
+        return ev.result(measure_id).to_json()
+    except (ProfileError, KeyError) as exc:
+        return {"error": str(exc)}
+
+
 @transaction.atomic
 def application_submit(*, organisation: Organisation, measure_id: str, amount_requested: int, actor: Any,
                        year: int | None = None, description: str = "", push: Push | None = None) -> Application:
@@ -234,13 +243,7 @@ def application_submit(*, organisation: Organisation, measure_id: str, amount_re
             raise ApplicationError("推送与申报不一致")
         if push.status != PushStatus.APPROVED:
             raise ApplicationError("该推送尚未推送或已转为申报")
-    data = build_profile(organisation)
-    result: dict[str, Any] = {}
-    try:
-        ev = evaluate(Profile.from_dict(data.profile), today())
-        result = ev.result(measure_id).to_json()
-    except (ProfileError, KeyError) as exc:
-        result = {"error": str(exc)}
+    result = evaluation_snapshot(organisation, measure_id)
     with acting_as(actor):
         app = Application.objects.create(
             organisation=organisation, measure_id=measure_id, measure_title=measure.title[:200], year=year,

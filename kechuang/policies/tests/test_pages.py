@@ -21,6 +21,7 @@ def test_money_formatting() -> None:
     assert format_yuan(1_234_567) == "1,234,567元"
     assert format_range(30_000, 50_000) == "3万元–5万元"
     assert format_range(None, None) == "—"
+    assert format_range(0, 1_000_000) == "不超过100万元"
 
 
 def test_library_lists_policy_and_quoted_clauses(client: Any) -> None:
