@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
@@ -16,16 +18,39 @@ from kechuang.policies import rules, selectors, services
 from kechuang.policies.models import Application
 
 
+class MeasureSerializer(serializers.Serializer):
+    """Documents the engine's ``Measure.to_json()`` for the schema; the data itself comes from the rule files."""
+
+    id = serializers.CharField()
+    policy = serializers.CharField()
+    clause = serializers.CharField(help_text="条款，如（三）")
+    title = serializers.CharField()
+    clause_text = serializers.CharField(help_text="引用的原文")
+    amount = serializers.DictField(help_text="金额形式：form, value/tiers/min/max/rate/cap …（整数元）")
+    payout = serializers.DictField()
+    per = serializers.CharField()
+    benefit = serializers.CharField()
+    beneficiary_kinds = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    effective_from = serializers.DateField(allow_null=True)
+    effective_to = serializers.DateField(allow_null=True)
+    exclusive_group = serializers.CharField(allow_null=True)
+    budget_line = serializers.CharField()
+    max_per_payout = serializers.IntegerField(allow_null=True)
+
+
 class MeasureViewSet(viewsets.ViewSet):
     """Every encoded measure with its clause, quoted text and amount form. Read-only, public."""
 
     permission_classes = [permissions.AllowAny]
     lookup_value_regex = r"[a-z0-9][a-z0-9._-]*"
+    serializer_class = MeasureSerializer
 
+    @extend_schema(operation_id="policies_list", responses=MeasureSerializer(many=True))
     def list(self, request: Request) -> Response:
         items = [m.to_json() for m in rules.measures()]
         return Response({"count": len(items), "next": None, "previous": None, "results": items})
 
+    @extend_schema(responses=MeasureSerializer)
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         m = rules.measure_or_none(pk or "")
         if m is None:
@@ -35,6 +60,7 @@ class MeasureViewSet(viewsets.ViewSet):
 
 class ApplicationSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    status = serializers.CharField(read_only=True, help_text="submitted/accepted/reviewed/publicised/paid/rejected")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -74,6 +100,8 @@ class EvaluateViewSet(viewsets.ViewSet):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(operation_id="evaluate_own_organisation", responses={200: OpenApiTypes.OBJECT},
+                   parameters=[OpenApiParameter("organisation", int, description="机构编号（仅科技局工作人员）")])
     def list(self, request: Request) -> Response:
         user: Any = request.user
         org_id = request.query_params.get("organisation") or user.organisation_id
