@@ -38,6 +38,13 @@ class WanYuanField(forms.DecimalField):
         return None if amount is None else int(amount * 10000)
 
 
+def _tidy(form: forms.ModelForm) -> None:
+    # No chains configured yet: an empty checkbox group would only puzzle the user.
+    if not form.fields["industry_chains"].queryset.exists():  # type: ignore[attr-defined]
+        del form.fields["industry_chains"]
+    form.fields["industry"].choices = [("", "—"), *list(form.fields["industry"].choices)[1:]]  # type: ignore[attr-defined]
+
+
 class DemandForm(forms.ModelForm):
     keywords = ListField(label="关键词", required=False, help_text="用顿号或逗号分隔，例如：机器视觉、缺陷检测")
     budget_yuan = WanYuanField(label="预算（万元）", help_text="留空表示面议")
@@ -52,6 +59,7 @@ class DemandForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region_code"].choices = [("", "—")] + list(regions.choices("5301"))
+        _tidy(self)
 
 
 class AchievementForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from kechuang.market.indexing import get_index, split_doc_id
 from kechuang.matching import Hit, MatchError, Query, highlight
 
 KIND_LABELS = dict(TargetKind.choices)
+MIN_RELATIVE_SCORE = 0.05
 FIELD_LABELS = {"title": "标题", "keywords": "关键词", "abstract": "摘要"}
 TAG_LABELS = {"industry": "产业", "maturity": "成熟度", "mode": "转化方式", "region": "地区", "discipline": "学科",
               "kind": "类型", "chain": "产业链"}
@@ -159,6 +160,11 @@ def _search(query: Query, k: int, user: Any) -> tuple[list[Recommendation], str]
         hits = index.search(query, k=k + 5)
     except MatchError as exc:
         return [], str(exc)
+    # The engine always fills k slots; a hit scoring a few percent of the best one shares a stray word at most
+    # and would only teach users to distrust the panel.
+    if hits:
+        floor = hits[0].score * MIN_RELATIVE_SCORE
+        hits = [h for h in hits if h.score >= floor]
     return to_recommendations(hits, user)[:k], ""
 
 
