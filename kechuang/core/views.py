@@ -15,7 +15,11 @@ from kechuang.core.stats import cards, home_counts
 
 def home(request: HttpRequest) -> HttpResponse:
     counts = home_counts()
-    return render(request, "core/home.html", {"counts": counts, "cards": cards(counts)})
+    regions = counts.get("organisations_by_region", [])
+    top = max((n for _, n in regions), default=1) or 1
+    # Bar widths leave room for the number beside the bar.
+    bars = [(name, n, round(80 * n / top)) for name, n in regions]
+    return render(request, "core/home.html", {"counts": counts, "cards": cards(counts), "region_bars": bars})
 
 
 def statistics(request: HttpRequest) -> HttpResponse:
