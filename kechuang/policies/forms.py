@@ -16,6 +16,10 @@ def _tri(value: Any) -> bool | None:
     return {"true": True, "false": False}.get(value)
 
 
+def _tri_initial(value: bool | None) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
 class FactSheetForm(forms.Form):
     kind = forms.ChoiceField(label="主体类型（政策口径）", required=False,
                              choices=[("", "按创新资源库推定"), *KINDS.items()])
@@ -41,8 +45,8 @@ class FactSheetForm(forms.Form):
         if sheet is not None:
             initial = {
                 "kind": sheet.kind, "public_welfare_class": sheet.public_welfare_class,
-                "is_tech_sme": {True: "true", False: "false"}.get(sheet.is_tech_sme, ""),  # type: ignore[call-overload]
-                "is_state_owned": {True: "true", False: "false"}.get(sheet.is_state_owned, ""),  # type: ignore[call-overload]
+                "is_tech_sme": _tri_initial(sheet.is_tech_sme),
+                "is_state_owned": _tri_initial(sheet.is_state_owned),
                 "innovation_spending_increase": sheet.innovation_spending_increase,
                 "non_fiscal_construction_expenditure": sheet.non_fiscal_construction_expenditure,
                 "horizontal_contract_net_income": sheet.horizontal_contract_net_income,
@@ -78,7 +82,7 @@ class FactRecordForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = record_type_choices()
+        self.fields["kind"].choices = record_type_choices()  # type: ignore[attr-defined]
 
     def cleaned_record(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -94,7 +98,7 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure_id"].choices = [
+        self.fields["measure_id"].choices = [  # type: ignore[attr-defined]
             (m.id, f"{m.clause}{m.title}") for m in rules.measures() if m.benefit == "grant"]
 
 
@@ -111,5 +115,5 @@ class BudgetForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure_id"].choices = [
+        self.fields["measure_id"].choices = [  # type: ignore[attr-defined]
             (m.id, f"{m.clause}{m.title}") for m in rules.measures() if m.benefit == "grant"]

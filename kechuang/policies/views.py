@@ -174,7 +174,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not user.organisation_id:
         raise PermissionDenied("只有机构用户可以申报")
-    initial = {"measure_id": request.GET.get("measure", "")}
+    initial: dict[str, Any] = {"measure_id": request.GET.get("measure", "")}
     m = rules.measure_or_none(initial["measure_id"])
     if m is not None and m.amount.max_possible():
         initial["amount_requested"] = rules.max_total(m)
@@ -214,7 +214,7 @@ def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(selectors.applications_for(request.user), pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(v[0] for v in form.errors.values()))
+        messages.error(request, "；".join(str(v[0]) for v in form.errors.values()))
         return redirect("policies:application_detail", pk=app.pk)
     d = form.cleaned_data
     try:

@@ -110,7 +110,7 @@ def _second_application(rich_org: Any, staff_user: Any) -> Application:
     from kechuang.accounts.choices import Role
     from kechuang.tests_support.factories import OrganisationFactory, UserFactory
 
-    other = OrganisationFactory(name="第二家企业有限公司")
+    other: Any = OrganisationFactory(name="第二家企业有限公司")
     member = UserFactory(username="second", role=Role.ENTERPRISE, organisation=other)
     app = services.application_submit(organisation=other, measure_id="kc001-03-enterprise-tech-center",
                                       amount_requested=200_000, actor=member, year=2026)

@@ -24,7 +24,7 @@ def _run(staff: Any) -> Job:
 
 
 def test_batch_job_is_recorded_and_builds_the_push_list(rich_org: Any, staff_user: Any) -> None:
-    pending = OrganisationFactory(name="待审核企业", status=AccountStatus.PENDING)
+    pending: Any = OrganisationFactory(name="待审核企业", status=AccountStatus.PENDING)
     from kechuang.directory.models import Qualification
 
     Qualification.objects.create(organisation=pending, kind="unicorn", level="national",
@@ -75,7 +75,7 @@ def test_only_staff_run_and_review(rich_org: Any, staff_user: Any, enterprise_us
         with pytest.raises(ApplicationError):
             services.push_batch_start(actor=actor, background=False)
     _run(staff_user)
-    push = Push.objects.filter(organisation=rich_org).first()
+    push: Any = Push.objects.filter(organisation=rich_org).first()
     for actor in (enterprise_user, outsider):
         with pytest.raises(ApplicationError):
             services.push_review(push=push, approve=True, actor=actor)
