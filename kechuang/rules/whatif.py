@@ -133,7 +133,7 @@ def _describe(change: str, where: str, what: Any) -> str:
         spec = fields[k]
         shown = "是" if v is True else "否" if v is False else (yuan(v) if spec.type == "int" else
                                                                (spec.values or {}).get(v, str(v)))
-        extra.append(f"{spec.label}{shown}")
+        extra.append(f"{spec.label.replace('（元）', '')}{shown}")
     tail = f"（{'，'.join(extra)}）" if extra else ""
     return f"新增{coll_label}：{lvl}{types[what['type']]}，日期 {what['date']}{tail}"
 

@@ -51,3 +51,16 @@ def test_case(case: dict[str, Any]) -> None:
         assert not extra, f"unexpected benefits: {extra}"
     if "grant_total" in case:
         assert list(ev.grant_total()) == case["grant_total"]
+
+
+def test_every_measure_has_its_own_cases() -> None:
+    """Each encoded measure is exercised by at least one eligible and one not-eligible expectation."""
+    seen: dict[str, set[str]] = {}
+    for p in _load():
+        case = p.values[0]
+        for mid, exp in case["expect"].items():
+            seen.setdefault(mid, set()).add(exp["status"])
+    for m in RULES.measures:
+        statuses = seen.get(m.id, set())
+        assert "eligible" in statuses, f"{m.id} has no eligible case"
+        assert statuses - {"eligible"}, f"{m.id} has no ineligible/undetermined case"
