@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from kechuang.core import regions
@@ -25,6 +26,15 @@ from kechuang.market.choices import (
 )
 
 
+class UnicodeJSONEncoder(DjangoJSONEncoder):
+    """Store Chinese as characters, not \\u escapes, so ``icontains`` on a JSON list (keywords) finds 冷链 on
+    SQLite too (PostgreSQL's jsonb::text already prints characters)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
+
+
 def yuan_display(value: int | None) -> str:
     """Integer yuan as the market writes it: 万元 above ten thousand, 面议 when unknown."""
     if value is None:
@@ -39,7 +49,7 @@ class Listing(BaseModel):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     review_comment = models.TextField("审核意见", blank=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
-    keywords = models.JSONField("关键词", default=list, blank=True)
+    keywords = models.JSONField("关键词", default=list, blank=True, encoder=UnicodeJSONEncoder)
     industry = models.CharField("所属产业", max_length=30, choices=Industry.choices, blank=True, db_index=True)
     # The directory's configurable "8+N" chains; ``industry`` above is the coarse sector used when none is set.
     industry_chains = models.ManyToManyField("directory.IndustryChain", verbose_name="所属产业链", blank=True,
@@ -81,8 +91,8 @@ class Achievement(Listing):
     discipline = models.CharField("学科领域", max_length=50, blank=True, db_index=True)
     maturity = models.PositiveSmallIntegerField("成熟度（技术就绪水平）", choices=Maturity.choices, null=True,
                                                 blank=True, db_index=True)
-    patent_numbers = models.JSONField("专利号", default=list, blank=True)
-    transfer_modes = models.JSONField("转化方式", default=list, blank=True,
+    patent_numbers = models.JSONField("专利号", default=list, blank=True, encoder=UnicodeJSONEncoder)
+    transfer_modes = models.JSONField("转化方式", default=list, blank=True, encoder=UnicodeJSONEncoder,
                                       help_text="可多选：" + "、".join(TransferMode.labels))
     price_yuan = models.PositiveBigIntegerField("转让价格（元）", null=True, blank=True, help_text="留空表示面议")
     owner = models.ForeignKey("directory.Organisation", verbose_name="成果持有单位", on_delete=models.PROTECT,

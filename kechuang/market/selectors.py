@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from kechuang.accounts.choices import Role
 from kechuang.market.choices import Status
@@ -22,25 +21,51 @@ SORT_LABELS = {"relevance": "相关度", "new": "最新发布", "old": "最早�
 
 
 def terms_of(q: str) -> list[str]:
-    return [t for t in re.split(r"[\s,，;；、]+", q.strip()) if t][:8]
+    """The query segmented the way the directory's search does it (jieba search mode, longest terms kept), so
+    "冷链保鲜" finds "冷链运输保鲜" and the platform's search boxes behave alike."""
+    from kechuang.directory.search import terms
+
+    return list(terms(q))[:8]
 
 
-def text_filter(qs: QuerySet, q: str, fields: tuple[str, ...]) -> QuerySet:
-    """Every whitespace-separated term must occur in one of the fields (substring search suits Chinese, which
-    has no spaces between words; the matching index provides ranked search on top)."""
+def text_q(q: str, fields: tuple[str, ...]) -> Q:
+    """Every term must occur in one of the fields (AND of ORs): works the same on SQLite and PostgreSQL."""
+    cond = Q()
     for term in terms_of(q):
-        cond = Q()
+        any_field = Q()
         for f in fields:
-            cond |= Q(**{f"{f}__icontains": term})
-        qs = qs.filter(cond)
-    return qs
+            any_field |= Q(**{f"{f}__icontains": term})
+        cond &= any_field
+    return cond
+
+
+RELEVANCE_FLOOR = 0.3
+
+
+def relevance_ranks(q: str, kind: str, k: int = 200) -> list[int]:
+    """Primary keys of the records the matching engine ranks best for ``q`` (empty without an index)."""
+    from kechuang.market.indexing import get_index, split_doc_id
+    from kechuang.matching import MatchError, Query
+
+    index = get_index()
+    if index is None:
+        return []
+    try:
+        hits = index.search(Query(title=q, kinds=(kind,)), k=k, explain=False)
+    except MatchError:
+        return []
+    # The engine fills every slot it is given; for a filtered list only the clearly related ones count.
+    if hits:
+        floor = hits[0].score * RELEVANCE_FLOOR
+        hits = [h for h in hits if h.score >= floor]
+    return [int(pk) for h in hits for _, pk in [split_doc_id(h.id)] if pk.isdigit()]
 
 
 def achievements_for(user: Any, params: Any) -> tuple[QuerySet, dict[str, Any]]:
     qs = Achievement.objects.restrict(user, "view").filter(status=Status.PUBLISHED).select_related("owner")
     return _filter(qs, params, "achievement", ("title", "abstract", "keywords", "discipline", "owner__name"),
                    {"discipline": "discipline", "maturity": "maturity", "industry": "industry"},
-                   multi={"mode": "transfer_modes"})
+                   multi={"mode": "transfer_modes"}, ranked_kind="achievement")
 
 
 def demands_for(user: Any, params: Any) -> tuple[QuerySet, dict[str, Any]]:
@@ -50,10 +75,13 @@ def demands_for(user: Any, params: Any) -> tuple[QuerySet, dict[str, Any]]:
 
 
 def _filter(qs: QuerySet, params: Any, entity: str, text_fields: tuple[str, ...], exact: dict[str, str],
-            multi: dict[str, str] | None = None) -> tuple[QuerySet, dict[str, Any]]:
-    q = (params.get("q") or "").strip()
+            multi: dict[str, str] | None = None, ranked_kind: str = "") -> tuple[QuerySet, dict[str, Any]]:
+    q = (params.get("q") or "").strip()[:200]
+    ranks: list[int] = []
     if q:
-        qs = text_filter(qs, q, text_fields)
+        # Text matches, plus what the engine finds with other words (同义/近义 via its bigram and LSA channels).
+        ranks = relevance_ranks(q, ranked_kind) if ranked_kind else []
+        qs = qs.filter(text_q(q, text_fields) | Q(pk__in=ranks)) if ranks else qs.filter(text_q(q, text_fields))
     for param, field in exact.items():
         value = params.get(param)
         if value:
@@ -65,7 +93,12 @@ def _filter(qs: QuerySet, params: Any, entity: str, text_fields: tuple[str, ...]
             qs = qs.filter(**{f"{field}__icontains": f'"{value}"'})
     if chain := params.get("chain"):
         qs = qs.filter(industry_chains__code=chain).distinct()
-    sort = params.get("sort") or "new"
+    sort = params.get("sort") or ("relevance" if ranks else "new")
+    if sort == "relevance" and ranks:
+        # Engine rank first; text-only matches the engine did not rank follow, newest first.
+        rank = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ranks)], default=Value(len(ranks)),
+                    output_field=IntegerField())
+        return qs.order_by(rank, "-published_at", "-id"), {"q": q, "sort": sort}
     order = SORTS[entity].get(sort, SORTS[entity]["new"])
     return qs.order_by(*order), {"q": q, "sort": sort}
 

@@ -28,8 +28,9 @@ ENTITIES: dict[str, tuple[type[Listing], Any, Any]] = {
 }
 
 
-def _sort_choices(entity: str) -> list[tuple[str, str]]:
-    return [(k, selectors.SORT_LABELS[k]) for k in selectors.SORTS[entity]]
+def _sort_choices(entity: str, with_relevance: bool = False) -> list[tuple[str, str]]:
+    keys = (["relevance"] if with_relevance else []) + list(selectors.SORTS[entity])
+    return [(k, selectors.SORT_LABELS[k]) for k in keys]
 
 
 def achievement_list(request: HttpRequest) -> HttpResponse:
@@ -37,7 +38,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "market/achievement_list.html", {
         "page": page, **state, "disciplines": selectors.disciplines(), "maturities": Maturity.choices,
-        "modes": TransferMode.choices, "industries": Industry.choices, "sorts": _sort_choices("achievement"),
+        "modes": TransferMode.choices, "industries": Industry.choices, "sorts": _sort_choices("achievement", bool(state["q"])),
         "chains": selectors.chains(),
     })
 
