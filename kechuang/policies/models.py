@@ -98,6 +98,8 @@ class Push(BaseModel):
     clause = models.CharField("条款", max_length=20, blank=True)
     amount_min = models.BigIntegerField("金额下限（元）", null=True, blank=True)
     amount_max = models.BigIntegerField("金额上限（元）", null=True, blank=True)
+    payout_years = models.PositiveSmallIntegerField("按年兑现年数", null=True, blank=True,
+                                                    help_text="按年兑现的措施：金额为每年金额")
     as_of = models.DateField("评估日期")
     trace = models.JSONField("判断依据", default=list, blank=True)
     status = models.CharField("状态", max_length=20, choices=PushStatus.choices, default=PushStatus.PENDING,

@@ -34,6 +34,12 @@ def measure_choices() -> list[tuple[str, str]]:
     return [(m.id, f"{m.clause}{m.title}") for m in measures()]
 
 
+def max_per_payout(measure: Measure) -> int | None:
+    """The most one application may ask for: one payout. A measure paid yearly (e.g. 每年不超过10万元，补助期限3年)
+    is applied for, budgeted and paid year by year, so its ceiling is one year's amount."""
+    return measure.amount.max_possible()
+
+
 def max_total(measure: Measure) -> int | None:
     """The most one application may be granted: one payout's ceiling times the years where the text pays yearly."""
     top = measure.amount.max_possible()

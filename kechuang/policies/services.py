@@ -151,8 +151,10 @@ def push_batch_job(job: Any, progress: Any) -> dict[str, Any]:
 
 
 def _upsert_push(org: Organisation, r: Any, as_of: dt.date, job: Any) -> str:
-    values = {"measure_title": r.title[:200], "clause": r.clause, "amount_min": r.total_min,
-              "amount_max": r.total_max, "as_of": as_of, "trace": list(r.trace), "job_id": job.pk}
+    # Amounts per payout: a yearly measure is pushed, applied for and paid one year at a time.
+    values = {"measure_title": r.title[:200], "clause": r.clause, "amount_min": r.amount_min,
+              "amount_max": r.amount_max, "as_of": as_of, "trace": list(r.trace), "job_id": job.pk,
+              "payout_years": r.payout_years if r.payout_frequency == "yearly" else None}
     push = Push.objects.filter(organisation=org, measure_id=r.measure_id).first()
     if push is None:
         Push.objects.create(organisation=org, measure_id=r.measure_id, **values)
@@ -229,7 +231,7 @@ def application_submit(*, organisation: Organisation, measure_id: str, amount_re
         raise ApplicationError("该措施不是资金奖补，无需申报兑现", field="measure_id")
     if not isinstance(amount_requested, int) or isinstance(amount_requested, bool) or amount_requested <= 0:
         raise ApplicationError("申请金额应为正整数（元）", field="amount_requested")
-    ceiling = rules.max_total(measure)
+    ceiling = rules.max_per_payout(measure)
     if ceiling is not None and amount_requested > ceiling:
         raise ApplicationError(f"申请金额超过该措施上限 {rules.format_yuan(ceiling)}", field="amount_requested")
     year = year or today().year
@@ -270,7 +272,7 @@ def application_transition(*, application: Application, trigger: str, actor: Any
         if amount_approved > application.amount_requested:
             raise ApplicationError("核定金额不能超过申请金额", field="amount_approved")
         measure = rules.measure_or_none(application.measure_id)
-        ceiling = rules.max_total(measure) if measure is not None else None
+        ceiling = rules.max_per_payout(measure) if measure is not None else None
         if ceiling is not None and amount_approved > ceiling:
             raise ApplicationError(f"核定金额超过该措施上限 {rules.format_yuan(ceiling)}", field="amount_approved")
         # Only bureau may review; checked by transition() before anything is written.

@@ -66,7 +66,7 @@ def measure_detail(request: HttpRequest, measure_id: str) -> HttpResponse:
     return render(request, "policies/measure_detail.html", {
         "m": m, "policy": rules.policy_of(m), "amount": rules.amount_summary(m), "budgets": budgets,
         "can_apply": bool(getattr(user, "organisation_id", None)) and m.benefit == "grant",
-        "max_total": rules.max_total(m),
+        "max_total": rules.max_total(m), "max_per_payout": rules.max_per_payout(m),
     })
 
 
@@ -177,7 +177,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"measure_id": request.GET.get("measure", "")}
     m = rules.measure_or_none(initial["measure_id"])
     if m is not None and m.amount.max_possible():
-        initial["amount_requested"] = rules.max_total(m)
+        initial["amount_requested"] = rules.max_per_payout(m)
     form = ApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

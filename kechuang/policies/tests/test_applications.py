@@ -186,3 +186,24 @@ def test_concurrent_payouts_in_threads(application: Any, budget: Any, staff_user
     assert len(outcomes) == 2 and outcomes.count("paid") == 1, outcomes
     budget.refresh_from_db()
     assert budget.paid_total == 200_000
+
+
+def test_yearly_measure_is_applied_for_one_year_at_a_time(university_org: Any, institution_user: Any,
+                                                          staff_user: Any) -> None:
+    """50% of the pay, at most 10万 a year, for 3 years: each application and payout is one year's amount."""
+    import datetime as dt
+
+    services.fact_record_add(organisation=university_org, actor=institution_user, collection="hires",
+                             type="foreign_principal_officer", date=dt.date(2025, 7, 1),
+                             values={"annual_pay": 400_000, "months_in_kunming": 10})
+    with pytest.raises(ApplicationError):
+        services.application_submit(organisation=university_org, measure_id="kc001-11-foreign-principal-salary",
+                                    amount_requested=300_000, actor=institution_user)
+    app = services.application_submit(organisation=university_org, measure_id="kc001-11-foreign-principal-salary",
+                                       amount_requested=100_000, actor=institution_user)
+    assert app.evaluation["status"] == "eligible" and app.evaluation["total_max"] == 300_000
+    services.push_batch_start(actor=staff_user, background=False)
+    from kechuang.policies.models import Push
+
+    push = Push.objects.get(organisation=university_org, measure_id="kc001-11-foreign-principal-salary")
+    assert (push.amount_max, push.payout_years) == (100_000, 3)
