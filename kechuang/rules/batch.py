@@ -1,18 +1,20 @@
 """Batch evaluation (免申即享): every measure for many organisations at once.
 
 Why this is fast without a second implementation of the rules: a measure's outcome depends only on the facts it
-reads. For an organisation holding no record of the types a measure is triggered by (nearly all pairs), those
-are the kind, a few flags and which collections are present; organisations that share them share the result.
-So organisations are grouped by that signature, each group's default row is evaluated once with the ordinary
-engine, and only the (organisation, measure) pairs that the organisation's own records touch are evaluated
-individually. Identical text, amounts and traces to `evaluate` by construction; a property test checks it.
-The grouping and the record-to-measure index are computed with numpy over columns of facts.
+reads. For an organisation holding none of the records a measure is triggered by (nearly all pairs), those are
+the kind, a few flags, which collections are present and, for a measure computed from a yearly figure, that
+figure. So, per measure, the organisations are grouped by those facts — integer columns combined into one key
+with numpy, `np.unique` — the measure is evaluated once per group with the ordinary engine, and the result is
+spread down the column. Only the (organisation, measure) pairs that an organisation's own records touch (found
+by mapping record types to measures with array operations) are evaluated one by one. The results are identical
+to `evaluate`, traces included, by construction; a property test checks it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,7 +28,7 @@ from .engine import (
     policy_warnings,
 )
 from .facts import COLLECTIONS, Profile
-from .model import AnyOf, Holds, Measure, RuleSet, Test
+from .model import AnyOf, Holds, RuleSet, Test
 
 
 class _Plan:
@@ -41,7 +43,6 @@ class _Plan:
         # holds none of its records. Measures with no trigger read yearly figures: evaluated per organisation.
         self.reads_facts: list[tuple[str, ...]] = []
         self.reads_colls: list[tuple[str, ...]] = []
-        always: list[int] = []
         for i, m in enumerate(self.measures):
             rf: list[str] = ["kind"]
             rc: list[str] = []
@@ -56,7 +57,12 @@ class _Plan:
                         for t in a.types:
                             touch.setdefault((a.collection, t), []).append(i)
             if m.trigger is None:
-                always.append(i)
+                # Reads a yearly figure: it joins the key (many distinct values, but still one pass of numpy).
+                b = m.amount.base
+                if b is not None and b.startswith("fact."):
+                    rf.append(b[5:])
+                    if b[5:] not in facts:
+                        facts.append(b[5:])
             else:
                 rc.append(m.trigger.collection)
                 for t in m.trigger.types:
@@ -65,7 +71,6 @@ class _Plan:
             self.reads_colls.append(tuple(dict.fromkeys(rc)))
         self.facts = tuple(facts)
         self.touch = {k: tuple(sorted(set(v))) for k, v in touch.items()}
-        self.always = tuple(always)
         # Integer code per (collection, type) so that touched measures can be found with array operations.
         self.type_codes = {k: n for n, k in enumerate(sorted(self.touch))}
         width = max((len(v) for v in self.touch.values()), default=0)
@@ -140,14 +145,16 @@ def _evaluate_batch(
     #    distinct combination of the facts the measure reads, spread over the column with numpy.
     grid = np.empty((n, n_m), dtype=object)
     for j, m in enumerate(measures):
-        if j in plan.always:
-            continue
-        key = np.zeros(n, dtype=np.int64)
-        for f in plan.reads_facts[j]:
-            key = key * len(fact_codes[f]) + fact_cols[f]
-        for coll in plan.reads_colls[j]:
-            key = key * 2 + coll_cols[coll]
-        _uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        cols = [fact_cols[f] for f in plan.reads_facts[j]] + [coll_cols[c] for c in plan.reads_colls[j]]
+        sizes = [len(fact_codes[f]) for f in plan.reads_facts[j]] + [2] * len(plan.reads_colls[j])
+        if math.prod(sizes) < 2**62:
+            key = np.zeros(n, dtype=np.int64)
+            for col, size in zip(cols, sizes, strict=True):
+                key = key * size + col  # mixed-radix number: one integer per combination of facts
+            _uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        else:  # too many combinations for one int64: unique rows instead (slower, same result)
+            _rows, first, inverse = np.unique(np.stack(cols, axis=1), axis=0, return_index=True, return_inverse=True)
+            inverse = inverse.reshape(-1)
         protos = np.empty(len(first), dtype=object)
         for u, i in enumerate(first.tolist()):
             src = profiles[i]
@@ -179,21 +186,6 @@ def _evaluate_batch(
     for key in pair_key.tolist():
         i, j = divmod(key, n_m)
         grid[i, j] = evaluate_measure(measures[j], profiles[i], day)
-    # 4. Measures that read the organisation's yearly figures: memoised on exactly the facts they read.
-    for j in plan.always:
-        m = measures[j]
-        memo: dict[tuple[object, ...], MeasureResult] = {}
-        reads = plan.reads_facts[j] + _base_fact(m)
-        touched_j = set((pair_key[pair_key % n_m == j] // n_m).tolist())
-        for i, p in enumerate(profiles):
-            if i in touched_j:
-                grid[i, j] = evaluate_measure(m, p, day)
-                continue
-            k = tuple(p.facts.get(f) for f in reads)
-            res = memo.get(k)
-            if res is None:
-                res = memo[k] = evaluate_measure(m, p, day)
-            grid[i, j] = res
     rows: list[list[MeasureResult]] = grid.tolist()
     warnings = policy_warnings(rs, day)
     has_groups = any(p.exclusive_groups for p in rs.policies)
@@ -202,8 +194,3 @@ def _evaluate_batch(
         final = apply_exclusive_groups(rs, row) if has_groups else row
         out.append(Evaluation(profile_id=p.id, as_of=day, results=final, warnings=list(warnings)))
     return out
-
-
-def _base_fact(m: Measure) -> tuple[str, ...]:
-    b = m.amount.base
-    return (b[5:],) if b is not None and b.startswith("fact.") else ()

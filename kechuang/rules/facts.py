@@ -267,10 +267,12 @@ class Record:
     date: dt.date
     level: str | None = None
     values: Mapping[str, Any] = field(default_factory=dict)
+    # "recognitions[2]": how traces and missing facts name the record. Computed once: traces use it a lot.
+    ref: str = field(default="", compare=False)
 
-    @property
-    def ref(self) -> str:
-        return f"{self.collection}[{self.index}]"
+    def __post_init__(self) -> None:
+        if not self.ref:
+            object.__setattr__(self, "ref", f"{self.collection}[{self.index}]")
 
     def get(self, name: str) -> Any:
         if name == "level":
