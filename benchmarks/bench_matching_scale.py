@@ -37,6 +37,18 @@ from kechuang.matching.evaluation import default_corpus_paths, default_queries_p
 
 
 def peak_rss_mib() -> float:
+    """This process's peak resident set (VmHWM).
+
+    Not ru_maxrss: Linux carries that across fork+exec, so a serving child started by the
+    builder would report the builder's peak.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -27,11 +27,14 @@ from .evaluation import (
 from .index import MatchIndex
 from .types import Document, MatchError, Query
 
+_last_report = [-1.0]
+
 
 def _progress(stage: str, fraction: float) -> None:
-    print(f"\r[match] {stage} {fraction * 100:5.1f}%", end="", file=sys.stderr, flush=True)
-    if fraction >= 1.0:
-        print(file=sys.stderr, flush=True)
+    # One line per 10% step: readable in a log file, not just on a terminal.
+    if fraction >= 1.0 or fraction - _last_report[0] >= 0.1 or fraction < _last_report[0]:
+        _last_report[0] = fraction
+        print(f"[match] {stage} {fraction * 100:3.0f}%", file=sys.stderr, flush=True)
 
 
 def _load_corpus(paths: list[Path]) -> list[Document]:

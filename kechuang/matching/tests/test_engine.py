@@ -242,3 +242,10 @@ def test_cli_bad_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["batch", "--corpus", str(corpus), "--queries", str(queries), "--k", "3"]) == 2
     err = capsys.readouterr().err
     assert "第 1 行" in err and "id" in err
+
+
+def test_documents_without_indexable_text() -> None:
+    docs = [Document(id="a", title="。"), Document(id="b", title="x"), Document(id="c", title="焊接机器人")]
+    index = MatchIndex.build(docs)
+    assert [h.id for h in index.search(Query(title="焊接"), k=3)][0] == "c"
+    assert len(index.search(Query(title="焊接"), k=3)) == 3
