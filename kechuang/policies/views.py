@@ -77,7 +77,8 @@ def measure_detail(request: HttpRequest, measure_id: str) -> HttpResponse:
 def calculator_home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.organisation_id and not user.is_bureau:
-        return redirect("policies:calculator", org_pk=user.organisation_id)
+        # Members get their own organisation's calculator at the short address (no redirect to follow).
+        return calculator(request, org_pk=user.organisation_id)
     if not user.is_bureau:
         raise PermissionDenied("政策计算器供机构用户使用：请先以机构账户登录")
     q = request.GET.get("q", "").strip()
