@@ -248,6 +248,28 @@ _MIN_DATE: Final = dt.date(1949, 10, 1)
 _MAX_DATE: Final = dt.date(2100, 12, 31)
 
 
+# Chinese names accepted for enum values, so a bureau's spreadsheet wording ("国家级", "高新技术企业", "企业")
+# can be used as is. Every Chinese label above is accepted too; these are the usual short forms.
+_EXTRA_ALIASES: Final[dict[str, str]] = {
+    "国家": "national", "省": "provincial", "市": "municipal", "县级": "district", "区级": "district",
+    "高校": "university", "大学": "university", "科研机构": "research_institute", "研究院": "research_institute",
+    "事业单位": "public_institution", "孵化器": "incubator", "小灯塔": "little_lighthouse",
+    "高企": "high_tech_enterprise", "单项冠军": "single_champion", "独角兽": "unicorn",
+    "公益一类": "class1", "公益二类": "class2", "人工智能典型应用示范项目": "ai_application_demo",
+    "多式联运信息平台": "multimodal_info_platform", "外国专家项目": "foreign_expert_project",
+    "外籍主要负责人": "foreign_principal_officer", "国际创新创业大赛": "intl_innovation_competition",
+    "高新技术培育企业": "high_tech_cultivation", "昆明市高新技术培育企业": "high_tech_cultivation",
+}
+
+
+def _alias(values: Mapping[str, str], v: str) -> str:
+    for code, label in values.items():
+        if v == label or v == label.replace("“", "").replace("”", ""):
+            return code
+    short = _EXTRA_ALIASES.get(v.strip())
+    return short if short is not None and short in values else v
+
+
 class ProfileError(ValueError):
     """A profile that cannot be evaluated. `field` names the offending field (e.g. "recognitions[2].date")."""
 
@@ -389,6 +411,8 @@ def _check_value(spec: FieldSpec, v: Any, where: str) -> Any:
         return v
     if t == "enum":
         assert spec.values is not None
+        if isinstance(v, str) and v not in spec.values:
+            v = _alias(spec.values, v)
         if not isinstance(v, str) or v not in spec.values:
             allowed = "、".join(spec.values)
             raise ProfileError(where, f"“{spec.label}”的取值“{v}”无效，应为：{allowed}")

@@ -71,3 +71,16 @@ def test_schema_file_is_generated_from_the_vocabulary() -> None:
     from kechuang.rules.schema import profile_schema
 
     assert json.loads(SCHEMA.read_text(encoding="utf-8")) == profile_schema()
+
+
+def test_chinese_names_are_accepted_for_enum_values() -> None:
+    p = Profile.from_dict({"kind": "企业", "recognitions": [
+        {"type": "高新技术企业", "level": "国家级", "date": "2022-12-01"},
+        {"type": "科技企业孵化器", "level": "省级", "date": "2025-02-01"},
+        {"type": "小灯塔", "date": "2025-02-01"}]})
+    assert p.facts["kind"] == "enterprise"
+    assert [(r.type, r.level) for r in p.collections["recognitions"]] == [
+        ("high_tech_enterprise", "national"), ("incubator", "provincial"), ("little_lighthouse", None)]
+    with pytest.raises(ProfileError) as ei:
+        Profile.from_dict({"kind": "公司制"})
+    assert ei.value.field == "kind"
