@@ -154,6 +154,11 @@ class Application(BaseModel):
         verbose_name_plural = "政策兑现申报"
         ordering = ["-created_at", "-id"]
         constraints = [
+            # One open application per organisation, measure and year: the service says so politely, the
+            # database makes sure two simultaneous submissions cannot both get through.
+            models.UniqueConstraint(
+                fields=["organisation", "measure_id", "year"], name="policies_app_one_open",
+                condition=models.Q(status__in=["submitted", "accepted", "reviewed", "publicised"])),
             models.CheckConstraint(condition=models.Q(amount_requested__gte=0), name="policies_app_requested_gte_0"),
             models.CheckConstraint(condition=models.Q(amount_approved__gte=0) | models.Q(amount_approved__isnull=True),
                                    name="policies_app_approved_gte_0"),

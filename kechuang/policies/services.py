@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -247,11 +247,15 @@ def application_submit(*, organisation: Organisation, measure_id: str, amount_re
             raise ApplicationError("该推送尚未推送或已转为申报")
     result = evaluation_snapshot(organisation, measure_id)
     with acting_as(actor):
-        app = Application.objects.create(
-            organisation=organisation, measure_id=measure_id, measure_title=measure.title[:200], year=year,
-            amount_requested=amount_requested, description=description, push=push, submitted_by=actor,
-            evaluation=result,
-        )
+        try:
+            with transaction.atomic():
+                app = Application.objects.create(
+                    organisation=organisation, measure_id=measure_id, measure_title=measure.title[:200], year=year,
+                    amount_requested=amount_requested, description=description, push=push, submitted_by=actor,
+                    evaluation=result,
+                )
+        except IntegrityError:  # a simultaneous submission won the unique constraint
+            raise ApplicationError("本年度已有该措施的在办申报，请勿重复申报", field="measure_id") from None
         if push is not None:
             push.status = PushStatus.APPLIED
             push.save()

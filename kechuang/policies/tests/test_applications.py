@@ -207,3 +207,9 @@ def test_yearly_measure_is_applied_for_one_year_at_a_time(university_org: Any, i
 
     push = Push.objects.get(organisation=university_org, measure_id="kc001-11-foreign-principal-salary")
     assert (push.amount_max, push.payout_years) == (100_000, 3)
+
+
+def test_database_allows_one_open_application_per_measure_and_year(application: Application) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.create(organisation=application.organisation, measure_id=application.measure_id,
+                                   measure_title="x", year=application.year, amount_requested=1)
