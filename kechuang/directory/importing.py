@@ -231,6 +231,17 @@ class ImportReport:
 # Parsers (factories: each returns ``fn(value, ctx) -> python value``, raising CellError in Chinese)
 
 
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_INDEX = {c: i for i, c in enumerate(_USCC_ALPHABET)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_SHAPE = re.compile(r"^\d{8}[0-9A-HJ-NP-RTUWXY]{10}$")
+
+
+def _uscc_check(code: str) -> str:
+    total = sum(_USCC_INDEX[c] * w for c, w in zip(code, _USCC_WEIGHTS, strict=False))  # the 18th is the check
+    return _USCC_ALPHABET[(31 - total) % 31]
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -348,6 +359,10 @@ class parsers:  # a lower-case namespace of parser factories, read as ``parsers.
     def credit_code() -> Parser:
         def parse(value: Any, ctx: ImportContext) -> str:
             code = str(value).strip().upper()
+            # Fast path for the common, valid case (the same rule as stdnum's uscc.validate, without its
+            # repeated cleaning): at 100,000 rows the full validator alone cost ten seconds.
+            if _USCC_SHAPE.match(code) and _uscc_check(code) == code[17]:
+                return code
             message = credit_code_error(code)
             if message:
                 raise CellError(message)
@@ -818,7 +833,11 @@ def _write(spec: ImportSpec, valid: list[_Valid], ctx: ImportContext, report: Im
         obj = spec.build(v.clean, ctx) if spec.build else default_build(spec, v.clean)
         creating.append((obj, v.clean))
     objs = [o for o, _ in creating]
-    spec.model._default_manager.bulk_create(objs, batch_size=2000)
+    key = spec.key_fields[0] if len(spec.key_fields) == 1 else None
+    if key is not None and spec.model._meta.get_field(key).unique and not spec.model._meta.get_field(key).is_relation:
+        _fast_insert(spec.model, objs, key)
+    else:
+        spec.model._default_manager.bulk_create(objs, batch_size=2000)
     if spec.after_create is not None and creating:
         spec.after_create(creating, ctx)
     for pk, clean in to_merge:
@@ -833,6 +852,58 @@ def _write(spec: ImportSpec, valid: list[_Valid], ctx: ImportContext, report: Im
         changes={"file": report.file_name, "entity": spec.entity, "created": len(objs), "merged": len(to_merge),
                  "merged_ids": [pk for pk, _ in to_merge][:1000]},
     )
+
+
+def _value_adapter(field: models.Field, connection: Any) -> Callable[[Any], Any] | None:
+    """How a python value reaches the driver for this field; None when it goes as it is."""
+    internal = field.get_internal_type()
+    if internal in ("CharField", "TextField", "SlugField", "EmailField", "URLField", "IntegerField",
+                    "BigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField",
+                    "BooleanField", "ForeignKey", "BigAutoField", "AutoField"):
+        return None
+    if internal == "DateField":
+        return connection.ops.adapt_datefield_value
+    if internal == "DateTimeField":
+        return connection.ops.adapt_datetimefield_value
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _fast_insert(model: type[models.Model], objs: list[models.Model], key: str) -> None:
+    """INSERT with ``executemany`` and read the new primary keys back through the unique ``key``.
+
+    ``bulk_create`` spends most of its time compiling SQL (on SQLite it may bind at most 999 parameters, so
+    ~50 rows per statement); one prepared statement run by the driver for every row is several times faster.
+    What bulk_create would do on the way is done here: auto_now(_add) timestamps and per-field adaptation.
+    No signals are sent (bulk_create sends none either); the import writes one audit row instead.
+    """
+    from django.db import connections, router
+    from django.utils import timezone
+
+    connection = connections[router.db_for_write(model)]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            for obj in objs:
+                setattr(obj, f.attname, now)
+    adapters = [(f.attname, _value_adapter(f, connection)) for f in fields]
+    qn = connection.ops.quote_name
+    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), 5000):
+            rows = [tuple(getattr(o, name) if adapt is None else adapt(getattr(o, name)) for name, adapt in adapters)
+                    for o in objs[start: start + 5000]]
+            cursor.executemany(sql, rows)
+    by_key = {getattr(o, key): o for o in objs}
+    keys = list(by_key)
+    manager = model._default_manager
+    for start in range(0, len(keys), 900):
+        for value, pk in manager.filter(**{f"{key}__in": keys[start: start + 900]}).values_list(key, "pk"):
+            obj = by_key[value]
+            obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = connection.alias
 
 
 def _merge_into(spec: ImportSpec, pk: Any, clean: dict[str, Any]) -> None:
