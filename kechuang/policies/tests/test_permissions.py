@@ -151,11 +151,11 @@ def test_member_submits_on_the_page(enterprise_client: Any, rich_org: Any) -> No
 
 
 def test_api_measures_public(client: Any) -> None:
-    r = client.get("/api/policies/")
+    r = client.get(reverse("policy-measure-list"))
     assert r.status_code == 200 and r.json()["count"] >= 30
     item = r.json()["results"][0]
     assert {"id", "policy", "clause", "clause_text", "amount"} <= set(item)
-    assert client.get("/api/policies/kc001-03-incubator/").json()["amount"]["tiers"] == {
+    assert client.get(reverse("policy-measure-detail", args=["kc001-03-incubator"])).json()["amount"]["tiers"] == {
         "national": 500000, "provincial": 200000}
     assert client.get("/api/policies/nope/").status_code == 404
 
@@ -167,7 +167,8 @@ def test_api_applications_scoped(client: Any, enterprise_client: Any, outsider_c
     assert enterprise_client.get("/api/applications/").json()["count"] == 1
     assert staff_client.get("/api/applications/").json()["count"] == 1
     assert outsider_client.get("/api/applications/").json()["count"] == 0
-    assert outsider_client.get(f"/api/applications/{app.pk}/").status_code == 404
+    assert outsider_client.get(reverse("policy-application-detail", args=[app.pk])).status_code == 404
+    assert enterprise_client.get(reverse("policy-application-detail", args=[app.pk])).status_code == 200
     assert outsider_client.patch(f"/api/applications/{app.pk}/", {"status": "paid"},
                                  content_type="application/json").status_code in (403, 404, 405)
     assert broker_client.post("/api/applications/", {"measure_id": "kc001-06-unicorn",
@@ -184,8 +185,8 @@ def test_api_applications_scoped(client: Any, enterprise_client: Any, outsider_c
 def test_api_evaluate_own_organisation(client: Any, enterprise_client: Any, outsider_client: Any,
                                        staff_client: Any, broker_client: Any, world: dict[str, Any]) -> None:
     org = world["org"]
-    assert client.get("/api/evaluate/").status_code in (401, 403)
-    r = enterprise_client.get("/api/evaluate/")
+    assert client.get(reverse("policy-evaluate-list")).status_code in (401, 403)
+    r = enterprise_client.get(reverse("policy-evaluate-list"))
     assert r.status_code == 200
     body = r.json()
     assert body["organisation"] == org.pk and body["profile"]["kind"] == "enterprise"
@@ -197,3 +198,20 @@ def test_api_evaluate_own_organisation(client: Any, enterprise_client: Any, outs
     assert outsider_client.get("/api/evaluate/").json()["organisation"] != org.pk
     assert broker_client.get("/api/evaluate/").status_code == 403
     assert staff_client.get("/api/evaluate/", {"organisation": org.pk}).status_code == 200
+
+
+def test_access_matrix_names_every_policies_url() -> None:
+    """Every URL of this app has an access decision in kechuang/policies/access.py."""
+    from django.urls import get_resolver
+
+    from kechuang.policies.access import ACCESS_MATRIX
+
+    names = set()
+    for pattern in get_resolver().url_patterns:
+        ns = getattr(pattern, "namespace", None)
+        if ns == "policies":
+            names |= {f"policies:{p.name}" for p in pattern.url_patterns}
+    from config.api_urls import router
+
+    names |= {u.name for u in router.urls if u.name and u.name.startswith("policy-") and "format" not in str(u.pattern)}
+    assert names == set(ACCESS_MATRIX)

@@ -1,0 +1,30 @@
+"""Who may reach each URL of the policies app, in the vocabulary of kechuang/core/tests/test_access_matrix.py
+(public / login / bureau / post-login / post-bureau, or the app test module that exercises an object URL with an
+outsider). Kept next to the URLs so a new page cannot be added without a decision; the project-wide matrix can
+merge it as is."""
+
+PERMISSIONS_TESTS = "policies/tests/test_permissions.py"
+
+ACCESS_MATRIX: dict[str, str] = {
+    "policies:library": "public",
+    "policies:measure_detail": PERMISSIONS_TESTS,  # public; 404 for an unknown measure
+    "policies:calculator_home": "login",  # members: own calculator; bureau: chooser; users without organisation: 403
+    "policies:calculator": PERMISSIONS_TESTS,  # members of the organisation and bureau only
+    "policies:calculator_facts": PERMISSIONS_TESTS,
+    "policies:calculator_record_add": PERMISSIONS_TESTS,
+    "policies:calculator_record_delete": PERMISSIONS_TESTS,
+    "policies:application_list": "login",  # own organisation's applications; bureau: all
+    "policies:application_new": "login",  # users with an organisation; others 403
+    "policies:application_detail": PERMISSIONS_TESTS,
+    "policies:application_transition": PERMISSIONS_TESTS,  # bureau moves; others 404/refused
+    "policies:push_list": "bureau",
+    "policies:push_run": "post-bureau",
+    "policies:push_review": PERMISSIONS_TESTS,
+    "policies:push_apply": PERMISSIONS_TESTS,  # members of the pushed organisation only
+    "policies:budget_list": "bureau",
+    "policy-measure-list": "public",
+    "policy-measure-detail": PERMISSIONS_TESTS,
+    "policy-application-list": "login",
+    "policy-application-detail": PERMISSIONS_TESTS,
+    "policy-evaluate-list": "login",
+}
