@@ -102,6 +102,8 @@ class Push(BaseModel):
                                                     help_text="按年兑现的措施：金额为每年金额")
     as_of = models.DateField("评估日期")
     trace = models.JSONField("判断依据", default=list, blank=True)
+    # Facts behind this line that the organisation stated itself (not the directory): staff check them first.
+    self_declared = models.JSONField("本单位自报的依据", default=list, blank=True)
     status = models.CharField("状态", max_length=20, choices=PushStatus.choices, default=PushStatus.PENDING,
                               db_index=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,

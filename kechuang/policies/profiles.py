@@ -110,6 +110,32 @@ class ProfileData:
     unused: list[str] = field(default_factory=list)
     absent_collections: list[tuple[str, str]] = field(default_factory=list)
 
+    def self_declared(self, refs: list[str]) -> list[str]:
+        """Of the facts that decided a result (the engine's ``decided_by`` refs such as "projects[0]" or
+        "projects[0].investment" or "is_state_owned"), those the organisation stated itself rather than the
+        directory holding them: staff verify these before pushing or paying."""
+        by_collection: dict[str, list[SourcedRecord]] = {}
+        for r in self.records:
+            by_collection.setdefault(r.collection, []).append(r)  # same order as the profile's lists
+        own_facts = {f.name: f for f in self.facts if f.source == "own"}
+        out: list[str] = []
+        for ref in refs:
+            head = ref.split(".")[0]
+            coll, _, idx = head.partition("[")
+            if idx and coll in by_collection and idx.rstrip("]").isdigit():
+                i = int(idx.rstrip("]"))
+                if i < len(by_collection[coll]) and by_collection[coll][i].source == "own":
+                    text = by_collection[coll][i].label
+                    extras = "，".join(f"{k}{v}" for k, v in by_collection[coll][i].extras)
+                    text = f"{text}（{extras}）" if extras else text
+                    if text not in out:
+                        out.append(text)
+            elif ref in own_facts and ref != "kind":
+                text = f"{own_facts[ref].label}：{own_facts[ref].shown}"
+                if text not in out:
+                    out.append(text)
+        return out
+
 
 def _shown(name: str, value: Any) -> str:
     if value is None:

@@ -133,28 +133,30 @@ def push_batch_job(job: Any, progress: Any) -> dict[str, Any]:
         chunk = list(Organisation.objects.filter(pk__in=org_ids[start:start + BATCH_CHUNK]).order_by("pk")
                      .select_related(*PROFILE_SELECT).prefetch_related(*PROFILE_PREFETCH))
         profiles: list[Profile] = []
-        orgs: list[Organisation] = []
+        orgs: list[tuple[Organisation, Any]] = []
         for org in chunk:
             try:
-                profiles.append(Profile.from_dict(build_profile(org, as_of=as_of).profile))
-                orgs.append(org)
+                data = build_profile(org, as_of=as_of)
+                profiles.append(Profile.from_dict(data.profile))
+                orgs.append((org, data))
             except ProfileError as exc:  # one bad record must not stop the run; it is reported instead
                 errors.append(f"{org.name}：{exc}")
-        for org, ev in zip(orgs, evaluate_batch(profiles, as_of), strict=True):
+        for (org, data), ev in zip(orgs, evaluate_batch(profiles, as_of), strict=True):
             for r in ev.results:
                 if r.status != "eligible" or r.benefit != "grant" or not r.amount_max:
                     continue
                 counts["eligible"] += 1
-                counts[_upsert_push(org, r, as_of, job)] += 1
+                counts[_upsert_push(org, r, as_of, job, data.self_declared(list(r.decided_by)))] += 1
         progress((start + len(chunk)) / max(total, 1), f"已评估 {start + len(chunk)} / {total} 家机构")
     return {**counts, "as_of": as_of.isoformat(), "errors": errors[:50]}
 
 
-def _upsert_push(org: Organisation, r: Any, as_of: dt.date, job: Any) -> str:
+def _upsert_push(org: Organisation, r: Any, as_of: dt.date, job: Any, declared: list[str]) -> str:
     # Amounts per payout: a yearly measure is pushed, applied for and paid one year at a time.
     values = {"measure_title": r.title[:200], "clause": r.clause, "amount_min": r.amount_min,
               "amount_max": r.amount_max, "as_of": as_of, "trace": list(r.trace), "job_id": job.pk,
-              "payout_years": r.payout_years if r.payout_frequency == "yearly" else None}
+              "payout_years": r.payout_years if r.payout_frequency == "yearly" else None,
+              "self_declared": declared}
     push = Push.objects.filter(organisation=org, measure_id=r.measure_id).first()
     if push is None:
         Push.objects.create(organisation=org, measure_id=r.measure_id, **values)
@@ -210,8 +212,9 @@ def push_review(*, push: Push, approve: bool, actor: Any, comment: str = "") -> 
 def evaluation_snapshot(organisation: Organisation, measure_id: str) -> dict[str, Any]:
     """The engine's verdict on one measure for the organisation today, kept with the application."""
     try:
-        ev = evaluate(Profile.from_dict(build_profile(organisation).profile), today())
-        return ev.result(measure_id).to_json()
+        data = build_profile(organisation)
+        r = evaluate(Profile.from_dict(data.profile), today()).result(measure_id)
+        return {**r.to_json(), "self_declared": data.self_declared(list(r.decided_by))}
     except (ProfileError, KeyError) as exc:
         return {"error": str(exc)}
 

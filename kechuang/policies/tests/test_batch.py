@@ -95,3 +95,19 @@ def test_staff_pages_run_and_review(staff_client: Any, rich_org: Any, staff_user
     assert r.status_code == 302
     push.refresh_from_db()
     assert push.status == PushStatus.APPROVED and push.reviewed_by == staff_user
+
+
+def test_pushes_flag_self_declared_facts_for_staff(rich_org: Any, enterprise_user: Any, staff_user: Any,
+                                                   staff_client: Any) -> None:
+    import datetime as dt
+
+    services.fact_record_add(organisation=rich_org, actor=enterprise_user, collection="projects",
+                             type="ai_application_demo", date=dt.date(2025, 9, 1), values={"investment": 3_000_000})
+    _run(staff_user)
+    ai = Push.objects.get(organisation=rich_org, measure_id="kc001-02-ai-application-demo")
+    assert ai.amount_max == 600_000
+    assert len(ai.self_declared) == 1 and "人工智能典型应用示范项目" in ai.self_declared[0]
+    assert "300万元" in ai.self_declared[0]
+    # Recognitions the directory holds are not flagged.
+    assert Push.objects.get(organisation=rich_org, measure_id="kc001-03-enterprise-tech-center").self_declared == []
+    assert "需核实（本单位自报）" in staff_client.get(reverse("policies:push_list")).content.decode()
