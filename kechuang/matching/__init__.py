@@ -22,6 +22,7 @@ from .types import (
     Neighbour,
     Query,
     TermContribution,
+    query_for_document,
 )
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "Query",
     "TermContribution",
     "highlight",
+    "query_for_document",
 ]

@@ -73,6 +73,16 @@ class Query:
     boosts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+def query_for_document(doc: Document, kinds: tuple[str, ...] | None = ("enterprise",)) -> Query:
+    """The reverse direction: from an achievement (or any record), a query for who may need it.
+
+    Enterprises are indexed as ``Document(kind="enterprise")`` with their demands, industry and
+    business scope as text; searching with this query and ``kinds=("enterprise",)`` ranks them.
+    """
+    desc = " ".join([*doc.keywords, doc.abstract]).strip()
+    return Query(title=doc.title, description=desc, kinds=kinds)
+
+
 @dataclass(frozen=True)
 class TermContribution:
     term: str

@@ -249,3 +249,23 @@ def test_documents_without_indexable_text() -> None:
     index = MatchIndex.build(docs)
     assert [h.id for h in index.search(Query(title="焊接"), k=3)][0] == "c"
     assert len(index.search(Query(title="焊接"), k=3)) == 3
+
+
+def test_reverse_direction_enterprises() -> None:
+    from kechuang.matching import query_for_document
+
+    docs = [
+        Document(
+            id="e1",
+            title="昆明某印染有限公司",
+            abstract="床品家纺印花，平板筛网印花机，制网",
+            kind="enterprise",
+        ),
+        Document(id="e2", title="某物流公司", abstract="冷链运输 仓储", kind="enterprise"),
+        Document(
+            id="a1", title="印花网版制版感光胶性能研究", abstract="制版膜层耐溶剂性", keywords=("网版印花",)
+        ),
+    ]
+    index = MatchIndex.build(docs)
+    hits = index.search(query_for_document(docs[2]), k=2)
+    assert [h.kind for h in hits] == ["enterprise", "enterprise"] and hits[0].id == "e1"
