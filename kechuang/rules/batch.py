@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .engine import (
+    INELIGIBLE,
     Evaluation,
     MeasureResult,
     apply_exclusive_groups,
@@ -43,6 +44,7 @@ class _Plan:
         # holds none of its records. Measures with no trigger read yearly figures: evaluated per organisation.
         self.reads_facts: list[tuple[str, ...]] = []
         self.reads_colls: list[tuple[str, ...]] = []
+        self.base_fact: list[str | None] = []
         for i, m in enumerate(self.measures):
             rf: list[str] = ["kind"]
             rc: list[str] = []
@@ -56,18 +58,20 @@ class _Plan:
                         rc.append(a.collection)
                         for t in a.types:
                             touch.setdefault((a.collection, t), []).append(i)
+            base: str | None = None
             if m.trigger is None:
-                # Reads a yearly figure: it joins the key (many distinct values, but still one pass of numpy).
+                # Reads a yearly figure, but only once every check has passed: grouped in a second stage.
                 b = m.amount.base
                 if b is not None and b.startswith("fact."):
-                    rf.append(b[5:])
-                    if b[5:] not in facts:
-                        facts.append(b[5:])
+                    base = b[5:]
+                    if base not in facts:
+                        facts.append(base)
             else:
                 rc.append(m.trigger.collection)
                 for t in m.trigger.types:
                     touch.setdefault((m.trigger.collection, t), []).append(i)
             self.reads_facts.append(tuple(dict.fromkeys(rf)))
+            self.base_fact.append(base)
             self.reads_colls.append(tuple(dict.fromkeys(rc)))
         self.facts = tuple(facts)
         self.touch = {k: tuple(sorted(set(v))) for k, v in touch.items()}
@@ -145,25 +149,39 @@ def _evaluate_batch(
     #    distinct combination of the facts the measure reads, spread over the column with numpy.
     grid = np.empty((n, n_m), dtype=object)
     for j, m in enumerate(measures):
-        cols = [fact_cols[f] for f in plan.reads_facts[j]] + [coll_cols[c] for c in plan.reads_colls[j]]
-        sizes = [len(fact_codes[f]) for f in plan.reads_facts[j]] + [2] * len(plan.reads_colls[j])
-        if math.prod(sizes) < 2**62:
-            key = np.zeros(n, dtype=np.int64)
-            for col, size in zip(cols, sizes, strict=True):
-                key = key * size + col  # mixed-radix number: one integer per combination of facts
-            _uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        else:  # too many combinations for one int64: unique rows instead (slower, same result)
-            _rows, first, inverse = np.unique(np.stack(cols, axis=1), axis=0, return_index=True, return_inverse=True)
-            inverse = inverse.reshape(-1)
+        reads_f, reads_c = plan.reads_facts[j], plan.reads_colls[j]
+        cols = [fact_cols[f] for f in reads_f] + [coll_cols[c] for c in reads_c]
+        sizes = [len(fact_codes[f]) for f in reads_f] + [2] * len(reads_c)
+        first, inverse = _group(cols, sizes, n)
         protos = np.empty(len(first), dtype=object)
         for u, i in enumerate(first.tolist()):
             src = profiles[i]
             rep = Profile(
-                facts={f: src.facts[f] for f in plan.reads_facts[j] if f in src.facts},
-                collections={cn: () for cn in plan.reads_colls[j] if cn in src.collections},
+                facts={f: src.facts[f] for f in reads_f if f in src.facts},
+                collections={cn: () for cn in reads_c if cn in src.collections},
             )
             protos[u] = evaluate_measure(m, rep, day)
         grid[:, j] = protos[inverse]
+        base = plan.base_fact[j]
+        if base is None:
+            continue
+        # Second stage: where the checks passed (or were undecided) the amount needs the yearly figure.
+        unsettled = np.array([r.status != INELIGIBLE for r in protos], dtype=bool)
+        idx = np.nonzero(unsettled[inverse])[0]
+        if idx.size == 0:
+            continue
+        first2, inverse2 = _group(
+            [c[idx] for c in cols] + [fact_cols[base][idx]], [*sizes, len(fact_codes[base])], idx.size
+        )
+        protos2 = np.empty(len(first2), dtype=object)
+        for u, k in enumerate(first2.tolist()):
+            src = profiles[int(idx[k])]
+            rep = Profile(
+                facts={f: src.facts[f] for f in (*reads_f, base) if f in src.facts},
+                collections={cn: () for cn in reads_c if cn in src.collections},
+            )
+            protos2[u] = evaluate_measure(m, rep, day)
+        grid[idx, j] = protos2[inverse2]
     # 3. Touched pairs: (organisation, measure) from the records, evaluated one by one.
     org_arr = np.asarray(rec_org, dtype=np.int64)
     code_arr = np.asarray(rec_code, dtype=np.int64)
@@ -183,10 +201,9 @@ def _evaluate_batch(
             lut[j, :] = [v is None or v in m.beneficiary_kinds for v in kind_values]
     keep &= lut[pair_mea, fact_cols["kind"][pair_org]]
     pair_key = np.unique(pair_org[keep] * n_m + pair_mea[keep])
-    for key in pair_key.tolist():
-        i, j = divmod(key, n_m)
-        grid[i, j] = evaluate_measure(measures[j], profiles[i], day)
     rows: list[list[MeasureResult]] = grid.tolist()
+    for i, j in zip((pair_key // n_m).tolist(), (pair_key % n_m).tolist(), strict=True):
+        rows[i][j] = evaluate_measure(measures[j], profiles[i], day)
     warnings = policy_warnings(rs, day)
     has_groups = any(p.exclusive_groups for p in rs.policies)
     out = []
@@ -194,3 +211,17 @@ def _evaluate_batch(
         final = apply_exclusive_groups(rs, row) if has_groups else row
         out.append(Evaluation(profile_id=p.id, as_of=day, results=final, warnings=list(warnings)))
     return out
+
+
+def _group(cols: list[np.ndarray], sizes: list[int], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows with equal values in every column: (first row of each group, group of each row)."""
+    if not cols:
+        return np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    if math.prod(sizes) < 2**62:
+        key = np.zeros(n, dtype=np.int64)
+        for col, size in zip(cols, sizes, strict=True):
+            key = key * size + col  # mixed-radix number: one integer per combination of facts
+        _uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    else:  # too many combinations for one int64: unique rows instead (slower, same result)
+        _rows, first, inverse = np.unique(np.stack(cols, axis=1), axis=0, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)

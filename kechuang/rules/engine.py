@@ -253,8 +253,11 @@ def evaluate_measure(m: Measure, profile: Profile, as_of: dt.date) -> MeasureRes
     # 4. The dated records that give rise to the measure, and the amount.
     amount: tuple[int | None, int | None] = (None, None)
     potential: int | None = None
+    # Once a check has failed no amount is computed (the trace would otherwise show a sum nobody gets, and the
+    # batch relies on an ineligible outcome not depending on the amount's base).
     if m.trigger is None:
-        amount, potential = _amount_from_facts(m, profile, acc)
+        if not acc.failed:
+            amount, potential = _amount_from_facts(m, profile, acc)
     else:
         amount, potential = _check_trigger(m, profile, as_of, acc)
     if acc.failed:
@@ -441,6 +444,8 @@ def _check_trigger(
         if not any_unknown:
             acc.fail(f"没有符合条件的“{wanted}”记录")
         return (None, None), potential
+    if acc.failed:
+        return (None, None), None
     return _amount_for_records(m, passing, profile, acc), potential
 
 

@@ -15,7 +15,7 @@ from .strategies import profiles
 
 RULES = load_policies()
 AS_OF = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2027, 12, 31))
-FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _cap_per_payout(mid: str, n_records: int) -> int | None:
@@ -102,7 +102,7 @@ def test_adding_facts_never_turns_eligible_into_undetermined(d: dict[str, Any], 
             assert r1.status == r0.status, (r0.measure_id, r0.trace, r1.trace)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(profiles(), min_size=1, max_size=25), AS_OF)
 def test_batch_is_identical_to_per_profile(ds: list[dict[str, Any]], as_of: dt.date) -> None:
     ps = [Profile.from_dict(d) for d in ds]
