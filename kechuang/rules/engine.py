@@ -468,7 +468,7 @@ def _check_consecutive(m: Measure, cands: list[Record], acc: _Acc) -> tuple[int 
         else:
             breaks.append(f"{prev.date.year}年至{nxt.date.year}年相隔 {gap} 年，超过证书有效期 {c.validity_years} 年，认定中断")
             run = [nxt]
-        if len(run) > len(best):
+        if len(run) >= len(best):  # on a tie, the most recent chain (the one a reader will look for)
             best = list(run)
     dates = "、".join(f"{r.date.year}年" for r in best)
     if len(best) >= c.min_count:
