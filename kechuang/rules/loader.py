@@ -37,6 +37,8 @@ from .model import (
 )
 
 POLICY_DIR: Final = Path(__file__).parent / "policies"
+# libyaml's safe loader when PyYAML was built with it (several times faster), else the pure-Python one.
+_YAML_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CLAUSE_RE: Final = re.compile(r"^（[一二三四五六七八九十]+）$")
 _ID_RE: Final = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -84,7 +86,7 @@ def load_policies(directory: Path | None = None) -> RuleSet:
 def load_policy_file(path: Path) -> Policy:
     ctx = _Ctx(path.name)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as e:
         raise ctx.err("(yaml)", f"YAML 语法错误：{e}") from None
     return parse_policy(raw, ctx)
