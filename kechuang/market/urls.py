@@ -18,5 +18,6 @@ urlpatterns = [
     path("achievements/<int:pk>/edit/", views.listing_edit, {"entity": "achievement"}, name="achievement_edit"),
     path("<str:entity>/<int:pk>/do/<str:trigger>/", views.listing_transition, name="transition"),
     path("review/", views.review_queue, name="review_queue"),
+    path("export/<str:entity>/", views.export, name="export"),
     path("feedback/", views.match_feedback, name="feedback"),
 ]

@@ -39,7 +39,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
     return render(request, "market/achievement_list.html", {
         "page": page, **state, "disciplines": selectors.disciplines(), "maturities": Maturity.choices,
         "modes": TransferMode.choices, "industries": Industry.choices, "sorts": _sort_choices("achievement", bool(state["q"])),
-        "chains": selectors.chains(),
+        "chains": selectors.chains(), "export_query": _export_query(request), "entity": "achievement",
     })
 
 
@@ -49,8 +49,32 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     return render(request, "market/demand_list.html", {
         "page": page, **state, "cooperations": CooperationMode.choices, "industries": Industry.choices,
         "regions": regions.choices("5301"), "sorts": _sort_choices("demand"),
-        "chains": selectors.chains(),
+        "chains": selectors.chains(), "export_query": _export_query(request), "entity": "demand",
     })
+
+
+def export(request: HttpRequest, entity: str) -> HttpResponse:
+    """The public list as filtered on screen, as XLSX or CSV, with the import headers (so it imports back)."""
+    from kechuang.directory.importing import export_queryset, get_spec
+
+    fmt = request.GET.get("format", "xlsx")
+    if entity not in ENTITIES or fmt not in ("xlsx", "csv"):
+        raise Http404
+    select = selectors.demands_for if entity == "demand" else selectors.achievements_for
+    qs, _ = select(request.user, request.GET)
+    spec = get_spec(f"{entity}s")
+    assert spec is not None
+    body, content_type, filename = export_queryset(spec, qs, fmt, limit=20_000)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _export_query(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    return params.urlencode()
 
 
 def _detail_context(request: HttpRequest, obj: Listing, workflow: Any) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from kechuang.conftest import browser_login, screenshot
 from kechuang.market import indexing
@@ -32,7 +32,9 @@ def market(university_org):
 def test_enterprise_creates_and_submits_a_demand_and_staff_publish_it(browser, live_server, enterprise_user,
                                                                       staff_user, market):
     browser_login(browser, live_server, "ent", TEST_PASSWORD)
-    browser.get(live_server.url + "/market/demands/new/")
+    assert "我的技术需求" in browser.page_source  # the market's workspace panel
+    browser.find_element(By.LINK_TEXT, "发布技术需求").click()
+    assert "/market/demands/new/" in browser.current_url
     browser.find_element(By.ID, "id_title").send_keys("分选线外观缺陷视觉检测算法升级")
     browser.find_element(By.ID, "id_description").send_keys(
         "现有分选装备用传统图像处理识别水果表面瑕疵，褐斑识别率不足85%，希望引入深度学习缺陷检测算法。")
@@ -41,14 +43,16 @@ def test_enterprise_creates_and_submits_a_demand_and_staff_publish_it(browser, l
     browser.find_element(By.ID, "id_budget_yuan").send_keys("60")
     screenshot(browser, "market-demand-form")
     browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
-    assert "已保存为草稿" in browser.page_source
+    WebDriverWait(browser, 10).until(lambda d: "已保存为草稿" in d.page_source)
     demand = Demand.objects.get(title="分选线外观缺陷视觉检测算法升级")
     assert demand.status == Status.DRAFT and demand.budget_yuan == 600_000
     browser.find_element(By.ID, "action-submit").click()
-    assert "待审核" in browser.page_source
+    WebDriverWait(browser, 10).until(lambda d: "操作成功" in d.page_source)
     demand.refresh_from_db()
     assert demand.status == Status.SUBMITTED
     screenshot(browser, "market-demand-submitted")
+    browser.get(live_server.url + "/accounts/workspace/")
+    screenshot(browser, "market-workspace-enterprise")
 
     browser.delete_all_cookies()
     browser_login(browser, live_server, "staff", TEST_PASSWORD)
@@ -56,6 +60,8 @@ def test_enterprise_creates_and_submits_a_demand_and_staff_publish_it(browser, l
     assert "分选线外观缺陷视觉检测算法升级" in browser.page_source
     screenshot(browser, "market-review-queue")
     browser.find_element(By.ID, f"publish-{demand.pk}").click()
+    # Wait for the redirect back to the queue, i.e. for the POST to have been handled.
+    WebDriverWait(browser, 10).until(lambda d: "操作成功" in d.page_source)
     demand.refresh_from_db()
     assert demand.status == Status.PUBLISHED
 
@@ -76,7 +82,7 @@ def test_broker_marks_a_match_with_htmx(browser, live_server, broker, enterprise
     browser_login(browser, live_server, "broker", TEST_PASSWORD)
     browser.get(live_server.url + demand.get_absolute_url())
     browser.find_element(By.CSS_SELECTOR, ".rec .feedback button").click()  # the first verdict: 已联系
-    done = browser.find_element(By.CSS_SELECTOR, ".rec .fb-done")
+    done = WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, ".rec .fb-done"))
     assert "已联系" in done.text
     assert MatchFeedback.objects.filter(author=broker, demand=demand, verdict="contacted").exists()
     screenshot(browser, "market-broker-feedback")

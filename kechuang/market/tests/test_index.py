@@ -114,3 +114,9 @@ def test_an_empty_market_builds_nothing_and_says_so(db, isolated_index):
     OrganisationFactory()  # an approved enterprise with no business scope and no demand has nothing to match
     assert indexing.build_index()["documents"] == 0
     assert indexing.get_index() is None
+
+
+def test_changes_queue_at_most_one_waiting_rebuild(market):
+    indexing.queue_rebuild()
+    indexing.queue_rebuild()
+    assert Job.objects.filter(kind=indexing.JOB_KIND, status=Job.Status.QUEUED).count() == 1

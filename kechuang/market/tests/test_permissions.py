@@ -171,3 +171,15 @@ def test_broker_cannot_give_feedback_on_an_unpublished_demand_or_with_bad_values
     assert _feedback(broker_client, records["published"], verdict="great").status_code == 400
     assert _feedback(broker_client, records["published"], target_kind="galaxy").status_code == 400
     assert MatchFeedback.objects.count() == 0
+
+
+@pytest.mark.parametrize("entity", ["achievement", "demand"])
+def test_exports_contain_only_what_the_list_shows(client, records, entity):
+    r = client.get(reverse("market:export", args=[entity]) + "?format=csv")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    body = r.content.decode("utf-8-sig")
+    published = records["published"] if entity == "demand" else records["a_published"]
+    draft = records["draft"] if entity == "demand" else records["a_draft"]
+    assert published.title in body and draft.title not in body
+    assert client.get(reverse("market:export", args=[entity]) + "?format=pdf").status_code == 404
+    assert client.get(reverse("market:export", args=["nothing"])).status_code == 404
