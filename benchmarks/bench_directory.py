@@ -186,8 +186,13 @@ def _client_loop(port: int, paths: list[str], until: float, out: list[float], er
 
 
 def load(port: int, paths: list[str], clients: int, seconds: float) -> dict[str, Any]:
-    # A short warm-up so that each worker has imported everything and opened its connection.
-    _client_loop(port, paths[:3], time.perf_counter() + 1.0, [], [], 0)
+    # Warm-up (discarded): every gunicorn worker imports its lazy modules on its first requests (~1 s).
+    warm = [threading.Thread(target=_client_loop, args=(port, paths, time.perf_counter() + 3.0, [], [], 100 + i))
+            for i in range(clients)]
+    for t in warm:
+        t.start()
+    for t in warm:
+        t.join()
     results: list[list[float]] = [[] for _ in range(clients)]
     errors: list[str] = []
     until = time.perf_counter() + seconds
@@ -277,6 +282,13 @@ def main() -> int:
             "API 列表（筛选+检索）": [f"/api/organisations/?region={r}&q=科技&page=2" for r in KUNMING],
         }
         results = {}
+        # Service time without queueing: one client, so the 20-client numbers can be read against it.
+        baseline = {"列表页（单客户端基线）": scenarios["列表页（前 50 页随机）"],
+                    "API 列表（单客户端基线）": scenarios["API 列表（前 50 页随机）"]}
+        for name, paths in baseline.items():
+            results[name] = load(port, paths, 1, min(ns.seconds, 8))
+            r = results[name]
+            print(f"{name}: p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms", file=sys.stderr)
         for name, paths in scenarios.items():
             results[name] = load(port, paths, ns.clients, ns.seconds)
             r = results[name]
@@ -313,7 +325,9 @@ def _machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}"
+    load1 = os.getloadavg()[0]
+    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}, "
+            f"load average {load1:.1f} at the end (the machine is shared with other work)")
 
 
 def markdown(r: dict[str, Any]) -> str:
@@ -329,7 +343,7 @@ def markdown(r: dict[str, Any]) -> str:
         f"the same machine) for {r['seconds']:.0f} s per scenario against gunicorn ({r['workers']} sync workers) "
         "on 127.0.0.1:",
         "",
-        "| scenario | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| scenario (20 clients unless marked 单客户端) | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, s in r["scenarios"].items():

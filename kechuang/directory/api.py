@@ -6,12 +6,14 @@ so a scraper learns nothing from the field list either.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import django_filters
 from rest_framework import serializers
 
 from kechuang.core.api import RestrictedReadOnlyViewSet
+from kechuang.core.pagination import Pagination
 from kechuang.directory import search
 from kechuang.directory.choices import Level, OrganisationKind, PersonKind, PlatformKind, QualificationKind
 from kechuang.directory.models import (
@@ -22,6 +24,7 @@ from kechuang.directory.models import (
     Platform,
     Qualification,
 )
+from kechuang.directory.selectors import CachedCountPaginator, count_cache_key, with_chain
 
 
 class ContactHidingSerializer(serializers.ModelSerializer):
@@ -95,13 +98,15 @@ class SearchFilterSet(django_filters.FilterSet):
 class OrganisationFilter(SearchFilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
     region = django_filters.CharFilter(field_name="region_code")
-    chain = django_filters.ModelChoiceFilter(field_name="industry_chains", queryset=IndustryChain.objects.all(),
-                                             to_field_name="code")
+    chain = django_filters.CharFilter(method="filter_chain", label="产业链代码")
     qualification = django_filters.ChoiceFilter(choices=QualificationKind.choices, method="filter_qualification")
 
     class Meta:
         model = Organisation
         fields = ["kind", "region_code", "status"]
+
+    def filter_chain(self, qs: Any, name: str, value: str) -> Any:
+        return with_chain(qs, value)
 
     def filter_qualification(self, qs: Any, name: str, value: str) -> Any:
         return qs.filter(pk__in=Qualification.objects.filter(kind=value).values("organisation_id"))
@@ -135,21 +140,34 @@ class InstrumentFilter(SearchFilterSet):
         fields = ["organisation", "category"]
 
 
-class OrganisationViewSet(RestrictedReadOnlyViewSet):
+class CountCachingPagination(Pagination):
+    """The project's pagination shape, with the directory's one-minute count cache (see selectors)."""
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        key = count_cache_key(f"api-{getattr(view, 'basename', '')}", request.user, request.query_params)
+        self.django_paginator_class = functools.partial(CachedCountPaginator, cache_key=key)  # type: ignore[assignment]
+        return super().paginate_queryset(queryset, request, view)
+
+
+class DirectoryViewSet(RestrictedReadOnlyViewSet):
+    pagination_class = CountCachingPagination
+
+
+class OrganisationViewSet(DirectoryViewSet):
     queryset = Organisation.objects.all().order_by("name", "id").prefetch_related("industry_chains", "qualifications")
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
     ordering_fields = ["name", "created_at", "employees", "established_on"]
 
 
-class PersonViewSet(RestrictedReadOnlyViewSet):
+class PersonViewSet(DirectoryViewSet):
     queryset = Person.objects.all().order_by("name", "id").select_related("organisation")
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
     ordering_fields = ["name", "created_at"]
 
 
-class PlatformViewSet(RestrictedReadOnlyViewSet):
+class PlatformViewSet(DirectoryViewSet):
     queryset = Platform.objects.all().order_by("name", "id").select_related("organisation").prefetch_related(
         "industry_chains")
     serializer_class = PlatformSerializer
@@ -157,7 +175,7 @@ class PlatformViewSet(RestrictedReadOnlyViewSet):
     ordering_fields = ["name", "recognised_on", "created_at"]
 
 
-class InstrumentViewSet(RestrictedReadOnlyViewSet):
+class InstrumentViewSet(DirectoryViewSet):
     queryset = Instrument.objects.all().order_by("name", "id").select_related("organisation")
     serializer_class = InstrumentSerializer
     filterset_class = InstrumentFilter

@@ -9,6 +9,18 @@ class DirectoryConfig(AppConfig):
     label = "directory"
     verbose_name = "创新资源库"
 
+    def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from kechuang.directory.models import Instrument, Organisation, Person, Platform, Qualification
+        from kechuang.directory.selectors import bump_count_generation
+
+        for model in (Organisation, Person, Platform, Instrument, Qualification):
+            post_save.connect(bump_count_generation, sender=model, dispatch_uid=f"dir-count-save-{model.__name__}")
+            post_delete.connect(bump_count_generation, sender=model, dispatch_uid=f"dir-count-del-{model.__name__}")
+        for through in (Organisation.industry_chains.through, Platform.industry_chains.through):
+            m2m_changed.connect(bump_count_generation, sender=through, dispatch_uid=f"dir-count-m2m-{through.__name__}")
+
     def home_counts(self) -> dict[str, Any]:
         from kechuang.directory.selectors import directory_counts
 

@@ -585,7 +585,6 @@ def near_duplicates(
     entries: list[tuple[str, Any, str, frozenset[str]]] = []  # (kind, id, title, tokens)
     for pk, title in existing:
         entries.append(("db", pk, title, bigrams(normalise_title(title))))
-    n_existing = len(entries)
     for row, title in new:
         entries.append(("row", row, title, bigrams(normalise_title(title))))
     df: Counter[str] = Counter()
@@ -625,7 +624,6 @@ def near_duplicates(
                     break
         for t in prefix:
             index[t].append(i)
-    del n_existing
     return out
 
 
@@ -816,6 +814,10 @@ def run_import(entity: str | ImportSpec, data: bytes, *, file_name: str, fmt: st
         return report
     with transaction.atomic(), acting_as(actor):
         _write(spec, valid, ctx, report, merges)
+    # Bulk writes send no signals: tell the list pages their cached totals are out of date.
+    from kechuang.directory.selectors import bump_count_generation
+
+    bump_count_generation()
     report.written = True
     report.seconds = time.perf_counter() - started
     return report

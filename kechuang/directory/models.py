@@ -81,7 +81,10 @@ class Organisation(BaseModel):
         verbose_name = "机构"
         verbose_name_plural = "机构"
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "name"], name="dir_org_status_name")]
+        # The public list is "approved, maybe one district or kind, by name": these serve it in index order.
+        indexes = [models.Index(fields=["status", "name"], name="dir_org_status_name"),
+                   models.Index(fields=["status", "region_code", "name"], name="dir_org_status_region_name"),
+                   models.Index(fields=["status", "kind", "name"], name="dir_org_status_kind_name")]
 
     def __str__(self) -> str:
         return self.name

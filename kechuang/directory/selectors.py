@@ -3,10 +3,14 @@ exports share the filters below, so "what this list shows" is defined once per e
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 
 from kechuang.core import regions
@@ -63,6 +67,13 @@ def _chains() -> list[tuple[str, str]]:
     return list(IndustryChain.objects.values_list("code", "name"))
 
 
+def with_chain(qs: QuerySet, value: str) -> QuerySet:
+    # A subquery from the chain's side: the planner starts from the (indexed) links of that one chain.
+    through = qs.model.industry_chains.through
+    owner = "organisation_id" if qs.model is Organisation else "platform_id"
+    return qs.filter(pk__in=through.objects.filter(industrychain__code=value).values(owner))
+
+
 def _with_qualification(qs: QuerySet, value: str) -> QuerySet:
     # A subquery, not a join: an organisation with two such certificates must still appear once.
     return qs.filter(pk__in=Qualification.objects.filter(kind=value).values("organisation_id"))
@@ -74,7 +85,7 @@ LISTINGS: dict[str, Listing] = {
         filters=[
             Filter("kind", "类型", "kind", lambda: list(OrganisationKind.choices)),
             Filter("region", "区县", "region_code", _kunming),
-            Filter("chain", "产业链", "industry_chains__code", _chains),
+            Filter("chain", "产业链", with_chain, _chains),
             Filter("qualification", "资质", _with_qualification, lambda: list(QualificationKind.choices)),
         ],
         sorts=[("name", "按名称", ("name", "id")), ("new", "最新入库", ("-created_at", "-id")),
@@ -96,7 +107,7 @@ LISTINGS: dict[str, Listing] = {
         filters=[
             Filter("kind", "类型", "kind", lambda: list(PlatformKind.choices)),
             Filter("level", "级别", "level", lambda: list(Level.choices)),
-            Filter("chain", "产业链", "industry_chains__code", _chains),
+            Filter("chain", "产业链", with_chain, _chains),
             Filter("region", "区县", "organisation__region_code", _kunming),
         ],
         sorts=[("name", "按名称", ("name", "id")), ("recognised", "按认定日期", ("-recognised_on", "name"))],
@@ -137,6 +148,50 @@ def search_list(entity: str, user: Any, params: Mapping[str, str]) -> QuerySet:
     if listing.prefetch_related:
         qs = qs.prefetch_related(*listing.prefetch_related)
     return qs
+
+
+COUNT_TTL_SECONDS = 60
+_GENERATION_KEY = "directory:count:generation"
+
+
+def bump_count_generation(*_: Any, **__: Any) -> None:
+    """Forget cached totals after a write (connected to the directory models' signals; imports call it).
+
+    With a per-process cache other workers keep theirs until the TTL runs out; that minute is the price."""
+    import time
+
+    cache.set(_GENERATION_KEY, time.monotonic_ns(), None)
+
+
+def count_cache_key(entity: str, user: Any, params: Mapping[str, Any]) -> str:
+    """Who sees the same rows gets the same key: the public, one organisation's members, or the bureau."""
+    if getattr(user, "is_authenticated", False) and getattr(user, "is_bureau", False):
+        audience = "bureau"
+    else:
+        audience = f"org{getattr(user, 'organisation_id', None) or ''}" if getattr(user, "is_authenticated", False) else "public"
+    filters = sorted((k, str(v)) for k, v in params.items() if k not in ("page", "sort", "ordering", "format"))
+    digest = hashlib.sha1(repr(filters).encode("utf-8")).hexdigest()
+    return f"directory:count:{cache.get(_GENERATION_KEY, 0)}:{entity}:{audience}:{digest}"
+
+
+class CachedCountPaginator(Paginator):
+    """The total of a filtered list, remembered for a minute.
+
+    COUNT(*) over 100,000 organisations (or a search that scans them) costs more than fetching the 20 rows
+    of a page, and the total only feeds "共 N 条" and the page links, so being up to a minute stale is fine.
+    """
+
+    def __init__(self, *args: Any, cache_key: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cache_key = cache_key
+
+    @cached_property
+    def count(self) -> int:
+        n = cache.get(self.cache_key)
+        if n is None:
+            n = super().count
+            cache.set(self.cache_key, n, COUNT_TTL_SECONDS)
+        return n
 
 
 def filter_controls(entity: str, params: Mapping[str, str]) -> list[dict[str, Any]]:

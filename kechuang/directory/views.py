@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -40,7 +39,8 @@ CONTACT_COLUMNS = {
 
 def _list(request: HttpRequest, entity: str) -> HttpResponse:
     qs = selectors.search_list(entity, request.user, request.GET)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    key = selectors.count_cache_key(entity, request.user, request.GET)
+    page = selectors.CachedCountPaginator(qs, PAGE_SIZE, cache_key=key).get_page(request.GET.get("page"))
     listing = selectors.LISTINGS[entity]
     params = request.GET.copy()
     params.pop("page", None)
