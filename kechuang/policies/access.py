@@ -12,6 +12,7 @@ ACCESS_MATRIX: dict[str, str] = {
     "policies:calculator": PERMISSIONS_TESTS,  # members of the organisation and bureau only
     "policies:calculator_facts": PERMISSIONS_TESTS,
     "policies:calculator_record_add": PERMISSIONS_TESTS,
+    "policies:calculator_record_edit": PERMISSIONS_TESTS,
     "policies:calculator_record_delete": PERMISSIONS_TESTS,
     "policies:application_list": "login",  # own organisation's applications; bureau: all
     "policies:application_new": "login",  # users with an organisation; others 403

@@ -80,11 +80,9 @@ def factsheet_update(*, organisation: Organisation, data: dict[str, Any], actor:
     return sheet
 
 
-@transaction.atomic
-def fact_record_add(*, organisation: Organisation, collection: str, type: str, date: dt.date, actor: Any,
-                    level: str = "", values: dict[str, Any] | None = None, note: str = "") -> FactRecord:
-    """Add one dated fact. It is validated by the engine itself, so nothing is stored that it would refuse."""
-    _require_member_or_bureau(actor, organisation)
+def _validated_record(collection: str, type: str, date: dt.date, level: str,
+                      values: dict[str, Any] | None) -> dict[str, Any]:
+    """The record's extra fields, kept only where the collection has them, checked by the engine's own parser."""
     if collection not in Collection.values:
         raise ApplicationError("记录类别无效", field="collection")
     fields = COLLECTIONS[collection][2]
@@ -100,9 +98,31 @@ def fact_record_add(*, organisation: Organisation, collection: str, type: str, d
         raise ApplicationError(exc.message, field=field) from None
     if date > today():
         raise ApplicationError("日期不能晚于今天", field="date")
+    return clean
+
+
+@transaction.atomic
+def fact_record_add(*, organisation: Organisation, collection: str, type: str, date: dt.date, actor: Any,
+                    level: str = "", values: dict[str, Any] | None = None, note: str = "") -> FactRecord:
+    """Add one dated fact. It is validated by the engine itself, so nothing is stored that it would refuse."""
+    _require_member_or_bureau(actor, organisation)
+    clean = _validated_record(collection, type, date, level, values)
     with acting_as(actor):
         return FactRecord.objects.create(organisation=organisation, collection=collection, type=type,
                                          level=level, date=date, values=clean, note=note[:200])
+
+
+@transaction.atomic
+def fact_record_update(*, record: FactRecord, collection: str, type: str, date: dt.date, actor: Any,
+                       level: str = "", values: dict[str, Any] | None = None, note: str = "") -> FactRecord:
+    """Correct one dated fact: validated exactly like a new one, saved in place (the audit log keeps before/after)."""
+    _require_member_or_bureau(actor, record.organisation)
+    clean = _validated_record(collection, type, date, level, values)
+    with acting_as(actor):
+        record.collection, record.type, record.level, record.date = collection, type, level, date
+        record.values, record.note = clean, note[:200]
+        record.save()
+    return record
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path("calculator/<int:org_pk>/", views.calculator, name="calculator"),
     path("calculator/<int:org_pk>/facts/", views.calculator_facts, name="calculator_facts"),
     path("calculator/<int:org_pk>/records/", views.calculator_record_add, name="calculator_record_add"),
+    path("records/<int:pk>/edit/", views.calculator_record_edit, name="calculator_record_edit"),
     path("records/<int:pk>/delete/", views.calculator_record_delete, name="calculator_record_delete"),
     path("applications/", views.application_list, name="application_list"),
     path("applications/new/", views.application_new, name="application_new"),

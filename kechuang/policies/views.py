@@ -142,6 +142,25 @@ def calculator_record_add(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 
 @login_required
+def calculator_record_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(FactRecord.objects.restrict(request.user, "change"), pk=pk)  # type: ignore[attr-defined]
+    initial = {"kind": f"{record.collection}:{record.type}", "level": record.level, "date": record.date,
+               "note": record.note, **record.values}
+    for name in ("meets_guideline",):
+        if name in initial:
+            initial[name] = "true" if initial[name] else "false"
+    form = FactRecordForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fact_record_update(record=record, actor=request.user, **form.cleaned_record())
+            messages.success(request, "已修改记录，计算结果已更新。")
+            return redirect("policies:calculator", org_pk=record.organisation_id)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "policies/record_form.html", {"form": form, "record": record})
+
+
+@login_required
 @require_POST
 def calculator_record_delete(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(FactRecord.objects.restrict(request.user, "change"), pk=pk)  # type: ignore[attr-defined]

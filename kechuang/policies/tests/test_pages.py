@@ -101,3 +101,23 @@ def test_calculator_as_of_date(enterprise_client: Any, rich_org: Any) -> None:
     assert 'value="2025-03-01"' in html
     assert 'id="m-kc001-03-enterprise-tech-center"' not in html
     assert enterprise_client.get(url, {"as_of": "not-a-date"}).status_code == 200
+
+
+def test_member_edits_a_record(enterprise_client: Any, rich_org: Any, enterprise_user: Any) -> None:
+    import datetime as dt
+
+    from kechuang.core.models import AuditLog
+
+    rec = services.fact_record_add(organisation=rich_org, actor=enterprise_user, collection="projects",
+                                   type="ai_application_demo", date=dt.date(2025, 9, 1), values={"investment": 1_000_000})
+    url = reverse("policies:calculator_record_edit", args=[rec.pk])
+    r = enterprise_client.get(url)
+    assert r.status_code == 200 and 'value="1000000"' in r.content.decode()
+    r = enterprise_client.post(url, {"kind": "projects:ai_application_demo", "date": "2025-09-01",
+                                     "investment": "2500000"})
+    assert r.status_code == 302
+    rec.refresh_from_db()
+    assert rec.values == {"investment": 2_500_000}
+    assert AuditLog.objects.filter(object_type="policies.FactRecord", object_id=str(rec.pk), action="update").exists()
+    html = enterprise_client.get(reverse("policies:calculator", args=[rich_org.pk])).content.decode()
+    assert "50万元" in html  # 20% of 250万

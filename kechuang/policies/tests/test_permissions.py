@@ -50,6 +50,7 @@ def test_anonymous_must_sign_in(client: Any, name: str) -> None:
 def test_anonymous_refused_everywhere_with_objects(client: Any, world: dict[str, Any]) -> None:
     org, app = world["org"], world["app"]
     for url in (reverse("policies:calculator", args=[org.pk]),
+                reverse("policies:calculator_record_edit", args=[world["record"].pk]),
                 reverse("policies:application_detail", args=[app.pk])):
         assert _login_redirect(client.get(url))
     for url in (reverse("policies:calculator_facts", args=[org.pk]),
@@ -70,8 +71,12 @@ def test_others_cannot_see_or_change_the_organisation(persona: str, request: Any
     assert c.post(reverse("policies:calculator_record_add", args=[org.pk]),
                   {"kind": "awards:chuncheng_friendship_award", "date": "2025-01-01"}).status_code == 403
     assert c.post(reverse("policies:calculator_record_delete", args=[record.pk])).status_code == 404
+    assert c.get(reverse("policies:calculator_record_edit", args=[record.pk])).status_code == 404
+    assert c.post(reverse("policies:calculator_record_edit", args=[record.pk]),
+                  {"kind": "awards:chuncheng_friendship_award", "date": "2020-01-01"}).status_code == 404
     assert not FactSheet.objects.filter(organisation=org, is_state_owned=True).exists()
     assert FactRecord.objects.filter(organisation=org).count() == 1
+    assert FactRecord.objects.get(organisation=org).date == dt.date(2025, 9, 1)
     # Applications of the organisation: not listed, not visible, not movable.
     assert org.name not in c.get(reverse("policies:application_list")).content.decode()
     assert c.get(reverse("policies:application_detail", args=[app.pk])).status_code == 404
