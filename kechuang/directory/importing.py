@@ -159,6 +159,8 @@ class RowError:
     row: int  # row number as the clerk sees it in the file (header = row 1; JSON lines: line number)
     column: str  # Chinese column label, "" for the whole row
     message: str
+    # Set when the only problem is that the row is an existing record: choosing "merge" resolves it.
+    existing_id: Any = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,11 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def only_mergeable_errors(self) -> bool:
+        """Every error is "this row is an existing record", so the user may choose to update them."""
+        return bool(self.errors) and all(e.existing_id is not None for e in self.errors)
 
     @property
     def bad_rows(self) -> int:
@@ -776,7 +783,8 @@ def validate_rows(spec: ImportSpec, table: Table, ctx: ImportContext, report: Im
                 v.clean["__merge_into__"] = pk  # the user chose to update that record with this row
             else:
                 report.errors.append(RowError(v.row, spec.label_of(spec.key_fields[0]),
-                                              f"与已有记录重复：{name}（#{pk}，{key_label}相同）"))
+                                              f"与已有记录重复：{name}（#{pk}，{key_label}相同）",
+                                              existing_id=pk if v.row in ok_rows else None))
     report.errors.sort(key=lambda e: e.row)  # stable: within a row, columns stay in file order
     return valid
 

@@ -144,3 +144,24 @@ def test_staff_import_upload_preview_confirm(staff_client):
     assert response.status_code == 302 and response["Location"] == "/directory/organisations/"
     assert Organisation.objects.get().name == "甲公司"
     assert staff_client.get(preview).status_code == 404  # a confirmed upload cannot be replayed
+
+
+def test_staff_can_update_existing_records_from_an_import(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    existing = OrganisationFactory(name="旧名称有限公司", employees=1)
+    upload = SimpleUploadedFile("orgs.csv", f"名称,统一社会信用代码,行政区划代码,类型,职工人数\n新名称有限公司,{existing.credit_code},530102,企业,99\n".encode())
+    preview = staff_client.post("/directory/import/", {"entity": "organisations", "file": upload})["Location"]
+    html = staff_client.get(preview).content.decode()
+    assert "与已有记录相同" in html and f'name="merge_2" value="{existing.pk}"' in html
+    response = staff_client.post(preview, {"merge_2": existing.pk})
+    assert response.status_code == 302
+    existing.refresh_from_db()
+    assert existing.employees == 99 and existing.name == "新名称有限公司"
+
+
+def test_list_totals_follow_writes(client):
+    OrganisationFactory(name="计数一公司")
+    assert client.get("/directory/organisations/").context["page"].paginator.count == 1
+    OrganisationFactory(name="计数二公司")  # the post_save signal invalidates the cached total
+    assert client.get("/directory/organisations/").context["page"].paginator.count == 2
