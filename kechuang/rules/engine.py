@@ -461,12 +461,15 @@ def _check_consecutive(m: Measure, cands: list[Record], acc: _Acc) -> tuple[int 
     breaks: list[str] = []
     for prev, nxt in zip(recs, recs[1:], strict=False):
         gap = nxt.date.year - prev.date.year
-        if 1 <= gap <= c.validity_years:
+        # The certificate's own expiry date when the profile gives it, else the statutory term.
+        expires = prev.values.get("expires")
+        last_year = expires.year if isinstance(expires, dt.date) else prev.date.year + c.validity_years
+        if gap >= 1 and nxt.date.year <= last_year:
             run.append(nxt)
         elif gap == 0:
             continue  # a duplicate entry for the same year's certificate is not a second recognition
         else:
-            breaks.append(f"{prev.date.year}年至{nxt.date.year}年相隔 {gap} 年，超过证书有效期 {c.validity_years} 年，认定中断")
+            breaks.append(f"{prev.date.year}年认定的证书有效至{last_year}年，{nxt.date.year}年才再次认定，认定中断")
             run = [nxt]
         if len(run) >= len(best):  # on a tie, the most recent chain (the one a reader will look for)
             best = list(run)
