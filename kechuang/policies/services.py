@@ -341,6 +341,11 @@ def application_pay(*, application: Application, actor: Any) -> Application:
     app._payout_locked = True  # type: ignore[attr-defined]
     transition(app, APPLICATION_WORKFLOW, "pay", actor=actor)
     Budget.objects.filter(pk=budget.pk).update(paid_total=F("paid_total") + amount, updated_at=timezone.now())
+    # .update() sends no signal, so the budget's change is written to the audit log here.
+    from kechuang.core import audit
+
+    audit.record(action="update", instance=budget, actor=actor,
+                 changes={"paid_total": [budget.paid_total, budget.paid_total + amount], "application": app.pk})
     with acting_as(actor):
         Payout.objects.create(application=app, budget=budget, amount=amount, paid_by=actor)
     application.status = app.status

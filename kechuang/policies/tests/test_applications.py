@@ -36,6 +36,8 @@ def test_full_workflow_each_step_logged(application: Any, budget: Any, staff_use
     budget.refresh_from_db()
     assert budget.paid_total == 180_000 and budget.remaining == 120_000
     assert Payout.objects.get(application=app).amount == 180_000
+    assert AuditLog.objects.filter(object_type="policies.Budget", object_id=str(budget.pk), action="update",
+                                   changes__paid_total=[0, 180_000]).exists()
     steps = [(h.trigger, h.from_state, h.to_state) for h in history(app)]
     assert steps == [("accept", "submitted", "accepted"), ("review", "accepted", "reviewed"),
                      ("publicise", "reviewed", "publicised"), ("pay", "publicised", "paid")]
