@@ -92,3 +92,19 @@ def test_transitions_through_the_api(enterprise_client, outsider_client, staff_c
 def test_schema_lists_the_market(client):
     r = client.get("/api/schema/")
     assert r.status_code == 200 and b"/api/demands/{id}/matches/" in r.content
+
+
+@pytest.mark.parametrize("name,key,method", [
+    ("demand-detail", "draft", "get"), ("demand-matches", "draft", "get"), ("demand-transition", "draft", "post"),
+    ("achievement-detail", "a_draft", "get"), ("achievement-matches", "a_draft", "get"),
+    ("achievement-transition", "a_draft", "post"),
+])
+def test_object_endpoints_by_name_refuse_the_outsider(outsider_client, client, records, name, key, method):
+    from django.urls import reverse
+
+    url = reverse(name, args=[records[key].pk])
+    data = {"trigger": "submit"} if method == "post" else None
+    assert getattr(outsider_client, method)(url, data, content_type="application/json").status_code == 404
+    assert getattr(client, method)(url, data, content_type="application/json").status_code in (401, 403, 404)
+    records[key].refresh_from_db()
+    assert records[key].status == Status.DRAFT

@@ -183,3 +183,12 @@ def test_exports_contain_only_what_the_list_shows(client, records, entity):
     assert published.title in body and draft.title not in body
     assert client.get(reverse("market:export", args=[entity]) + "?format=pdf").status_code == 404
     assert client.get(reverse("market:export", args=["nothing"])).status_code == 404
+
+
+@pytest.mark.parametrize("name,key", [("market:demand_detail", "draft"), ("market:achievement_detail", "a_draft"),
+                                      ("market:demand_edit", "draft"), ("market:achievement_edit", "a_draft")])
+def test_object_pages_by_name_refuse_the_outsider(outsider_client, client, staff_client, records, name, key):
+    url = reverse(name, args=[records[key].pk])
+    assert outsider_client.get(url).status_code == 404
+    assert client.get(url).status_code in (302, 404)
+    assert staff_client.get(url).status_code == 200
