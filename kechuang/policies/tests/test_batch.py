@@ -111,3 +111,21 @@ def test_pushes_flag_self_declared_facts_for_staff(rich_org: Any, enterprise_use
     # Recognitions the directory holds are not flagged.
     assert Push.objects.get(organisation=rich_org, measure_id="kc001-03-enterprise-tech-center").self_declared == []
     assert "需核实（本单位自报）" in staff_client.get(reverse("policies:push_list")).content.decode()
+
+
+def test_a_bad_stored_fact_is_reported_not_fatal(rich_org: Any, staff_user: Any, enterprise_client: Any) -> None:
+    """A record the engine no longer understands (e.g. its vocabulary changed) is named, never guessed at."""
+    import datetime as dt
+
+    from kechuang.policies.models import FactRecord
+
+    FactRecord.objects.create(organisation=rich_org, collection="projects", type="renamed_type",
+                              date=dt.date(2025, 1, 1))
+    other = OrganisationFactory(name="另一家企业")
+    job = _run(staff_user)
+    assert job.status == Job.Status.DONE
+    assert any(rich_org.name in e and "projects[0].type" in e for e in job.result["errors"])
+    assert not Push.objects.filter(organisation=rich_org).exists()
+    assert job.result["organisations"] >= 2 and other.pk
+    html = enterprise_client.get(reverse("policies:calculator", args=[rich_org.pk])).content.decode()
+    assert "事实数据有误，无法计算" in html and "projects[0].type" in html
