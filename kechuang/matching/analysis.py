@@ -124,9 +124,10 @@ class Analyzer:
             has_word = self._jieba.has_word
             # Search mode as jieba defines it: the dictionary words of 2 and 3 characters
             # inside a longer word are indexed too (平方和优化 -> 平方, 平方和, 优化).
-            words.extend(g for i in range(n - 1) if has_word(g := t[i : i + 2]))
+            # Sub-words pass the stop list too (有限公司 must not bring back 公司).
+            words.extend(g for i in range(n - 1) if has_word(g := t[i : i + 2]) and g not in STOP_WORDS)
             if n > 3:
-                words.extend(g for i in range(n - 2) if has_word(g := t[i : i + 3]))
+                words.extend(g for i in range(n - 2) if has_word(g := t[i : i + 3]) and g not in STOP_WORDS)
         return tuple(words), (1 if _CJK.match(t) else 2)
 
     def analyze(self, text: str, limit: int = MAX_DOC_CHARS) -> tuple[list[str], list[str]]:

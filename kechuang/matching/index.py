@@ -89,7 +89,7 @@ class Params:
     prf_terms: int = 20
     prf_weight: float = 0.0
     build_workers: int = 0  # processes for analysis of large corpora; 0 = one per CPU
-    neighbour_min_sim: float = 0.45
+    neighbour_min_sim: float = 0.5
 
 
 def _now_version() -> str:
@@ -733,7 +733,7 @@ class MatchIndex:
                 have = tuple(v for v in tags.get(name, ()) if v in values)
                 if have:
                     matched_tags[name] = have
-        neighbours = self._neighbours(dterms, dweights, qterm_vecs, {c.term for c in shared})
+        neighbours = self._neighbours(dterms, dfields, qterm_vecs, {c.term for c in shared})
         return Explanation(
             shared_terms=tuple(shared),
             matched_fields=tuple(f for i, f in enumerate(FIELDS) if fields_all >> i & 1),
@@ -745,7 +745,7 @@ class MatchIndex:
     def _neighbours(
         self,
         dterms: list[int],
-        dweights: list[float],
+        dfields: list[int],
         qterm_vecs: tuple[list[int], F32] | None,
         shared: set[str],
     ) -> tuple[Neighbour, ...]:
@@ -760,9 +760,9 @@ class MatchIndex:
         nv = self.term_vecs.shape[0]
         dset = set(dterms)
         qsel = [i for i, t in enumerate(qrows) if t not in dset]
-        top_d = sorted(
-            (t for t, _ in sorted(zip(dterms, dweights, strict=True), key=lambda x: -x[1])[:30] if t < nv),
-        )
+        # Generic abstract words (对于, 措施, 患者) are close to everything in LSA space: only words of
+        # the title and keywords - what the document is about - may serve as neighbours.
+        top_d = sorted({t for t, m in zip(dterms, dfields, strict=True) if t < nv and m & 0b011})
         if not qsel or not top_d:
             return ()
         sims = np.einsum("ik,jk->ij", qvecs[qsel], np.asarray(self.term_vecs[top_d]))
