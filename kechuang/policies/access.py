@@ -27,5 +27,6 @@ ACCESS_MATRIX: dict[str, str] = {
     "policy-measure-detail": PERMISSIONS_TESTS,
     "policy-application-list": "login",
     "policy-application-detail": PERMISSIONS_TESTS,
+    "policy-application-transition": PERMISSIONS_TESTS,  # bureau only
     "policy-evaluate-list": "login",
 }

@@ -8,6 +8,7 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -72,6 +73,12 @@ class ApplicationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"year": {"required": False}}
 
 
+class TransitionSerializer(serializers.Serializer):
+    trigger = serializers.ChoiceField(choices=["accept", "review", "publicise", "pay", "reject"])
+    amount_approved = serializers.IntegerField(required=False, min_value=1)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class ApplicationViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Own organisation's applications (staff: all). POST submits one for the user's own organisation."""
@@ -92,6 +99,22 @@ class ApplicationViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.R
                                           amount_requested=d["amount_requested"], year=d.get("year"),
                                           description=d.get("description", ""), actor=request.user)
         return Response(self.get_serializer(app).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TransitionSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: str | None = None) -> Response:
+        """受理 / 审核 (with amount_approved) / 公示 / 兑现 / 驳回 (with comment): bureau staff only, through the
+        same services as the pages, so the workflow table, budget lock and log apply alike."""
+        app = self.get_object()  # restricted: others' applications are 404
+        ser = TransitionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        if not getattr(request.user, "is_bureau", False):
+            raise PermissionDenied("仅科技局工作人员可以办理")
+        d = ser.validated_data
+        services.application_transition(application=app, trigger=d["trigger"], actor=request.user,
+                                        comment=d.get("comment", ""), amount_approved=d.get("amount_approved"))
+        app.refresh_from_db()
+        return Response(ApplicationSerializer(app).data)
 
 
 class EvaluateViewSet(viewsets.ViewSet):

@@ -216,3 +216,22 @@ def test_access_matrix_names_every_policies_url() -> None:
     route_names = [(str(getattr(u, "name", "") or ""), str(u.pattern)) for u in router.urls]
     names |= {n for n, pattern in route_names if n.startswith("policy-") and "format" not in pattern}
     assert names == set(ACCESS_MATRIX)
+
+
+def test_api_transition_bureau_only(enterprise_client: Any, outsider_client: Any, staff_client: Any,
+                                    world: dict[str, Any], staff_user: Any) -> None:
+    app = world["app"]
+    url = reverse("policy-application-transition", args=[app.pk])
+    assert outsider_client.post(url, {"trigger": "accept"}, content_type="application/json").status_code == 404
+    assert enterprise_client.post(url, {"trigger": "accept"}, content_type="application/json").status_code == 403
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.SUBMITTED
+    r = staff_client.post(url, {"trigger": "accept"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "accepted"
+    r = staff_client.post(url, {"trigger": "review"}, content_type="application/json")
+    assert r.status_code == 400 and "核定金额" in str(r.json())
+    r = staff_client.post(url, {"trigger": "review", "amount_approved": 150000}, content_type="application/json")
+    assert r.json()["amount_approved"] == 150_000
+    staff_client.post(url, {"trigger": "publicise"}, content_type="application/json")
+    r = staff_client.post(url, {"trigger": "pay"}, content_type="application/json")
+    assert r.status_code == 400 and "尚未设立预算" in str(r.json())
