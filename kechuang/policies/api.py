@@ -73,7 +73,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"year": {"required": False}}
 
 
-class TransitionSerializer(serializers.Serializer):
+class ApplicationTransitionSerializer(serializers.Serializer):
     trigger = serializers.ChoiceField(choices=["accept", "review", "publicise", "pay", "reject"])
     amount_approved = serializers.IntegerField(required=False, min_value=1)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
@@ -100,13 +100,13 @@ class ApplicationViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.R
                                           description=d.get("description", ""), actor=request.user)
         return Response(self.get_serializer(app).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=TransitionSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=ApplicationTransitionSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str | None = None) -> Response:
         """受理 / 审核 (with amount_approved) / 公示 / 兑现 / 驳回 (with comment): bureau staff only, through the
         same services as the pages, so the workflow table, budget lock and log apply alike."""
         app = self.get_object()  # restricted: others' applications are 404
-        ser = TransitionSerializer(data=request.data)
+        ser = ApplicationTransitionSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         if not getattr(request.user, "is_bureau", False):
             raise PermissionDenied("仅科技局工作人员可以办理")

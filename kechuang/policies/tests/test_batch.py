@@ -121,7 +121,7 @@ def test_a_bad_stored_fact_is_reported_not_fatal(rich_org: Any, staff_user: Any,
 
     FactRecord.objects.create(organisation=rich_org, collection="projects", type="renamed_type",
                               date=dt.date(2025, 1, 1))
-    other = OrganisationFactory(name="另一家企业")
+    other: Any = OrganisationFactory(name="另一家企业")
     job = _run(staff_user)
     assert job.status == Job.Status.DONE
     assert any(rich_org.name in e and "projects[0].type" in e for e in job.result["errors"])
