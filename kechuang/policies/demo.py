@@ -29,22 +29,27 @@ DEMO_RECORDS: list[dict[str, Any]] = [
     {"collection": "recognitions", "type": "enterprise_tech_center", "level": "municipal",
      "date": dt.date(2025, 9, 30), "note": "市级企业技术中心"},
 ]
+# The demo university: a foreign principal officer hired (学校、医院引进外籍主要负责人), paid yearly for 3 years.
+UNIVERSITY_RECORDS: list[dict[str, Any]] = [
+    {"collection": "hires", "type": "foreign_principal_officer", "date": dt.date(2025, 3, 1),
+     "values": {"annual_pay": 360_000, "months_in_kunming": 9}, "note": "国际合作学院外籍院长"},
+]
 DEFAULT_BUDGET = 2_000_000
 
 
-def _demo_enterprise() -> Organisation | None:
-    user = User.objects.filter(username="enterprise").select_related("organisation").first()
+def _demo_organisation(username: str = "enterprise") -> Organisation | None:
+    user = User.objects.filter(username=username).select_related("organisation").first()
     return user.organisation if user is not None else None
 
 
-def _facts(org: Organisation, out: TextIO) -> None:
+def _facts(org: Organisation, out: TextIO, records: list[dict[str, Any]], enterprise: bool = True) -> None:
     sheet, created = FactSheet.objects.get_or_create(organisation=org)
-    if created:
+    if created and enterprise:
         sheet.is_state_owned = False
         # 上级资助 left unconfirmed on purpose: the calculator then shows the 1:1 matching measures as 待定.
         sheet.complete_collections = ["hires", "cultivated"]
         sheet.save()
-    for spec in DEMO_RECORDS:
+    for spec in records:
         FactRecord.objects.get_or_create(
             organisation=org, collection=spec["collection"], type=spec["type"], date=spec["date"],
             defaults={"level": spec.get("level", ""), "values": spec.get("values", {}), "note": spec["note"]})
@@ -101,11 +106,14 @@ def _applications(staff: User, org: Organisation, year: int, out: TextIO) -> Non
 
 def load(out: TextIO) -> None:
     staff = User.objects.filter(username="staff").first()
-    org = _demo_enterprise()
+    org = _demo_organisation("enterprise")
+    university = _demo_organisation("institution")
     year = services.today().year
     with acting_as(None):
         if org is not None:
-            _facts(org, out)
+            _facts(org, out, DEMO_RECORDS)
+        if university is not None:
+            _facts(university, out, UNIVERSITY_RECORDS, enterprise=False)
         _budgets(year)
     if staff is None:
         return
