@@ -166,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         "validate_profiles_s": round(t2 - t1, 2),
         "evaluate_batch_s": round(batch_s, 2),
         "evaluate_batch_runs_s": [round(x, 2) for x in runs],
+        "evaluate_batch_best_s": round(min(runs), 2),
         "evaluate_batch_cpu_s": round(sorted(cpu_runs)[len(cpu_runs) // 2], 2),
         "evaluate_batch_cpu_runs_s": [round(x, 2) for x in cpu_runs],
         "load_average_1m_at_start": load_start,
@@ -181,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         "sample_identical": identical,
         "peak_rss_mib_after_profiles": round(rss_before),
         "peak_rss_mib_after_batch": round(rss_batch),
-        "goal_met_5s": batch_s <= 5.0,
+        "goal_met_5s_median": batch_s <= 5.0,
+        "goal_met_5s_best_run": min(runs) <= 5.0,
     }
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0 if identical else 1
