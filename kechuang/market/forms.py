@@ -15,7 +15,7 @@ class ListField(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         return "、".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value: Any) -> list[str]:
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         import re
 
         text = super().to_python(value)
@@ -42,7 +42,8 @@ def _tidy(form: forms.ModelForm) -> None:
     # No chains configured yet: an empty checkbox group would only puzzle the user.
     if not form.fields["industry_chains"].queryset.exists():  # type: ignore[attr-defined]
         del form.fields["industry_chains"]
-    form.fields["industry"].choices = [("", "—"), *list(form.fields["industry"].choices)[1:]]  # type: ignore[attr-defined]
+    industry: Any = form.fields["industry"]
+    industry.choices = [("", "—"), *list(industry.choices)[1:]]
 
 
 class DemandForm(forms.ModelForm):
@@ -54,11 +55,13 @@ class DemandForm(forms.ModelForm):
         model = Demand
         fields = ["title", "description", "keywords", "industry", "industry_chains", "cooperation_mode",
                   "budget_yuan", "deadline", "region_code"]
-        widgets = {"industry_chains": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 8}), "deadline": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"industry_chains": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 8}),
+                   "deadline": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region_code"].choices = [("", "—")] + list(regions.choices("5301"))
+        region: Any = self.fields["region_code"]
+        region.choices = [("", "—"), *regions.choices("5301")]
         _tidy(self)
 
 

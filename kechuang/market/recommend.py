@@ -171,7 +171,7 @@ def _search(query: Query, k: int, user: Any) -> tuple[list[Recommendation], str]
 def for_demand(demand: Any, user: Any, *, kinds: tuple[str, ...] = ("achievement",), k: int = 8,
                ) -> tuple[list[Recommendation], str]:
     description = f"{demand.description}\n{'、'.join(demand.keywords or [])}"
-    boosts = {"industry": (demand.industry,)} if demand.industry else {}
+    boosts: dict[str, tuple[str, ...]] = {"industry": (str(demand.industry),)} if demand.industry else {}
     return _search(Query(title=demand.title, description=description, kinds=kinds, boosts=boosts), k, user)
 
 

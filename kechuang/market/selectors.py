@@ -10,7 +10,7 @@ from kechuang.accounts.choices import Role
 from kechuang.market.choices import Status
 from kechuang.market.models import Achievement, Demand
 
-SORTS = {
+SORTS: dict[str, dict[str, tuple[str, ...]]] = {
     "achievement": {"new": ("-published_at", "-id"), "old": ("published_at", "id"), "title": ("title",),
                     "maturity": ("-maturity", "-published_at")},
     "demand": {"new": ("-published_at", "-id"), "old": ("published_at", "id"), "deadline": ("deadline", "id"),

@@ -7,6 +7,7 @@ index refresh on commit (``indexing.schedule_refresh``) so recommendations never
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -64,8 +65,8 @@ def _apply(obj: Listing, fields: tuple[str, ...], data: dict[str, Any]) -> Any:
         obj.full_clean()
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        raise ApplicationError(f"{obj._meta.get_field(field).verbose_name if field != '__all__' else ''}"
-                               f"{'：' if field != '__all__' else ''}{messages[0]}", field=field) from exc
+        label = "" if field == "__all__" else f"{getattr(obj._meta.get_field(field), 'verbose_name', field)}："
+        raise ApplicationError(f"{label}{messages[0]}", field=field) from exc
     return chains
 
 
@@ -173,7 +174,7 @@ def demand_withdraw(*, demand: Demand, actor: Any) -> Demand:
 
 
 # One entry per (entity, trigger) so views and the API dispatch a posted action without an if-ladder.
-TRANSITIONS = {
+TRANSITIONS: dict[tuple[str, str], Callable[..., Listing]] = {
     ("achievement", "submit"): achievement_submit, ("achievement", "publish"): achievement_publish,
     ("achievement", "reject"): achievement_reject, ("achievement", "close"): achievement_close,
     ("achievement", "withdraw"): achievement_withdraw,

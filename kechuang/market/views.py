@@ -166,9 +166,9 @@ def listing_edit(request: HttpRequest, entity: str, pk: int) -> HttpResponse:
     form = form_class(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         update = services.demand_update if entity == "demand" else services.achievement_update
-        fresh = model.objects.get(pk=pk)  # the form mutated ``obj``; the service works on the stored row
+        fresh: Any = model.objects.get(pk=pk)  # the form mutated ``obj``; the service works on the stored row
         try:
-            update(**{entity: fresh, "actor": request.user}, **form.cleaned_data)
+            update(**{entity: fresh, "actor": request.user}, **form.cleaned_data)  # type: ignore[arg-type]
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
