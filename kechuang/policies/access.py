@@ -21,6 +21,7 @@ ACCESS_MATRIX: dict[str, str] = {
     "policies:push_list": "bureau",
     "policies:push_run": "post-bureau",
     "policies:push_review": PERMISSIONS_TESTS,
+    "policies:push_bulk_review": "post-bureau",
     "policies:push_apply": PERMISSIONS_TESTS,  # members of the pushed organisation only
     "policies:budget_list": "bureau",
     "policy-measure-list": "public",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("applications/<int:pk>/transition/", views.application_transition, name="application_transition"),
     path("pushes/", views.push_list, name="push_list"),
     path("pushes/run/", views.push_run, name="push_run"),
+    path("pushes/review/", views.push_bulk_review, name="push_bulk_review"),
     path("pushes/<int:pk>/review/", views.push_review, name="push_review"),
     path("pushes/<int:pk>/apply/", views.push_apply, name="push_apply"),
     path("budgets/", views.budget_list, name="budget_list"),

@@ -287,6 +287,26 @@ def push_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def push_bulk_review(request: HttpRequest) -> HttpResponse:
+    """Decide many lines at once (a batch can yield hundreds); each still goes through push_review one by one,
+    so notifications, the audit log and the "already decided" check apply to every line."""
+    _bureau_only(request)
+    approve = request.POST.get("decision") == "approve"
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    done, refused = 0, 0
+    for push in Push.objects.filter(pk__in=ids, status=PushStatus.PENDING):
+        try:
+            services.push_review(push=push, approve=approve, actor=request.user)
+            done += 1
+        except ApplicationError:
+            refused += 1
+    refused += len(ids) - done - refused
+    messages.success(request, f"已{'推送' if approve else '忽略'} {done} 条" + (f"，{refused} 条已被处理或不存在" if refused else ""))
+    return redirect(request.POST.get("next") or "policies:push_list")
+
+
+@login_required
+@require_POST
 def push_apply(request: HttpRequest, pk: int) -> HttpResponse:
     push = get_object_or_404(selectors.pushes_for(request.user), pk=pk)
     try:

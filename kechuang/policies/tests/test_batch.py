@@ -129,3 +129,17 @@ def test_a_bad_stored_fact_is_reported_not_fatal(rich_org: Any, staff_user: Any,
     assert job.result["organisations"] >= 2 and other.pk
     html = enterprise_client.get(reverse("policies:calculator", args=[rich_org.pk])).content.decode()
     assert "事实数据有误，无法计算" in html and "projects[0].type" in html
+
+
+def test_bulk_review(staff_client: Any, outsider_client: Any, rich_org: Any, staff_user: Any,
+                     enterprise_user: Any) -> None:
+    _run(staff_user)
+    ids = list(Push.objects.filter(organisation=rich_org).values_list("pk", flat=True))
+    assert len(ids) >= 2
+    url = reverse("policies:push_bulk_review")
+    assert outsider_client.post(url, {"ids": ids, "decision": "approve"}).status_code == 403
+    assert not Push.objects.exclude(status=PushStatus.PENDING).exists()
+    r = staff_client.post(url, {"ids": [*ids, 999999], "decision": "approve"})
+    assert r.status_code == 302
+    assert Push.objects.filter(pk__in=ids, status=PushStatus.APPROVED).count() == len(ids)
+    assert Notification.objects.filter(recipient=enterprise_user, message__contains="免申即享").count() == len(ids)

@@ -58,6 +58,7 @@ def test_anonymous_refused_everywhere_with_objects(client: Any, world: dict[str,
                 reverse("policies:calculator_record_delete", args=[world["record"].pk]),
                 reverse("policies:application_transition", args=[app.pk]),
                 reverse("policies:push_run"), reverse("policies:push_review", args=[world["pending"].pk]),
+                reverse("policies:push_bulk_review"),
                 reverse("policies:push_apply", args=[world["push"].pk])):
         assert _login_redirect(client.post(url, {"trigger": "accept", "decision": "approve"}))
 
