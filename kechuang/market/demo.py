@@ -22,7 +22,12 @@ from kechuang.market.models import Achievement, Demand
 
 # A few of the demo university's achievements stay in the workflow so the institution workspace and the review
 # queue have something to show.
-UNPUBLISHED_ACHIEVEMENTS = {2: Status.SUBMITTED, 4: Status.DRAFT}
+UNPUBLISHED_ACHIEVEMENTS = {2: Status.SUBMITTED, 5: Status.DRAFT}
+# The market's coarse sectors to the directory's configurable chains (codes of the directory demo), so the
+# 产业链 filter and the engine's "chain" tag have data; a code the directory does not have is skipped.
+CHAIN_OF_INDUSTRY = {"biomedicine": "biomedicine", "green_energy": "green-energy", "new_materials": "new-materials",
+                     "equipment": "equipment", "digital": "digital", "food": "green-food",
+                     "environment": "eco-environment", "tourism_culture": "health-tourism", "logistics": "logistics"}
 
 
 def _organisations() -> dict[str, Organisation]:
@@ -82,6 +87,17 @@ def load_demands(orgs: dict[str, Organisation]) -> int:
     return created
 
 
+def link_chains() -> None:
+    from kechuang.directory.models import IndustryChain
+
+    chains = {c.code: c for c in IndustryChain.objects.all()}
+    for model in (Achievement, Demand):
+        for obj in model.objects.filter(source=SOURCE_DEMO, industry_chains__isnull=True):
+            chain = chains.get(CHAIN_OF_INDUSTRY.get(obj.industry, ""))
+            if chain is not None:
+                obj.industry_chains.add(chain)
+
+
 def load_papers(out: TextIO) -> None:
     path = settings.SHARED_DATA_DIR / "csl" / "papers-dev.jsonl"
     if not path.exists():
@@ -104,6 +120,7 @@ def load(out: TextIO) -> Any:
     orgs = _organisations()
     a = load_achievements(orgs)
     d = load_demands(orgs)
+    link_chains()
     out.write(f"技术市场演示数据：新增科技成果 {a} 项、技术需求 {d} 项。\n")
     load_papers(out)
     indexing.build_index_command(out)
