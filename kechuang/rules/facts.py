@@ -81,6 +81,18 @@ RECOGNITION_TYPES: Final[dict[str, str]] = {
     "skill_master_studio": "技能大师工作室",
 }
 
+# Record types that exist at one level only (their name says it: 昆明市高新技术培育企业 is municipal, 纳入省级清单
+#管理的新型研发机构 is provincial). A record of such a type without a level gets it, so that a measure asking
+# for that level is not left undetermined for want of something the type already says.
+IMPLIED_LEVELS: Final[dict[str, str]] = {
+    "enterprise_innovation_center": "municipal",
+    "high_tech_cultivation": "municipal",
+    "tech_transfer_demo_agency": "municipal",
+    "horizontal_income_pilot": "municipal",
+    "new_rd_startup_cultivation": "provincial",
+    "new_rd_institution_listed": "provincial",
+}
+
 PROJECT_TYPES: Final[dict[str, str]] = {
     "ai_application_demo": "人工智能典型应用示范项目（经综合评选遴选）",
     "multimodal_info_platform": "多式联运信息平台（新建或续建）",
@@ -395,6 +407,8 @@ def _parse_collection(name: str, value: Any) -> tuple[Record, ...]:
         rtype = vals.pop("type")
         rdate = vals.pop("date")
         level = vals.pop("level", None)
+        if level is None and name == "recognitions":
+            level = IMPLIED_LEVELS.get(rtype)
         out.append(Record(collection=name, index=i, type=rtype, date=rdate, level=level, values=vals))
     return tuple(out)
 
