@@ -192,3 +192,14 @@ def test_object_pages_by_name_refuse_the_outsider(outsider_client, client, staff
     assert outsider_client.get(url).status_code == 404
     assert client.get(url).status_code in (302, 404)
     assert staff_client.get(url).status_code == 200
+
+
+def test_organisation_page_lists_published_records_and_drafts_only_for_members(client, outsider_client,
+                                                                               enterprise_client, records,
+                                                                               enterprise_org):
+    url = reverse("directory:organisation_detail", args=[enterprise_org.pk])
+    for c in (client, outsider_client):
+        html = c.get(url).content.decode()
+        assert records["published"].title in html and records["draft"].title not in html
+    html = enterprise_client.get(url).content.decode()
+    assert records["draft"].title in html
