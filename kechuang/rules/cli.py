@@ -106,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     except ProfileError as e:
         print(f"档案错误：{e}", file=sys.stderr)
         return 2
+    except OSError as e:
+        print(f"无法读取文件：{e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

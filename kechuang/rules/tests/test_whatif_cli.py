@@ -83,3 +83,13 @@ def test_cli_bad_profile_names_field(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["evaluate", "--profile", str(f)]) == 2
     err = capsys.readouterr().err
     assert "recognitions[0].date" in err and "有效日期" in err
+
+
+def test_cli_missing_file_and_bad_batch_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "--profile", str(tmp_path / "nope.json")]) == 2
+    assert "无法读取文件" in capsys.readouterr().err
+    f = tmp_path / "p.jsonl"
+    f.write_text('{"kind": "enterprise"}\n{"kind": "enterprise", "x": 1}\n', encoding="utf-8")
+    assert main(["batch", "--profiles", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert "第 2 行" in err and "x" in err
