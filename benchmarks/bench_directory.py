@@ -134,7 +134,9 @@ class Database:
         run(f"psql -h 127.0.0.1 -p {port} -c 'CREATE DATABASE kechuang'")
         self.env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{port}/kechuang"
         version = subprocess.run([f"{pgbin}/postgres", "--version"], capture_output=True, text=True).stdout.strip()
-        return f"PostgreSQL（{version.split()[-1]}，临时集群，默认持久化设置）"
+        # "postgres (PostgreSQL) 15.18 (Debian ...)": the third word is the version.
+        number = version.split()[2] if len(version.split()) > 2 else version
+        return f"PostgreSQL（{number}，临时集群，默认持久化设置）"
 
     def stop(self) -> None:
         if self.pg_stop:

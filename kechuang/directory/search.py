@@ -40,8 +40,10 @@ def terms(query: str) -> tuple[str, ...]:
 
 
 def apply(qs: QuerySet, query: str, field: str = "search_text") -> QuerySet:
+    # search_text and the terms are both lower-cased already, so a plain LIKE (``contains``) suffices; on
+    # PostgreSQL ``icontains`` would wrap every row's text in UPPER(), which made a 100,000-row scan ~3x slower.
     for term in terms(query):
-        qs = qs.filter(Q(**{f"{field}__icontains": term}))
+        qs = qs.filter(Q(**{f"{field}__contains": term}))
     return qs
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.core.cache import cache
@@ -59,7 +59,9 @@ class Listing:
         return [(value, label) for value, label, _ in self.sorts]
 
 
+@lru_cache(maxsize=1)
 def _kunming() -> list[tuple[str, str]]:
+    # regions.choices walks the whole national table (~3,500 codes); the list pages ask for it every time.
     return regions.choices("5301")
 
 
