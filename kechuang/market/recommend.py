@@ -16,7 +16,7 @@ from kechuang.market.indexing import get_index, split_doc_id
 from kechuang.matching import Hit, MatchError, Query, highlight
 
 KIND_LABELS = dict(TargetKind.choices)
-MIN_RELATIVE_SCORE = 0.05
+MIN_RELATIVE_SCORE = 0.1
 FIELD_LABELS = {"title": "标题", "keywords": "关键词", "abstract": "摘要"}
 TAG_LABELS = {"industry": "产业", "maturity": "成熟度", "mode": "转化方式", "region": "地区", "discipline": "学科",
               "kind": "类型", "chain": "产业链"}
@@ -106,7 +106,7 @@ def _describe(kind: str, obj: Any) -> tuple[str, str, str, str]:
         from kechuang.market.models import Demand
 
         demands = Demand.objects.filter(organisation=obj, status=Status.PUBLISHED).order_by("-published_at")[:3]
-        body = "；".join(d.title for d in demands) + "。" + (obj.business_scope or "")
+        body = "。".join(x for x in ("；".join(d.title for d in demands), obj.business_scope or "") if x)
         return obj.name, url, obj.region_name if hasattr(obj, "region_name") else "", body
     name = str(obj)
     body = " ".join(str(getattr(obj, a, "") or "") for a in ("title", "fields", "research_fields", "description",
