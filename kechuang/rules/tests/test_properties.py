@@ -109,3 +109,14 @@ def test_batch_is_identical_to_per_profile(ds: list[dict[str, Any]], as_of: dt.d
     batch = evaluate_batch(ps, as_of, RULES)
     for p, b in zip(ps, batch, strict=True):
         assert b == evaluate(p, as_of, RULES)
+
+
+@FAST
+@given(profiles(), AS_OF, st.randoms(use_true_random=False))
+def test_record_order_does_not_matter(d: dict[str, Any], as_of: dt.date, rnd: Any) -> None:
+    """Statuses and amounts depend on the dated records, not on the order they are listed in."""
+    shuffled = {k: (rnd.sample(v, len(v)) if isinstance(v, list) else v) for k, v in d.items()}
+    a = evaluate(Profile.from_dict(d), as_of, RULES)
+    b = evaluate(Profile.from_dict(shuffled), as_of, RULES)
+    for ra, rb in zip(a.results, b.results, strict=True):
+        assert (ra.status, ra.amount_min, ra.amount_max) == (rb.status, rb.amount_min, rb.amount_max), ra.measure_id
