@@ -68,3 +68,19 @@ def test_papers_load_as_published_achievements_of_the_csl_organisation(tmp_path)
     assert a.owner.name.startswith("中文科技文献成果库")
     bad = data + b'\n{"title": "no id"}\n'
     assert not run_import("papers", bad, file_name="papers.jsonl").written
+
+
+def test_the_papers_command_as_the_readme_shows_it(tmp_path, capsys):
+    import io
+
+    from kechuang.directory.importing import run_import_command
+
+    path = tmp_path / "papers-dev.jsonl"
+    path.write_text('{"id": "csl-x-1", "title": "高原果蔬冷链保鲜技术研究", "abstract": "预冷", "keywords": ["冷链"]}\n',
+                    encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert run_import_command("papers", path, dry_run=False, out=out, err=err) == 0
+    assert Achievement.objects.filter(source=SOURCE_CSL).count() == 1
+    # Again: the paper is a duplicate of the one loaded, the report says so and nothing is written twice.
+    assert run_import_command("papers", path, dry_run=False, out=out, err=err) != 0
+    assert "重复" in out.getvalue() + err.getvalue()

@@ -120,3 +120,11 @@ def test_changes_queue_at_most_one_waiting_rebuild(market):
     indexing.queue_rebuild()
     indexing.queue_rebuild()
     assert Job.objects.filter(kind=indexing.JOB_KIND, status=Job.Status.QUEUED).count() == 1
+
+
+def test_index_command_reports_an_empty_market(db):
+    import io
+
+    out = io.StringIO()
+    assert indexing.build_index_command(out=out) == 0
+    assert "没有" in out.getvalue()
