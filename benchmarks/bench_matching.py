@@ -123,9 +123,12 @@ def main(argv: list[str] | None = None) -> int:
         scored = []
         for wb, wd in grid:
             ix = index.with_params(w_bigram=wb, w_dense=wd)
-            scored.append((metrics(rank(ix, tune, 10), [q.answer for q in tune]).mrr10, wb, wd))
+            mrr = metrics(rank(ix, tune, 10), [q.answer for q in tune]).mrr10
+            # Ties go to the defaults, then to the smaller weights: a tie is no evidence for a change.
+            is_default = (wb, wd) == (p.w_bigram, p.w_dense)
+            scored.append((round(mrr, 6), is_default, -wb, -wd))
         best = max(scored)
-        _, wb, wd = best
+        wb, wd = -best[2], -best[3]
         held_best = metrics(
             rank(index.with_params(w_bigram=wb, w_dense=wd), held, 10), [q.answer for q in held]
         ).mrr10

@@ -11,7 +11,7 @@ driven from the command line alone.  The platform's adapters turn model instance
 """
 
 from .analysis import MAX_QUERY_CHARS, Analyzer, highlight
-from .index import MatchIndex, Params
+from .index import MatchIndex, Params, prune_versions
 from .types import (
     KINDS,
     KNOWN_FILTER_FIELDS,
@@ -40,5 +40,6 @@ __all__ = [
     "Query",
     "TermContribution",
     "highlight",
+    "prune_versions",
     "query_for_document",
 ]

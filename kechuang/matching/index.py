@@ -24,6 +24,7 @@ import json
 import math
 import multiprocessing as mp
 import os
+import shutil
 import time
 import uuid
 from array import array
@@ -97,7 +98,10 @@ class Params:
 
 
 def _now_version() -> str:
-    return time.strftime("v%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
+    # Sortable by name (prune_versions relies on it), unique even for saves in the same microsecond.
+    now = time.time()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + f".{int(now % 1 * 1e6):06d}"
+    return f"v{stamp}-{uuid.uuid4().hex[:8]}"
 
 
 @dataclass
@@ -475,6 +479,7 @@ class MatchIndex:
         """
         if not isinstance(k, int) or k < 1:
             raise MatchError("k（返回条数）必须是正整数", field="k")
+        query = _normalise_query(query)
         text = self._check_query(query)
         qw, qb = self._query_terms(text)
         segs = self._segments()
@@ -975,6 +980,36 @@ def _matvec(m: npt.NDArray[Any], v: npt.NDArray[Any]) -> npt.NDArray[np.float64]
     einsum without ``optimize`` runs a plain C loop in the calling thread.
     """
     return np.einsum("ij,j->i", m, v).astype(np.float64)
+
+
+def _normalise_query(query: Query) -> Query:
+    """Accept a bare string where a tuple of values is expected ({"region": "530111"})."""
+
+    def fix(d: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+        if not isinstance(d, dict):
+            raise MatchError("filters / boosts 必须是“字段 → 取值列表”的字典", field="filters")
+        return {k: (v,) if isinstance(v, str) else tuple(str(x) for x in v) for k, v in d.items()}
+
+    kinds = (query.kinds,) if isinstance(query.kinds, str) else query.kinds
+    return replace(query, filters=fix(query.filters), boosts=fix(query.boosts), kinds=kinds)
+
+
+def prune_versions(directory: Path, keep: int = 2) -> list[Path]:
+    """Delete all but the newest ``keep`` versions under ``directory`` (never the ``current`` one).
+
+    Processes still serving an older version keep working: on POSIX a deleted file stays readable
+    through the mappings already open.  Returns the removed directories.
+    """
+    directory = Path(directory)
+    current = (directory / "current").resolve() if (directory / "current").exists() else None
+    versions = sorted(p for p in directory.glob("v*") if p.is_dir() and (p / "meta.json").exists())
+    removed = []
+    for v in versions[: max(0, len(versions) - keep)]:
+        if current is not None and v.resolve() == current:
+            continue
+        shutil.rmtree(v, ignore_errors=True)
+        removed.append(v)
+    return removed
 
 
 def _topn(x: npt.NDArray[Any], n: int) -> I64:

@@ -269,3 +269,20 @@ def test_reverse_direction_enterprises() -> None:
     index = MatchIndex.build(docs)
     hits = index.search(query_for_document(docs[2]), k=2)
     assert [h.kind for h in hits] == ["enterprise", "enterprise"] and hits[0].id == "e1"
+
+
+def test_string_filter_values_and_prune(
+    small_index: MatchIndex, small_docs: list[Document], tmp_index_dir: Path
+) -> None:
+    from kechuang.matching import prune_versions
+
+    a = small_index.search(Query(title="系统 模型", filters={"region": "530111"}), k=5)  # type: ignore[dict-item]
+    b = small_index.search(Query(title="系统 模型", filters={"region": ("530111",)}), k=5)
+    assert [h.id for h in a] == [h.id for h in b]
+    index = MatchIndex.build(small_docs[:5])
+    versions = [index.save(tmp_index_dir) for _ in range(3)]
+    removed = prune_versions(tmp_index_dir, keep=1)
+    assert len(removed) == 2 and versions[-1].exists() and not versions[0].exists()
+    assert (
+        MatchIndex.load(tmp_index_dir).search(Query(title=small_docs[0].title), k=1)[0].id == small_docs[0].id
+    )
