@@ -826,9 +826,30 @@ def run_import(entity: str | ImportSpec, data: bytes, *, file_name: str, fmt: st
     from kechuang.directory.selectors import bump_count_generation
 
     bump_count_generation()
+    if report.created >= ANALYZE_AFTER_ROWS:
+        _analyze(spec.model)
     report.written = True
     report.seconds = time.perf_counter() - started
     return report
+
+
+ANALYZE_AFTER_ROWS = 5000
+
+
+def _analyze(model: type[models.Model]) -> None:
+    """Refresh the planner's statistics after a large import.
+
+    Right after 100,000 rows arrive, PostgreSQL still plans for the old, small table (autovacuum analyses
+    later, at an unknown moment) and may sort the whole table for every list page; measured: 180 ms instead of
+    25 ms per request until the statistics caught up. SQLite's planner benefits from ANALYZE the same way.
+    """
+    from django.db import connections, router
+
+    connection = connections[router.db_for_write(model)]
+    tables = [model._meta.db_table] + [f.remote_field.through._meta.db_table for f in model._meta.many_to_many]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _write(spec: ImportSpec, valid: list[_Valid], ctx: ImportContext, report: ImportReport,

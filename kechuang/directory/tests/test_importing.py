@@ -248,3 +248,14 @@ def test_export_round_trips_through_import():
     report = run_import("organisations", body, file_name="back.xlsx", dry_run=True)
     # Same credit code: the round trip is recognised as the record it came from.
     assert [e.message[:7] for e in report.errors] == ["与已有记录重复"]
+
+
+def test_large_imports_refresh_planner_statistics(monkeypatch):
+    from kechuang.directory import importing
+
+    calls = []
+    monkeypatch.setattr(importing, "ANALYZE_AFTER_ROWS", 1)
+    original = importing._analyze
+    monkeypatch.setattr(importing, "_analyze", lambda model: (calls.append(model), original(model)))
+    assert run_import("organisations", csv_bytes(f"甲公司,{GOOD_1},530102,企业,,"), file_name="a.csv").written
+    assert calls == [Organisation]
