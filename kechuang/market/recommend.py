@@ -108,10 +108,22 @@ def _describe(kind: str, obj: Any) -> tuple[str, str, str, str]:
         demands = Demand.objects.filter(organisation=obj, status=Status.PUBLISHED).order_by("-published_at")[:3]
         body = "。".join(x for x in ("；".join(d.title for d in demands), obj.business_scope or "") if x)
         return obj.name, url, obj.region_name if hasattr(obj, "region_name") else "", body
-    name = str(obj)
-    body = " ".join(str(getattr(obj, a, "") or "") for a in ("title", "fields", "research_fields", "description",
-                                                             "model", "sharing_terms"))
-    return name, url, "", body
+    from django.urls import reverse
+
+    route = {"expert": "directory:person_detail", "platform": "directory:platform_detail",
+             "instrument": "directory:instrument_detail"}.get(kind)
+    url = url or (reverse(route, args=[obj.pk]) if route else "")
+    org = getattr(obj, "organisation", None)
+    if kind == "expert":
+        sub = " · ".join(x for x in (obj.title, obj.get_kind_display(), org.name if org else "") if x)
+        return obj.name, url, sub, f"{obj.fields}。{obj.bio}"
+    if kind == "platform":
+        sub = " · ".join(x for x in (f"{obj.get_level_display()}{obj.get_kind_display()}", org.name if org else "") if x)
+        return obj.name, url, sub, f"{obj.fields}。{obj.description}"
+    if kind == "instrument":
+        sub = " · ".join(x for x in (obj.model_number, org.name if org else "") if x)
+        return obj.name, url, sub, f"{obj.category}。{obj.sharing_terms}"
+    return str(obj), url, "", ""
 
 
 def _chain_names() -> dict[str, str]:

@@ -128,3 +128,15 @@ def test_index_command_reports_an_empty_market(db):
     out = io.StringIO()
     assert indexing.build_index_command(out=out) == 0
     assert "没有" in out.getvalue()
+
+
+def test_directory_experts_are_recommended_with_their_page(client, market, university_org):
+    from kechuang.directory.models import Person
+
+    Person.objects.create(name="林冷链", kind=Person._meta.get_field("kind").choices[0][0], title="教授",
+                          fields="冷链物流、果蔬保鲜、预冷", organisation=university_org)
+    indexing.build_index()
+    html = _page(client, "/market/search/?q=冷链保鲜&kind=expert")
+    assert "林冷链" in html and "/directory/people/" in html
+    demand_html = _page(client, market.get_absolute_url())
+    assert "专家、平台与仪器" in demand_html and "林冷链" in demand_html
