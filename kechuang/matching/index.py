@@ -1056,6 +1056,7 @@ def _analyze_doc(analyzer: Analyzer, d: Document) -> tuple[list[list[str]], list
 
 
 PARALLEL_MIN_DOCS = 50_000
+MIN_CHUNK = 10_000
 _FORK_STATE: tuple[Sequence[Document], Analyzer, tuple[float, float, float]] | None = None
 
 
@@ -1101,7 +1102,7 @@ def _analyse_parallel(
     """
     global _FORK_STATE
     n = len(docs)
-    chunk = max(10_000, n // (workers * 8))
+    chunk = max(MIN_CHUNK, n // (workers * 8))
     bounds = [(s, min(s + chunk, n)) for s in range(0, n, chunk)]
     merged = (_ChannelBuilder(with_fields=True), _ChannelBuilder())
     _FORK_STATE = (docs, analyzer, p.field_weights)

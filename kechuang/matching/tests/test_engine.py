@@ -286,3 +286,23 @@ def test_string_filter_values_and_prune(
     assert (
         MatchIndex.load(tmp_index_dir).search(Query(title=small_docs[0].title), k=1)[0].id == small_docs[0].id
     )
+
+
+def test_parallel_build_is_identical(small_docs: list[Document], monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from kechuang.matching import index as index_module
+
+    serial = MatchIndex.build(small_docs)
+    monkeypatch.setattr(index_module, "PARALLEL_MIN_DOCS", 1)
+    monkeypatch.setattr(index_module, "MIN_CHUNK", 7)  # several chunks, merged in order
+    parallel = MatchIndex.build(small_docs, params=index_module.Params(build_workers=2))
+    assert serial.word_vocab == parallel.word_vocab and serial.bigram_vocab == parallel.bigram_vocab
+    for name in ("indptr", "docs", "weights"):
+        assert np.array_equal(getattr(serial.main.word, name), getattr(parallel.main.word, name))
+        assert np.array_equal(getattr(serial.main.bigram, name), getattr(parallel.main.bigram, name))
+    assert np.array_equal(serial.main.fwd_fields, parallel.main.fwd_fields)
+    q = Query(title="控制器设计", description="材料 检测")
+    assert [(h.id, h.score) for h in serial.search(q, k=10)] == [
+        (h.id, h.score) for h in parallel.search(q, k=10)
+    ]
