@@ -1,23 +1,28 @@
 """The matching index: build, search, explain, persist, keep current.
 
-Channels (each scored over every document with one ``np.bincount`` over its postings):
+Channels (the lexical ones score every document through their posting lists):
 
-``word``    BM25F on search-mode jieba words: title, keywords and abstract are weighted fields
-            (a word in a title says more about a paper than the same word in its abstract).
+``word``    BM25F on search-mode jieba words over the fields title, keywords and abstract.  Field
+            weights are parameters; equal weights won on the dev set (docs/benchmarks.md).
 ``bigram``  BM25F on character bigrams - recovers words the segmenter split differently and the
             plant-floor spellings that share characters with the academic term.
-``dense``   LSA: a truncated SVD of the word tf-idf matrix, trained at build from the corpus itself
-            (no downloaded model).  Connects a demand to papers that use related but different words
-            and supplies the "semantic neighbours" of the explanations.
+``dense``   LSA: a randomized truncated SVD of the document x word BM25 matrix, trained at build
+            from the corpus itself (no downloaded model).  Lets a document with no shared word enter
+            the ranking and supplies the "semantic neighbours" of the explanations.
 
 Fusion: each lexical channel is divided by its best score for the query (so the weights mean the
-same thing for every query), the dense cosine is used as is, and a weighted sum is taken over the
-union of the channels' top candidates only.  A round of pseudo-relevance feedback (RM3 style, on the
-word channel) adds the distinctive words of the first-pass top documents: it is what bridges most of
-the gap between plant-floor and academic vocabulary.  Weights are in ``Params``; how they were
-chosen (and checked on halves of the dev queries) is in docs/benchmarks.md.
-"""
+same thing for every query and across the main and delta segments), the dense cosine is used as is,
+and a weighted sum is taken over the union of the channels' top candidates only.  Pseudo-relevance
+feedback (RM3 style, on the word channel) is implemented but off by default: it never helped on the
+dev set.  Weights are in ``Params``; how they were chosen, and checked on halves of the dev queries,
+is in docs/benchmarks.md.
 
+Layout on disk (one directory per version, ``current`` a symlink swapped atomically): ``meta.json``
+(parameters, user dictionary, tag keys), ``ids.txt`` and the two vocabularies as text, and ``.npy``
+arrays loaded with ``mmap_mode="r"`` so every app process on a machine shares the same pages.
+Writers: ``upsert``/``remove``/``save`` are not thread-safe; the platform serialises them (one
+recorded job at a time), readers may search concurrently.
+"""
 from __future__ import annotations
 
 import json
@@ -329,7 +334,6 @@ class _Segment:
     n: int
     word: _Postings
     bigram: _Postings
-    word_max: F32  # per-term max weight is not needed; kept for the forward index below
     fwd_indptr: I64  # doc -> word terms (for PRF and neighbours)
     fwd_terms: I32
     fwd_weights: F32
@@ -408,7 +412,7 @@ class MatchIndex:
         kw = Counter(k for d in doc_list for k in d.keywords)
         analyzer = Analyzer(sorted(kw))
         report("analyse", 0.0)
-        seg, stats = _build_segment(doc_list, analyzer, p, None, report)
+        seg, stats = _build_segment(doc_list, analyzer, p, report)
         word_vocab, bigram_vocab, word_idf, bigram_idf, wavg, bavg, v, s, tv = stats
         report("done", 1.0)
         return cls(
@@ -935,7 +939,6 @@ class MatchIndex:
             n=int(meta["n_docs"]),
             word=_Postings(arr("word_indptr"), arr("word_docs"), arr("word_weights")),
             bigram=_Postings(arr("bigram_indptr"), arr("bigram_docs"), arr("bigram_weights")),
-            word_max=np.zeros(0, np.float32),
             fwd_indptr=arr("fwd_indptr"),
             fwd_terms=arr("fwd_terms"),
             fwd_weights=arr("fwd_weights"),
@@ -1132,7 +1135,6 @@ def _build_segment(
     docs: Sequence[Document],
     analyzer: Analyzer,
     p: Params,
-    frozen: None,
     report: Progress,
 ) -> tuple[_Segment, tuple[Any, ...]]:
     n = len(docs)
@@ -1162,7 +1164,6 @@ def _build_segment(
         n=n,
         word=wpost,
         bigram=bpost,
-        word_max=np.zeros(0, np.float32),
         fwd_indptr=fwd_indptr,
         fwd_terms=wterms.astype(np.int32),
         fwd_weights=wflat,
@@ -1258,7 +1259,6 @@ def _build_delta(
         n=n,
         word=wpost,
         bigram=bpost,
-        word_max=np.zeros(0, np.float32),
         fwd_indptr=fwd_indptr,
         fwd_terms=wterms.astype(np.int32),
         fwd_weights=wflat,
