@@ -23,6 +23,7 @@ arrays loaded with ``mmap_mode="r"`` so every app process on a machine shares th
 Writers: ``upsert``/``remove``/``save`` are not thread-safe; the platform serialises them (one
 recorded job at a time), readers may search concurrently.
 """
+
 from __future__ import annotations
 
 import json
