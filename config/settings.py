@@ -202,3 +202,6 @@ LOGGING = {
 KECHUANG_PLATFORM_NAME = env_str("KECHUANG_PLATFORM_NAME", "昆明市科创服务平台")
 KECHUANG_INDEX_DIR = VAR_DIR / "index"
 CSRF_FAILURE_VIEW = "kechuang.core.views.csrf_failure"
+# Publishing a record updates the index of this process at once and queues one rebuild job so that the other
+# app processes pick the change up; turn off where a scheduled `kechuang index build` does that instead.
+KECHUANG_INDEX_AUTO_REBUILD = env_bool("KECHUANG_INDEX_AUTO_REBUILD", True)
