@@ -15,6 +15,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from .evaluation import (
     bm25_baseline,
@@ -37,15 +38,16 @@ def _progress(stage: str, fraction: float) -> None:
         print(f"[match] {stage} {fraction * 100:3.0f}%", file=sys.stderr, flush=True)
 
 
-def _load_corpus(paths: list[Path]) -> list[Document]:
+def _load_corpus(paths: list[Path], raw_ids: dict[str, Any] | None = None) -> list[Document]:
     docs: list[Document] = []
     for p in paths:
-        docs.extend(read_corpus(p))
+        docs.extend(read_corpus(p, raw_ids))
     return docs
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    docs = _load_corpus(args.corpus)
+    raw_ids: dict[str, Any] = {}
+    docs = _load_corpus(args.corpus, raw_ids)
     queries = read_queries(args.queries)
     t0 = time.perf_counter()
     index = MatchIndex.build(docs, progress=_progress)
@@ -59,7 +61,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             # One bad query must not lose the answers to the others: report it, answer with nothing.
             print(f"[match] 查询 {lq.id}：{e}", file=sys.stderr)
             hits = []
-        line = {"query_id": lq.id, "results": [{"id": h.id, "score": h.score} for h in hits]}
+        line = {
+            "query_id": lq.raw_id if lq.raw_id is not None else lq.id,
+            "results": [{"id": raw_ids.get(h.id, h.id), "score": h.score} for h in hits],
+        }
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
         if (i + 1) % 50 == 0:
             print(f"[match] answered {i + 1}/{len(queries)}", file=sys.stderr)

@@ -51,8 +51,12 @@ def _text(obj: dict[str, Any], key: str, where: str) -> str:
     return v
 
 
-def read_corpus(path: Path) -> list[Document]:
-    """Achievements as JSON lines: ``id`` and ``title`` required; abstract/keywords/discipline/category optional."""
+def read_corpus(path: Path, raw_ids: dict[str, Any] | None = None) -> list[Document]:
+    """Achievements as JSON lines: ``id`` and ``title`` required; abstract/keywords/discipline/category optional.
+
+    Ids become strings in ``Document``; pass ``raw_ids`` to get back the ids as written (a number stays
+    a number in ``match batch`` output).
+    """
     docs: list[Document] = []
     for lineno, o in _json_lines(path, "语料"):
         where = f"语料文件 {path} 第 {lineno} 行"
@@ -68,6 +72,8 @@ def read_corpus(path: Path) -> list[Document]:
             ]
         if not isinstance(kws, list):
             raise MatchError(f"{where}：字段 keywords 必须是列表", field="keywords")
+        if raw_ids is not None:
+            raw_ids[str(raw_id)] = raw_id
         docs.append(
             Document(
                 id=str(raw_id),
@@ -86,6 +92,7 @@ class LabelledQuery:
     id: str
     query: Query
     answer: str  # paper_id, "" when unknown
+    raw_id: Any = None  # the id exactly as given (a number stays a number in the output)
 
 
 def read_queries(path: Path) -> list[LabelledQuery]:
@@ -95,7 +102,9 @@ def read_queries(path: Path) -> list[LabelledQuery]:
         if o.get("id") is None:
             raise MatchError(f"{where}：缺少字段 id（查询编号）", field="id")
         q = Query(title=_text(o, "title", where), description=_text(o, "description", where))
-        out.append(LabelledQuery(id=str(o["id"]), query=q, answer=str(o.get("paper_id") or "")))
+        out.append(
+            LabelledQuery(id=str(o["id"]), query=q, answer=str(o.get("paper_id") or ""), raw_id=o["id"])
+        )
     return out
 
 

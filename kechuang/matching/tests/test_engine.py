@@ -306,3 +306,18 @@ def test_parallel_build_is_identical(small_docs: list[Document], monkeypatch: py
     assert [(h.id, h.score) for h in serial.search(q, k=10)] == [
         (h.id, h.score) for h in parallel.search(q, k=10)
     ]
+
+
+def test_cli_batch_keeps_id_types(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kechuang.matching.cli import main
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        '{"id": 17, "title": "焊接机器人路径规划"}\n{"id": "b", "title": "水产养殖病害防控"}\n',
+        encoding="utf-8",
+    )
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"id": 5, "title": "焊接机器人", "description": "路径"}\n', encoding="utf-8")
+    assert main(["batch", "--corpus", str(corpus), "--queries", str(queries), "--k", "2"]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert line["query_id"] == 5 and line["results"][0]["id"] == 17 and len(line["results"]) == 2
