@@ -47,7 +47,7 @@ class QualificationSerializer(serializers.ModelSerializer):
 
 class OrganisationSerializer(ContactHidingSerializer):
     contact_fields = ("contact_name", "contact_phone", "contact_email")
-    industry_chains = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    industry_chains: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     qualifications = QualificationSerializer(many=True, read_only=True)
     region_name = serializers.CharField(read_only=True)
 
@@ -70,7 +70,7 @@ class PersonSerializer(ContactHidingSerializer):
 
 class PlatformSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    industry_chains = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    industry_chains: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
         model = Platform

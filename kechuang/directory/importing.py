@@ -151,7 +151,7 @@ def all_specs() -> list[ImportSpec]:
 class ImportContext:
     spec: ImportSpec
     actor: Any = None
-    cache: dict[str, Any] = field(default_factory=dict)  # parsers keep lookup tables here, once per import
+    cache: dict[Any, Any] = field(default_factory=dict)  # parsers keep lookup tables here, once per import
 
 
 @dataclass(frozen=True)
@@ -430,10 +430,10 @@ class parsers:  # a lower-case namespace of parser factories, read as ``parsers.
                     table.setdefault(name, ref)
                 ctx.cache["organisations"] = table
             s = str(value).strip()
-            ref = table.get(s.upper()) or table.get(s)
-            if ref is None:
+            found = table.get(s.upper()) or table.get(s)
+            if found is None:
                 raise CellError(f"找不到单位“{s}”（请填写已入库机构的名称或统一社会信用代码）")
-            return ref
+            return found
 
         return parse
 
@@ -690,6 +690,7 @@ def _is_fk(model: type[models.Model], name: str) -> bool:
 def default_build(spec: ImportSpec, clean: dict[str, Any]) -> models.Model:
     kwargs: dict[str, Any] = {}
     for name, value in clean.items():
+        f: Any
         try:
             f = spec.model._meta.get_field(name)
         except Exception:
@@ -712,16 +713,16 @@ def validate_rows(spec: ImportSpec, table: Table, ctx: ImportContext, report: Im
             lookup.setdefault(_norm_header(h), col)
     mapping: list[Column | None] = []
     seen_cols: set[str] = set()
-    unknown = []
+    unknown: list[str] = []
     for h in table.headers:
-        col = lookup.get(_norm_header(h))
-        if col is not None and col.name in seen_cols:
-            col = None  # the same column twice: the first one wins
-        if col is None and h:
+        found = lookup.get(_norm_header(h))
+        if found is not None and found.name in seen_cols:
+            found = None  # the same column twice: the first one wins
+        if found is None and h:
             unknown.append(h)
-        mapping.append(col)
-        if col is not None:
-            seen_cols.add(col.name)
+        mapping.append(found)
+        if found is not None:
+            seen_cols.add(found.name)
     if unknown:
         report.warnings.append(f"以下列未识别，已忽略：{'、'.join(unknown)}")
     missing = [c for c in spec.columns if c.required and c.name not in seen_cols]
@@ -738,16 +739,16 @@ def validate_rows(spec: ImportSpec, table: Table, ctx: ImportContext, report: Im
     for number, raw in zip(table.row_numbers, table.rows, strict=True):
         clean: dict[str, Any] = {}
         row_errors: list[RowError] = []
-        for col, value in zip(mapping, raw, strict=False):
-            if col is None or _blank(value):
+        for cell_col, value in zip(mapping, raw, strict=False):
+            if cell_col is None or _blank(value):
                 continue
             try:
-                clean[col.name] = (col.parser or text)(value, ctx)
+                clean[cell_col.name] = (cell_col.parser or text)(value, ctx)
             except CellError as exc:
-                row_errors.append(RowError(number, col.label, str(exc)))
-        for col in required:
-            if col.name not in clean and not any(e.column == col.label for e in row_errors):
-                row_errors.append(RowError(number, col.label, f"缺少必填项“{col.label}”"))
+                row_errors.append(RowError(number, cell_col.label, str(exc)))
+        for req in required:
+            if req.name not in clean and not any(e.column == req.label for e in row_errors):
+                row_errors.append(RowError(number, req.label, f"缺少必填项“{req.label}”"))
         if not row_errors and spec.validate_row is not None:
             for name, message in spec.validate_row(clean, ctx):
                 row_errors.append(RowError(number, spec.label_of(name) if name else "", message))
@@ -846,7 +847,8 @@ def _analyze(model: type[models.Model]) -> None:
     from django.db import connections, router
 
     connection = connections[router.db_for_write(model)]
-    tables = [model._meta.db_table] + [f.remote_field.through._meta.db_table for f in model._meta.many_to_many]
+    m2m: list[Any] = list(model._meta.many_to_many)
+    tables = [model._meta.db_table] + [f.remote_field.through._meta.db_table for f in m2m]
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
@@ -865,7 +867,8 @@ def _write(spec: ImportSpec, valid: list[_Valid], ctx: ImportContext, report: Im
         creating.append((obj, v.clean))
     objs = [o for o, _ in creating]
     key = spec.key_fields[0] if len(spec.key_fields) == 1 else None
-    if key is not None and spec.model._meta.get_field(key).unique and not spec.model._meta.get_field(key).is_relation:
+    key_field: Any = spec.model._meta.get_field(key) if key is not None else None
+    if key is not None and key_field.unique and not key_field.is_relation:
         _fast_insert(spec.model, objs, key)
     else:
         spec.model._default_manager.bulk_create(objs, batch_size=2000)
@@ -939,7 +942,7 @@ def _fast_insert(model: type[models.Model], objs: list[models.Model], key: str) 
 
 def _merge_into(spec: ImportSpec, pk: Any, clean: dict[str, Any]) -> None:
     """Fill the existing record with the row's non-empty values (its key fields stay as they are)."""
-    obj = spec.model._default_manager.select_for_update().get(pk=pk)
+    obj: Any = spec.model._default_manager.select_for_update().get(pk=pk)
     m2m: dict[str, Any] = {}
     for name, value in clean.items():
         if name in spec.key_fields:

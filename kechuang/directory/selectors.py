@@ -48,7 +48,7 @@ class Listing:
     """What one entity's list offers: filters, sorts, the search and the related rows a page needs."""
 
     entity: str
-    model: type
+    model: Any  # a directory model class (BaseModel subclass)
     filters: list[Filter]
     sorts: list[tuple[str, str, tuple[str, ...]]]  # (param value, label, order_by)
     select_related: tuple[str, ...] = ()

@@ -182,7 +182,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         for key, value in request.POST.items():
             if key.startswith("merge_") and value:
-                merges[int(key.removeprefix("merge_"))] = int(value)
+                merges[int(key.removeprefix("merge_"))] = int(str(value))
     try:
         report = services.directory_import(entity=item["entity"], data=data, file_name=item["name"],
                                            actor=request.user, dry_run=request.method != "POST", merges=merges)
