@@ -56,3 +56,31 @@ def test_staff_imports_a_spreadsheet(browser, live_server, staff_user, tmp_path)
     assert "昆明试导智能科技有限公司" in browser.page_source
     screenshot(browser, "directory-import-done")
     assert Organisation.objects.filter(name__contains="试导").count() == 2
+
+
+def test_enterprise_edits_its_profile(browser, live_server, enterprise_user, enterprise_org):
+    from kechuang.directory.tests.factories import (
+        IndustryChainFactory,
+        QualificationFactory,
+        YearlyFigureFactory,
+    )
+
+    chain = IndustryChainFactory(code="equipment", name="先进装备制造")
+    QualificationFactory(organisation=enterprise_org)
+    YearlyFigureFactory(organisation=enterprise_org, year=2024, revenue_yuan=86_000_000, rnd_expense_yuan=4_300_000)
+    browser_login(browser, live_server, "ent", TEST_PASSWORD)
+    browser.get(live_server.url + "/directory/workspace/profile/")
+    scope = browser.find_element(By.ID, "id_business_scope")
+    scope.clear()
+    scope.send_keys("工业视觉检测设备、智能产线集成")
+    employees = browser.find_element(By.ID, "id_employees")
+    employees.clear()
+    employees.send_keys("286")
+    browser.find_element(By.CSS_SELECTOR, f"input[name=industry_chains][value='{chain.pk}']").click()
+    browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    assert "机构资料已保存" in browser.find_element(By.CSS_SELECTOR, ".messages").text
+    page = browser.page_source
+    assert "工业视觉检测设备" in page and "先进装备制造" in page and "86,000,000" in page
+    screenshot(browser, "directory-organisation-profile")
+    enterprise_org.refresh_from_db()
+    assert enterprise_org.employees == 286
