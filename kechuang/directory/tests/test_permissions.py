@@ -148,3 +148,50 @@ def test_exports_hide_contacts_from_anonymous(client, outsider_client, resources
     if entity in ("people", "instruments", "organisations"):
         assert "联系电话" not in anonymous.splitlines()[0]
         assert "联系电话" in signed_in.splitlines()[0]
+
+
+def test_every_directory_url_with_anonymous_and_outsider(client, outsider_client, enterprise_client, staff_client,
+                                                          resources, enterprise_org):
+    """One table of every directory URL and what each audience gets (200 ok, 302 to login, 403, 404)."""
+    person, hidden = resources["person"], resources["hidden_person"]
+    platform, instrument = resources["platform"], resources["instrument"]
+    table = [
+        # url, anonymous, outsider, member of the organisation, bureau staff
+        ("/directory/organisations/", 200, 200, 200, 200),
+        (f"/directory/organisations/{enterprise_org.pk}/", 200, 200, 200, 200),
+        ("/directory/people/", 200, 200, 200, 200),
+        (f"/directory/people/{person.pk}/", 200, 200, 200, 200),
+        (f"/directory/people/{hidden.pk}/", 404, 404, 200, 200),
+        ("/directory/platforms/", 200, 200, 200, 200),
+        (f"/directory/platforms/{platform.pk}/", 200, 200, 200, 200),
+        ("/directory/instruments/", 200, 200, 200, 200),
+        (f"/directory/instruments/{instrument.pk}/", 200, 200, 200, 200),
+        ("/directory/export/organisations/?format=csv", 200, 200, 200, 200),
+        ("/directory/export/people/?format=xlsx", 200, 200, 200, 200),
+        ("/directory/export/platforms/?format=csv", 200, 200, 200, 200),
+        ("/directory/export/instruments/?format=csv", 200, 200, 200, 200),
+        ("/directory/import/", 302, 403, 403, 200),
+        ("/directory/import/template/people/", 302, 403, 403, 200),
+        ("/directory/import/0123456789abcdef/", 302, 403, 403, 404),
+        ("/directory/workspace/profile/", 302, 200, 200, 403),  # the outsider edits ITS OWN organisation
+        ("/directory/workspace/figures/", 302, 200, 200, 403),
+        ("/api/organisations/", 200, 200, 200, 200),
+        (f"/api/organisations/{enterprise_org.pk}/", 200, 200, 200, 200),
+        ("/api/people/", 200, 200, 200, 200),
+        (f"/api/people/{person.pk}/", 200, 200, 200, 200),
+        (f"/api/people/{hidden.pk}/", 404, 404, 200, 200),
+        ("/api/platforms/", 200, 200, 200, 200),
+        (f"/api/platforms/{platform.pk}/", 200, 200, 200, 200),
+        ("/api/instruments/", 200, 200, 200, 200),
+        (f"/api/instruments/{instrument.pk}/", 200, 200, 200, 200),
+    ]
+    for url, *expected in table:
+        got = [c.get(url).status_code for c in (client, outsider_client, enterprise_client, staff_client)]
+        assert got == expected, url
+
+
+def test_outsider_figures_go_to_its_own_organisation(outsider_client, outsider, enterprise_org):
+    outsider_client.post("/directory/workspace/figures/", {"year": 2024, "revenue_yuan": 5, "rnd_expense_yuan": 1,
+                                                           "rnd_staff": 1})
+    assert not enterprise_org.yearly_figures.filter(revenue_yuan=5).exists()
+    assert outsider.organisation.yearly_figures.get().revenue_yuan == 5
