@@ -796,11 +796,12 @@ def _existing_titles(spec: ImportSpec) -> Iterable[tuple[Any, str]]:
 
 def run_import(entity: str | ImportSpec, data: bytes, *, file_name: str, fmt: str | None = None,
                dry_run: bool = False, actor: Any = None, merges: dict[int, Any] | None = None,
-               find_near_duplicates: bool = True) -> ImportReport:
+               find_near_duplicates: bool = True, max_rows: int | None = None) -> ImportReport:
     """Validate every row; if all are good and not ``dry_run``, write them all in one transaction.
 
     ``merges`` maps a file row number to the pk of an existing record that the row should update instead of
-    creating a new one (the user's answer to a merge candidate or an exact duplicate).
+    creating a new one (the user's answer to a merge candidate or an exact duplicate). ``max_rows`` refuses
+    larger files (the web UI runs inside a request, the command line has no limit).
     """
     started = time.perf_counter()
     spec = entity if isinstance(entity, ImportSpec) else get_spec(entity)
@@ -809,6 +810,9 @@ def run_import(entity: str | ImportSpec, data: bytes, *, file_name: str, fmt: st
     merges = {int(k): v for k, v in (merges or {}).items()}
     report = ImportReport(entity=spec.entity, label=spec.label, file_name=file_name, dry_run=dry_run)
     table = read_table(data, fmt or detect_format(file_name))
+    if max_rows is not None and len(table.rows) > max_rows:
+        raise CellError(f"文件有 {len(table.rows)} 行，网页导入每次最多 {max_rows} 行；更大的文件请分批上传，"
+                        f"或在服务器上运行：kechuang import {spec.entity} 文件名")
     report.total_rows = len(table.rows)
     ctx = ImportContext(spec=spec, actor=actor)
     valid = validate_rows(spec, table, ctx, report, merges)

@@ -59,12 +59,18 @@ def yearly_figure_save(*, organisation: Organisation, year: int, revenue_yuan: i
     return figure
 
 
+# The web import validates (and writes) inside one request; 20,000 rows take a few seconds, well inside the
+# worker timeout. Larger files go through the command line, which has no limit.
+WEB_IMPORT_MAX_ROWS = 20_000
+
+
 def directory_import(*, entity: str, data: bytes, file_name: str, actor: Any, dry_run: bool,
                      merges: dict[int, Any] | None = None) -> ImportReport:
     """The staff web import: the same framework and rules as ``kechuang import``."""
     if not getattr(actor, "is_bureau", False):
         raise ApplicationError("仅科技局工作人员可以批量导入")
     try:
-        return run_import(entity, data, file_name=file_name, dry_run=dry_run, actor=actor, merges=merges)
+        return run_import(entity, data, file_name=file_name, dry_run=dry_run, actor=actor, merges=merges,
+                          max_rows=WEB_IMPORT_MAX_ROWS)
     except CellError as exc:
         raise ApplicationError(str(exc)) from exc

@@ -259,3 +259,10 @@ def test_large_imports_refresh_planner_statistics(monkeypatch):
     monkeypatch.setattr(importing, "_analyze", lambda model: (calls.append(model), original(model)))
     assert run_import("organisations", csv_bytes(f"甲公司,{GOOD_1},530102,企业,,"), file_name="a.csv").written
     assert calls == [Organisation]
+
+
+def test_row_limit_for_the_web_import():
+    data = csv_bytes(f"甲公司,{GOOD_1},530102,企业,,", f"乙公司,{GOOD_2},530102,企业,,")
+    with pytest.raises(CellError, match="最多 1 行"):
+        run_import("organisations", data, file_name="a.csv", max_rows=1)
+    assert run_import("organisations", data, file_name="a.csv", max_rows=2, dry_run=True).ok
