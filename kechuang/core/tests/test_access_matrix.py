@@ -1,0 +1,132 @@
+"""Every page and endpoint of the project, with who may reach it — and an outsider who must be refused.
+
+The matrix below must name every URL pattern (the first test fails when a new one is added without an entry),
+so no page can ship without a decision about its access. Patterns without parameters are exercised here;
+patterns that need an object are exercised by the app test module named in their entry, which must exist and
+refer to the URL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROOT = Path(__file__).resolve().parents[3]
+PUBLIC = "public"  # anyone, including anonymous visitors
+LOGIN = "login"  # any signed-in user (shows only the user's own data)
+BUREAU = "bureau"  # bureau staff only: anonymous is sent to log in, an outsider gets 403
+POST_LOGIN = "post-login"  # POST-only action for signed-in users
+POST_BUREAU = "post-bureau"  # POST-only action for bureau staff
+
+# name -> kind for patterns without parameters; name -> test module (relative to kechuang/) for the others.
+MATRIX: dict[str, str] = {
+    "core:home": PUBLIC, "core:statistics": PUBLIC, "core:healthz": PUBLIC, "core:audit_log": BUREAU,
+    "accounts:login": PUBLIC, "accounts:logout": POST_LOGIN, "accounts:register": PUBLIC,
+    "accounts:workspace": LOGIN, "accounts:review_queue": BUREAU,
+    "accounts:review_organisation": "accounts/tests/test_registration.py",
+    "accounts:password_change": LOGIN, "accounts:password_change_done": LOGIN,
+    "accounts:password_reset": PUBLIC, "accounts:password_reset_done": PUBLIC,
+    "accounts:password_reset_confirm": "accounts/tests/test_registration.py",
+    "accounts:password_reset_complete": PUBLIC,
+    "workflow:notifications": LOGIN, "workflow:mark_all_read": POST_LOGIN,
+    "api-token": PUBLIC, "api-root": PUBLIC, "api-schema": PUBLIC, "api-docs": PUBLIC,
+}
+
+
+def _app_matrices() -> dict[str, str]:
+    """Each domain app keeps its own decisions next to its URLs, in ``kechuang/<app>/access.py``."""
+    from importlib import import_module
+
+    merged: dict[str, str] = {}
+    for app in ("directory", "market", "policies"):
+        try:
+            module = import_module(f"kechuang.{app}.access")
+        except ModuleNotFoundError:
+            continue
+        merged.update(module.ACCESS_MATRIX)
+    return merged
+
+
+APP_MATRIX = _app_matrices()
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str | None = None):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern, prefix + str(pattern.pattern), pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            full = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield full, prefix + str(pattern.pattern)
+
+
+def project_urls() -> dict[str, str]:
+    return {name: route for name, route in _walk(get_resolver())
+            if not name.startswith("admin:") and "format" not in route}
+
+
+def test_every_url_has_an_access_decision():
+    missing = sorted(set(project_urls()) - set(MATRIX) - set(APP_MATRIX))
+    assert not missing, f"add these URL names to the access matrix: {missing}"
+
+
+def _entries(kind: str) -> list[str]:
+    return sorted(name for name, value in {**MATRIX, **APP_MATRIX}.items() if value == kind)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _entries(PUBLIC))
+def test_public_pages_answer_anonymous(client, name):
+    assert client.get(reverse(name)).status_code in (200, 405)  # 405: POST-only public endpoints (token)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _entries(LOGIN))
+def test_login_pages_send_anonymous_to_login(client, outsider_client, name):
+    response = client.get(reverse(name))
+    assert response.status_code in (302, 401, 403)
+    if response.status_code == 302:
+        assert response["Location"].startswith("/accounts/login/")
+    assert outsider_client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _entries(BUREAU))
+def test_bureau_pages_refuse_anonymous_and_outsider(client, outsider_client, broker_client, staff_client, name):
+    url = reverse(name)
+    assert client.get(url).status_code in (302, 401, 403)
+    assert outsider_client.get(url).status_code in (403, 404)
+    assert broker_client.get(url).status_code in (403, 404)
+    assert staff_client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _entries(POST_LOGIN))
+def test_post_actions_refuse_anonymous(client, name):
+    response = client.post(reverse(name))
+    assert response.status_code in (302, 401, 403)
+    if response.status_code == 302 and name != "accounts:logout":
+        assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _entries(POST_BUREAU))
+def test_post_bureau_actions_refuse_outsider(client, outsider_client, name):
+    url = reverse(name)
+    assert client.post(url).status_code in (302, 401, 403)
+    assert outsider_client.post(url).status_code in (403, 404)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, v in {**MATRIX, **APP_MATRIX}.items() if v.endswith(".py")))
+def test_object_urls_are_covered_by_their_app_tests(name):
+    module = ROOT / "kechuang" / {**MATRIX, **APP_MATRIX}[name]
+    assert module.exists(), f"{name}: {module} does not exist"
+    text = module.read_text(encoding="utf-8")
+    short = name.split(":")[-1]
+    route = project_urls().get(name, "")
+    # The module must refer to the URL by name or by its literal path prefix.
+    literal = route.replace("^", "").split("<")[0].split("(?P")[0]
+    assert short in text or (literal and literal in text), f"{name} is not exercised in {module}"
+    assert "outsider" in text, f"{module} has no outsider test"
+

@@ -1,0 +1,30 @@
+"""Who may reach each URL of the directory app, in the vocabulary of kechuang/core/tests/test_access_matrix.py.
+The full table of every audience (anonymous, outsider, member, bureau) is
+test_every_directory_url_with_anonymous_and_outsider in tests/test_permissions.py."""
+
+PERMISSIONS_TESTS = "directory/tests/test_permissions.py"
+
+ACCESS_MATRIX: dict[str, str] = {
+    "directory:organisation_list": "public",
+    "directory:person_list": "public",
+    "directory:platform_list": "public",
+    "directory:instrument_list": "public",
+    "directory:organisation_detail": PERMISSIONS_TESTS,  # public for approved organisations
+    "directory:person_detail": PERMISSIONS_TESTS,  # public; contact details only for signed-in users
+    "directory:platform_detail": PERMISSIONS_TESTS,
+    "directory:instrument_detail": PERMISSIONS_TESTS,
+    "directory:export": PERMISSIONS_TESTS,  # public lists; contact columns only for signed-in users
+    "directory:import_start": "bureau",
+    "directory:import_template": PERMISSIONS_TESTS,  # bureau only
+    "directory:import_preview": PERMISSIONS_TESTS,  # bureau only
+    "directory:profile_edit": "login",  # the user's own organisation only
+    "directory:figures_edit": "login",
+    "organisation-list": "public",
+    "person-list": "public",
+    "platform-list": "public",
+    "instrument-list": "public",
+    "organisation-detail": PERMISSIONS_TESTS,
+    "person-detail": PERMISSIONS_TESTS,
+    "platform-detail": PERMISSIONS_TESTS,
+    "instrument-detail": PERMISSIONS_TESTS,
+}
