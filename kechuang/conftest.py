@@ -147,3 +147,10 @@ def browser_login(driver: Any, live_server: Any, username: str, password: str) -
     driver.find_element(By.ID, "id_username").send_keys(username)
     driver.find_element(By.ID, "id_password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
+    # Wait for the response page: reading elements before it arrives finds the login page's stale ones.
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 15).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+        and ("/accounts/login/" not in d.current_url or d.find_elements(By.CSS_SELECTOR, ".errorlist"))
+    )
