@@ -6,14 +6,9 @@ from django.http import HttpRequest
 from kechuang.core.models import AuditLog
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor_repr", "action", "object_type", "object_repr")
-    list_filter = ("action", "object_type")
-    search_fields = ("object_repr", "actor_repr", "object_id")
-    date_hierarchy = "at"
+class ReadOnlyAdminMixin:
+    """For logs: the admin shows them, and nobody — not even a superuser — adds, changes or deletes a row."""
 
-    # Nobody edits the audit log, not even a superuser through the admin.
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -22,3 +17,11 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("at", "actor_repr", "action", "object_type", "object_repr")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_repr", "actor_repr", "object_id")
+    date_hierarchy = "at"

@@ -1132,6 +1132,27 @@ def _analyse_parallel(
     return merged
 
 
+def _assemble_segment(
+    n: int, wpost: Any, bpost: Any, fwd_indptr: Any, wterms: Any, wflat: Any, wb: _ChannelBuilder,
+    doc_vecs: Any, kinds: Any, tags: dict[str, Any], docs: Sequence[Document],
+) -> _Segment:
+    """One place that turns built channels into a segment: the full build and the delta build share it."""
+    return _Segment(
+        n=n,
+        word=wpost,
+        bigram=bpost,
+        fwd_indptr=fwd_indptr,
+        fwd_terms=wterms.astype(np.int32),
+        fwd_weights=wflat,
+        fwd_fields=np.frombuffer(wb.masks, dtype=np.uint8).copy() if wb.masks else np.zeros(0, np.uint8),
+        doc_vecs=doc_vecs,
+        kinds=kinds,
+        tags={k: np.asarray(v, dtype=np.int32) for k, v in tags.items()},
+        store=_Store.from_docs(docs),
+        ids=[d.id for d in docs],
+    )
+
+
 def _build_segment(
     docs: Sequence[Document],
     analyzer: Analyzer,
@@ -1161,20 +1182,7 @@ def _build_segment(
     report("dense", 0.75)
     svd_v, svd_s, term_vecs, doc_vecs = _train_dense(fwd_docs, wterms, wflat, n, len(wb.vocab), widf, p)
     report("dense", 0.98)
-    seg = _Segment(
-        n=n,
-        word=wpost,
-        bigram=bpost,
-        fwd_indptr=fwd_indptr,
-        fwd_terms=wterms.astype(np.int32),
-        fwd_weights=wflat,
-        fwd_fields=np.frombuffer(wb.masks, dtype=np.uint8).copy() if wb.masks else np.zeros(0, np.uint8),
-        doc_vecs=doc_vecs,
-        kinds=kinds,
-        tags={k: np.asarray(v, dtype=np.int32) for k, v in tags.items()},
-        store=_Store.from_docs(docs),
-        ids=[d.id for d in docs],
-    )
+    seg = _assemble_segment(n, wpost, bpost, fwd_indptr, wterms, wflat, wb, doc_vecs, kinds, tags, docs)
     return seg, (wb.vocab, bb.vocab, widf, bidf, wavg, bavg, svd_v, svd_s, term_vecs)
 
 
@@ -1256,18 +1264,5 @@ def _build_delta(
             w = w / max(float(np.linalg.norm(w)), 1e-9)
             vec = (w[sel] @ index.svd_v[t[sel]]) / index.svd_s
             doc_vecs[i] = vec / max(float(np.linalg.norm(vec)), 1e-9)
-    seg = _Segment(
-        n=n,
-        word=wpost,
-        bigram=bpost,
-        fwd_indptr=fwd_indptr,
-        fwd_terms=wterms.astype(np.int32),
-        fwd_weights=wflat,
-        fwd_fields=np.frombuffer(wb.masks, dtype=np.uint8).copy() if wb.masks else np.zeros(0, np.uint8),
-        doc_vecs=doc_vecs,
-        kinds=kinds,
-        tags={k: np.asarray(v, dtype=np.int32) for k, v in tags.items()},
-        store=_Store.from_docs(docs),
-        ids=[d.id for d in docs],
-    )
+    seg = _assemble_segment(n, wpost, bpost, fwd_indptr, wterms, wflat, wb, doc_vecs, kinds, tags, docs)
     return seg, (wb.extra, bb.extra)
