@@ -189,6 +189,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a field called "status" with different choices: name each enum in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ListingStatusEnum": "kechuang.market.choices.Status",
+        "AccountStatusEnum": "kechuang.directory.choices.AccountStatus",
+        "ApplicationStatusEnum": "kechuang.policies.choices.ApplicationStatus",
+        "PushStatusEnum": "kechuang.policies.choices.PushStatus",
+    },
 }
 
 LOGGING = {

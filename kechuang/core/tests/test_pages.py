@@ -81,3 +81,11 @@ def test_api_write_refused_for_anonymous_and_outsider(client, outsider_client, e
     assert client.post("/api/organisations/", {}).status_code in (401, 403, 405)
     url = f"/api/organisations/{enterprise_org.pk}/"
     assert outsider_client.patch(url, {"name": "x"}, content_type="application/json").status_code in (403, 404, 405)
+
+
+def test_openapi_schema_is_valid_and_warning_free(tmp_path):
+    from django.core.management import call_command
+
+    # --fail-on-warn turns every drf-spectacular warning (enum collisions, unresolvable fields) into a failure.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert (tmp_path / "schema.yaml").read_text(encoding="utf-8").startswith("openapi:")
