@@ -3,6 +3,7 @@ The full table of every audience (anonymous, outsider, member, bureau) is
 test_every_directory_url_with_anonymous_and_outsider in tests/test_permissions.py."""
 
 PERMISSIONS_TESTS = "directory/tests/test_permissions.py"
+WORKSPACE_TESTS = "directory/tests/test_workspace_resources.py"
 
 ACCESS_MATRIX: dict[str, str] = {
     "directory:organisation_list": "public",
@@ -19,6 +20,18 @@ ACCESS_MATRIX: dict[str, str] = {
     "directory:import_preview": PERMISSIONS_TESTS,  # bureau only
     "directory:profile_edit": "login",  # the user's own organisation only
     "directory:figures_edit": "login",
+    # The organisation's own people, platforms and instruments: users with an organisation (others 403); edit and
+    # delete reach only rows of the user's own organisation (another organisation's row is a 404), bureau any.
+    "directory:my_resources": "login",
+    "directory:person_create": "login",
+    "directory:platform_create": "login",
+    "directory:instrument_create": "login",
+    "directory:person_edit": WORKSPACE_TESTS,
+    "directory:platform_edit": WORKSPACE_TESTS,
+    "directory:instrument_edit": WORKSPACE_TESTS,
+    "directory:person_delete": WORKSPACE_TESTS,  # POST only
+    "directory:platform_delete": WORKSPACE_TESTS,
+    "directory:instrument_delete": WORKSPACE_TESTS,
     "organisation-list": "public",
     "person-list": "public",
     "platform-list": "public",

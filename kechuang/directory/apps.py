@@ -31,6 +31,8 @@ class DirectoryConfig(AppConfig):
         if getattr(user, "organisation_id", None):
             panels.append({"title": "机构资料", "url": reverse("directory:profile_edit"), "count": None,
                            "queue": False, "template": "directory/_workspace_profile.html"})
+            panels.append({"title": "本机构人员、平台与仪器", "url": reverse("directory:my_resources"), "count": None,
+                           "queue": False, "template": "directory/_workspace_resources.html"})
         if getattr(user, "is_bureau", False):
             panels.append({"title": "创新资源批量导入", "url": reverse("directory:import_start"), "count": None,
                            "queue": False, "template": "directory/_workspace_import.html"})

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from kechuang.directory.importing import all_specs
-from kechuang.directory.models import IndustryChain, Organisation
-from kechuang.directory.services import PROFILE_FIELDS
+from kechuang.directory.models import IndustryChain, Instrument, Organisation, Person, Platform
+from kechuang.directory.services import INSTRUMENT_FIELDS, PERSON_FIELDS, PLATFORM_FIELDS, PROFILE_FIELDS
 
 
 class OrganisationProfileForm(forms.ModelForm):
@@ -29,6 +31,68 @@ class YearlyFigureForm(forms.Form):
     revenue_yuan = forms.IntegerField(label="营业收入（元）", min_value=0, required=False)
     rnd_expense_yuan = forms.IntegerField(label="研发费用（元）", min_value=0, required=False)
     rnd_staff = forms.IntegerField(label="研发人员数", min_value=0, required=False)
+
+
+class NamedErrorsMixin:
+    """Chinese error messages that name the field, so that a message read on its own (API, log) still says
+    which field it is about."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():
+            label = field.label or ""
+            choose = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.DateField))
+            field.error_messages["required"] = f"请{'选择' if choose else '填写'}{label}"
+            field.error_messages["invalid"] = f"{label}格式不正确"
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = f"{label}不是有效日期（格式：年-月-日）"
+            if isinstance(field, forms.IntegerField):
+                field.error_messages["invalid"] = f"{label}须填写整数"
+                field.error_messages["min_value"] = f"{label}不能小于 %(limit_value)s"
+            if isinstance(field, forms.EmailField):
+                field.error_messages["invalid"] = f"{label}不是有效的邮箱地址"
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = f"{label}的取值无效"
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                field.error_messages["invalid_choice"] = f"{label}的取值无效"
+                field.error_messages["invalid_pk_value"] = f"{label}的取值无效"
+            if isinstance(field, forms.CharField) and getattr(field, "max_length", None):
+                field.error_messages["max_length"] = f"{label}最多 %(limit_value)d 个字符（当前 %(show_value)d 个）"
+
+
+class PersonForm(NamedErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = list(PERSON_FIELDS)
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"region_code": "6位行政区划代码，如 530102（五华区）；可不填",
+                      "published": "取消勾选后，仅本机构与科技局可见"}
+
+
+class PlatformForm(NamedErrorsMixin, forms.ModelForm):
+    industry_chains = forms.ModelMultipleChoiceField(
+        label="服务产业链", queryset=IndustryChain.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Platform
+        fields = [*PLATFORM_FIELDS, "industry_chains"]
+        widgets = {"recognised_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"published": "取消勾选后，仅本机构与科技局可见"}
+
+
+class InstrumentForm(NamedErrorsMixin, forms.ModelForm):
+    original_value_yuan = forms.IntegerField(label="原值（元）", min_value=0, required=False)
+
+    class Meta:
+        model = Instrument
+        fields = list(INSTRUMENT_FIELDS)
+        widgets = {"sharing_terms": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"published": "取消勾选后，仅本机构与科技局可见"}
 
 
 def entity_choices() -> list[tuple[str, str]]:

@@ -3,7 +3,7 @@ same rule the pages and API use), runs in one transaction and is audited through
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,7 +11,7 @@ from django.db import transaction
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
 from kechuang.directory.importing import CellError, ImportReport, run_import
-from kechuang.directory.models import IndustryChain, Organisation, YearlyFigure
+from kechuang.directory.models import IndustryChain, Instrument, Organisation, Person, Platform, YearlyFigure
 
 PROFILE_FIELDS = ("established_on", "business_scope", "introduction", "employees", "address", "website",
                   "contact_name", "contact_phone", "contact_email")
@@ -57,6 +57,122 @@ def yearly_figure_save(*, organisation: Organisation, year: int, revenue_yuan: i
         figure.revenue_yuan, figure.rnd_expense_yuan, figure.rnd_staff = revenue_yuan, rnd_expense_yuan, rnd_staff
         figure.save()
     return figure
+
+
+# --- The organisation's own people, platforms and instruments (workspace) ----------------------------------
+# Fields a member may set; the owning organisation is never taken from input: it is the actor's own on create
+# and stays as it is on update.
+PERSON_FIELDS = ("name", "kind", "grade", "talent_programme", "title", "fields", "region_code", "bio", "phone",
+                 "email", "published")
+PLATFORM_FIELDS = ("name", "kind", "level", "recognised_on", "fields", "description", "published")
+INSTRUMENT_FIELDS = ("name", "model_number", "manufacturer", "category", "original_value_yuan", "location",
+                     "sharing_terms", "fee", "contact_phone", "published")
+RESOURCE_FIELDS: dict[type, tuple[str, ...]] = {Person: PERSON_FIELDS, Platform: PLATFORM_FIELDS,
+                                                 Instrument: INSTRUMENT_FIELDS}
+
+ResourceT = TypeVar("ResourceT", Person, Platform, Instrument)
+
+
+def _check_fields(model: type, data: dict[str, Any]) -> None:
+    unknown = set(data) - set(RESOURCE_FIELDS[model])
+    if unknown:
+        raise ApplicationError(f"不可修改的字段：{'、'.join(sorted(unknown))}")
+
+
+def _validated_save(obj: Any) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
+        message = messages[0] if not label or str(label) in messages[0] else f"{label}：{messages[0]}"
+        raise ApplicationError(message, field=None if field == "__all__" else field) from exc
+    obj.save()
+
+
+def _resource_create(model: type[ResourceT], *, organisation: Organisation, data: dict[str, Any],
+                     actor: Any) -> ResourceT:
+    _ensure_can_change(organisation, actor)
+    _check_fields(model, data)
+    with acting_as(actor):
+        obj = model(organisation=organisation, **data)
+        _validated_save(obj)
+    return obj
+
+
+def _resource_update(obj: ResourceT, *, data: dict[str, Any], actor: Any) -> ResourceT:
+    model = type(obj)
+    if not model.objects.restrict(actor, "change").filter(pk=obj.pk).exists():
+        raise ApplicationError(f"您无权修改该{model._meta.verbose_name}")
+    _check_fields(model, data)
+    with acting_as(actor):
+        for name, value in data.items():
+            setattr(obj, name, value)
+        _validated_save(obj)
+    return obj
+
+
+def _resource_delete(obj: Any, *, actor: Any) -> None:
+    model = type(obj)
+    if not model.objects.restrict(actor, "delete").filter(pk=obj.pk).exists():
+        raise ApplicationError(f"您无权删除该{model._meta.verbose_name}")
+    with acting_as(actor):
+        obj.delete()
+
+
+@transaction.atomic
+def person_create(*, organisation: Organisation, data: dict[str, Any], actor: Any) -> Person:
+    return _resource_create(Person, organisation=organisation, data=data, actor=actor)
+
+
+@transaction.atomic
+def person_update(*, person: Person, data: dict[str, Any], actor: Any) -> Person:
+    return _resource_update(person, data=data, actor=actor)
+
+
+@transaction.atomic
+def person_delete(*, person: Person, actor: Any) -> None:
+    _resource_delete(person, actor=actor)
+
+
+@transaction.atomic
+def platform_create(*, organisation: Organisation, data: dict[str, Any],
+                    industry_chains: list[IndustryChain] | None = None, actor: Any) -> Platform:
+    platform = _resource_create(Platform, organisation=organisation, data=data, actor=actor)
+    if industry_chains is not None:
+        with acting_as(actor):
+            platform.industry_chains.set(industry_chains)
+    return platform
+
+
+@transaction.atomic
+def platform_update(*, platform: Platform, data: dict[str, Any],
+                    industry_chains: list[IndustryChain] | None = None, actor: Any) -> Platform:
+    platform = _resource_update(platform, data=data, actor=actor)
+    if industry_chains is not None:
+        with acting_as(actor):
+            platform.industry_chains.set(industry_chains)
+    return platform
+
+
+@transaction.atomic
+def platform_delete(*, platform: Platform, actor: Any) -> None:
+    _resource_delete(platform, actor=actor)
+
+
+@transaction.atomic
+def instrument_create(*, organisation: Organisation, data: dict[str, Any], actor: Any) -> Instrument:
+    return _resource_create(Instrument, organisation=organisation, data=data, actor=actor)
+
+
+@transaction.atomic
+def instrument_update(*, instrument: Instrument, data: dict[str, Any], actor: Any) -> Instrument:
+    return _resource_update(instrument, data=data, actor=actor)
+
+
+@transaction.atomic
+def instrument_delete(*, instrument: Instrument, actor: Any) -> None:
+    _resource_delete(instrument, actor=actor)
 
 
 # The web import validates (and writes) inside one request; 20,000 rows take a few seconds, well inside the

@@ -19,5 +19,15 @@ urlpatterns = [
     path("import/<str:token>/", views.import_preview, name="import_preview"),
     path("workspace/profile/", views.profile_edit, name="profile_edit"),
     path("workspace/figures/", views.figures_edit, name="figures_edit"),
+    path("workspace/resources/", views.my_resources, name="my_resources"),
+    path("workspace/people/new/", views.person_create, name="person_create"),
+    path("workspace/people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("workspace/people/<int:pk>/delete/", views.person_delete, name="person_delete"),
+    path("workspace/platforms/new/", views.platform_create, name="platform_create"),
+    path("workspace/platforms/<int:pk>/edit/", views.platform_edit, name="platform_edit"),
+    path("workspace/platforms/<int:pk>/delete/", views.platform_delete, name="platform_delete"),
+    path("workspace/instruments/new/", views.instrument_create, name="instrument_create"),
+    path("workspace/instruments/<int:pk>/edit/", views.instrument_edit, name="instrument_edit"),
+    path("workspace/instruments/<int:pk>/delete/", views.instrument_delete, name="instrument_delete"),
 ]
 

@@ -4,6 +4,8 @@ organisation's own profile in the workspace. Views parse input, call one selecto
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +18,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang.core.exceptions import ApplicationError
 from kechuang.directory import selectors, services
-from kechuang.directory.forms import ImportUploadForm, OrganisationProfileForm, YearlyFigureForm
+from kechuang.directory.forms import (
+    ImportUploadForm,
+    InstrumentForm,
+    OrganisationProfileForm,
+    PersonForm,
+    PlatformForm,
+    YearlyFigureForm,
+)
 from kechuang.directory.importing import export_queryset, get_spec, template_bytes
 from kechuang.directory.models import Instrument, Organisation, Person, Platform
 
@@ -249,3 +258,151 @@ def figures_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/figures_edit.html", {
         "form": form, "org": org, "figures": org.yearly_figures.order_by("-year"),
     })
+
+
+# --- Workspace: the organisation's own people, platforms and instruments --------------------------------------
+# Who may change a row is the model's permission_q (members of its organisation, and bureau staff): the views
+# only look rows up through restrict(user, "change"/"delete"), so another organisation's row is a 404.
+
+@dataclass(frozen=True)
+class Resource:
+    key: str  # the keyword the services take ("person", "platform", "instrument")
+    model: Any
+    form: Any
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+    detail: str
+    has_chains: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+
+RESOURCES: dict[str, Resource] = {
+    "person": Resource("person", Person, PersonForm, services.person_create, services.person_update,
+                       services.person_delete, "directory:person_detail"),
+    "platform": Resource("platform", Platform, PlatformForm, services.platform_create, services.platform_update,
+                         services.platform_delete, "directory:platform_detail", has_chains=True),
+    "instrument": Resource("instrument", Instrument, InstrumentForm, services.instrument_create,
+                           services.instrument_update, services.instrument_delete, "directory:instrument_detail"),
+}
+
+
+def _service_data(res: Resource, form: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    data = {k: v for k, v in form.cleaned_data.items() if k != "industry_chains"}
+    extra = {"industry_chains": list(form.cleaned_data["industry_chains"])} if res.has_chains else {}
+    return data, extra
+
+
+@login_required
+def my_resources(request: HttpRequest) -> HttpResponse:
+    org = _own_organisation(request)
+    sections = []
+    for key, res in RESOURCES.items():
+        rows = res.model.objects.restrict(request.user, "change").filter(organisation=org).order_by("name", "id")
+        sections.append({"key": key, "label": res.label, "rows": rows, "create": f"directory:{key}_create",
+                         "edit": f"directory:{key}_edit", "delete": f"directory:{key}_delete", "detail": res.detail})
+    return render(request, "directory/my_resources.html", {"org": org, "sections": sections})
+
+
+def _resource_create(request: HttpRequest, key: str) -> HttpResponse:
+    res = RESOURCES[key]
+    org = _own_organisation(request)
+    form = res.form(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data, extra = _service_data(res, form)
+        try:
+            obj = res.create(organisation=org, data=data, actor=request.user, **extra)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已新增{res.label}：{obj}")
+            return redirect("directory:my_resources")
+    return render(request, "directory/resource_form.html", {
+        "form": form, "org": org, "res": res, "title": f"新增{res.label}", "obj": None})
+
+
+def _resource_edit(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+    res = RESOURCES[key]
+    obj = get_object_or_404(res.model.objects.restrict(request.user, "change").select_related("organisation"), pk=pk)
+    form = res.form(request.POST or None, instance=res.model.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        data, extra = _service_data(res, form)
+        try:
+            res.update(**{res.key: obj}, data=data, actor=request.user, **extra)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"{res.label}“{obj}”已保存。")
+            return redirect("directory:my_resources")
+    return render(request, "directory/resource_form.html", {
+        "form": form, "org": obj.organisation, "res": res, "title": f"编辑{res.label}：{obj}", "obj": obj,
+        "delete_url": reverse(f"directory:{key}_delete", args=[obj.pk])})
+
+
+def _resource_delete(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+    res = RESOURCES[key]
+    obj = get_object_or_404(res.model.objects.restrict(request.user, "delete"), pk=pk)
+    name = str(obj)
+    try:
+        res.delete(**{res.key: obj}, actor=request.user)
+    except ApplicationError as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, f"已删除{res.label}：{name}")
+    return redirect("directory:my_resources")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    return _resource_create(request, "person")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _resource_edit(request, "person", pk)
+
+
+@login_required
+@require_POST
+def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _resource_delete(request, "person", pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_create(request: HttpRequest) -> HttpResponse:
+    return _resource_create(request, "platform")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _resource_edit(request, "platform", pk)
+
+
+@login_required
+@require_POST
+def platform_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _resource_delete(request, "platform", pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instrument_create(request: HttpRequest) -> HttpResponse:
+    return _resource_create(request, "instrument")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _resource_edit(request, "instrument", pk)
+
+
+@login_required
+@require_POST
+def instrument_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _resource_delete(request, "instrument", pk)
