@@ -29,4 +29,8 @@ ACCESS_MATRIX: dict[str, str] = {
     "demand-matches": API,
     "achievement-transition": API,
     "demand-transition": API,
+    # Brokers' and staff's verdicts on matches: brokers and bureau only (anonymous 401/403, others 403); a broker
+    # lists its own verdicts, bureau staff all.
+    "match-feedback-list": API,
+    "match-feedback-detail": API,
 }

@@ -1,4 +1,5 @@
-"""REST API of the technology market: /api/achievements/, /api/demands/ and their match endpoints.
+"""REST API of the technology market: /api/achievements/, /api/demands/, their match endpoints and the brokers'
+verdicts on matches, /api/match-feedback/.
 
 Reads go through ``restrict`` (RestrictedViewSetMixin): anonymous users list what is published, members of the
 owning organisation also see their own drafts, writes reach only the owner's drafts. Creates and updates call
@@ -18,7 +19,7 @@ from rest_framework.response import Response
 from kechuang.core.api import RestrictedViewSetMixin
 from kechuang.market import recommend, services
 from kechuang.market.choices import Status, TransferMode
-from kechuang.market.models import Achievement, Demand
+from kechuang.market.models import Achievement, Demand, MatchFeedback
 
 
 class AchievementSerializer(serializers.ModelSerializer):
@@ -125,6 +126,70 @@ class DemandViewSet(_ListingViewSet):
         return Response({"count": len(recs), "results": [r.as_dict() for r in recs], "detail": error})
 
 
+class MatchFeedbackSerializer(serializers.ModelSerializer):
+    """One verdict on a match. Exactly one of ``demand`` (a demand's recommendations) or ``achievement`` (an
+    achievement's recommended enterprises) names the source; ``target_kind`` and ``target_id`` name the match."""
+
+    demand = serializers.IntegerField(required=False, allow_null=True, source="demand_id",
+                                      help_text="技术需求编号（以需求找成果/专家/平台/仪器时）")
+    achievement = serializers.IntegerField(required=False, allow_null=True, source="achievement_id",
+                                           help_text="科技成果编号（以成果找企业时）")
+    author = serializers.CharField(source="author.username", read_only=True)
+    verdict_display = serializers.CharField(source="get_verdict_display", read_only=True)
+
+    class Meta:
+        model = MatchFeedback
+        fields = ["id", "demand", "achievement", "target_kind", "target_id", "verdict", "verdict_display", "rank",
+                  "score", "note", "author", "created_at"]
+        read_only_fields = ["author", "created_at"]
+        extra_kwargs = {"verdict": {"error_messages": {"invalid_choice": "反馈取值无效：“{input}”"}},
+                        "target_kind": {"error_messages": {"invalid_choice": "匹配对象类型无效：“{input}”"}}}
+
+
+class CanGiveFeedback(permissions.BasePermission):
+    """The rule of the page (kechuang.market.services.can_give_feedback): brokers and bureau staff only."""
+
+    message = "只有技术经理人和科技局工作人员可以查看和标记匹配反馈"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return services.can_give_feedback(request.user)
+
+
+class MatchFeedbackViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Brokers' and staff's verdicts on recommended matches (contacted / useful / not useful).
+
+    Same rules as the buttons on a demand's or achievement's page: brokers and bureau staff only; a broker lists
+    its own verdicts, bureau staff all. Verdicts are append-only (the latest per pair counts): no update or delete.
+    """
+
+    queryset = MatchFeedback.objects.select_related("author").order_by("-created_at", "-id")
+    serializer_class = MatchFeedbackSerializer
+    permission_classes = [permissions.IsAuthenticated, CanGiveFeedback]
+    filterset_fields = ["demand", "achievement", "target_kind", "verdict"]
+    ordering_fields = ["created_at", "rank", "score"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        demand_id, achievement_id = data.pop("demand_id", None), data.pop("achievement_id", None)
+        if (demand_id is None) == (achievement_id is None):
+            raise serializers.ValidationError({"detail": ["请指明反馈针对的技术需求（demand）或科技成果（achievement）之一"]})
+        source: dict[str, Any] = {}
+        if demand_id is not None:
+            source["demand"] = Demand.objects.restrict(request.user, "view").filter(pk=demand_id).first()
+            if source["demand"] is None:
+                raise serializers.ValidationError({"demand": ["技术需求不存在或无权访问"]})
+        else:
+            source["achievement"] = Achievement.objects.restrict(request.user, "view").filter(
+                pk=achievement_id).first()
+            if source["achievement"] is None:
+                raise serializers.ValidationError({"achievement": ["科技成果不存在或无权访问"]})
+        fb = services.match_feedback_record(actor=request.user, **source, **data)
+        return Response(self.get_serializer(fb).data, status=201)
+
+
 def _k(request: Request) -> int:
     try:
         return max(1, min(50, int(request.query_params.get("k", 10))))
@@ -135,3 +200,4 @@ def _k(request: Request) -> int:
 def register(router: Any) -> None:
     router.register("achievements", AchievementViewSet, basename="achievement")
     router.register("demands", DemandViewSet, basename="demand")
+    router.register("match-feedback", MatchFeedbackViewSet, basename="match-feedback")

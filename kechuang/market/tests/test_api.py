@@ -108,3 +108,88 @@ def test_object_endpoints_by_name_refuse_the_outsider(outsider_client, client, r
     assert getattr(client, method)(url, data, content_type="application/json").status_code in (401, 403, 404)
     records[key].refresh_from_db()
     assert records[key].status == Status.DRAFT
+
+
+# --- /api/match-feedback/: brokers' and staff's verdicts on matches, the same rule as the page buttons ---------
+
+FEEDBACK = "/api/match-feedback/"  # URL names match-feedback-list and match-feedback-detail, both tested here
+
+
+def _verdict(c, source_id, source="demand", **extra):
+    data = {source: source_id, "target_kind": "achievement", "target_id": "17", "verdict": "useful", "rank": 2,
+            "score": 0.61, **extra}
+    return c.post(FEEDBACK, data, content_type="application/json")
+
+
+def test_match_feedback_refuses_anonymous_outsider_and_enterprise(client, outsider_client, enterprise_client,
+                                                                  broker, records):
+    from kechuang.market.models import MatchFeedback
+
+    theirs = MatchFeedback.objects.create(demand=records["published"], target_kind="achievement", target_id="1",
+                                          verdict="useful", author=broker)
+    for c in (client, outsider_client, enterprise_client):
+        assert _verdict(c, records["published"].pk).status_code in (401, 403)
+        assert c.get(FEEDBACK).status_code in (401, 403)
+        assert c.get(f"{FEEDBACK}{theirs.pk}/").status_code in (401, 403)
+    assert outsider_client.get(FEEDBACK).status_code == 403  # signed in, but not a broker
+    assert MatchFeedback.objects.count() == 1
+
+
+def test_broker_records_feedback_and_lists_only_its_own(broker_client, broker, staff_client, records):
+    from kechuang.core.models import AuditLog
+    from kechuang.market.models import MatchFeedback
+    from kechuang.tests_support.factories import UserFactory
+
+    r = _verdict(broker_client, records["published"].pk)
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["demand"] == records["published"].pk and body["verdict_display"] == "有用"
+    assert body["author"] == "broker" and body["rank"] == 2
+    fb = MatchFeedback.objects.get(pk=body["id"])
+    assert AuditLog.objects.filter(object_type="market.MatchFeedback", object_id=str(fb.pk), action="create",
+                                   actor=broker).exists()
+    r = _verdict(broker_client, records["a_published"].pk, source="achievement", target_kind="enterprise",
+                 verdict="contacted")
+    assert r.status_code == 201 and r.json()["achievement"] == records["a_published"].pk
+
+    other = UserFactory(username="broker2", role="broker")
+    MatchFeedback.objects.create(demand=records["published"], target_kind="achievement", target_id="9",
+                                 verdict="not_useful", author=other)
+    mine = broker_client.get(FEEDBACK).json()
+    assert set(mine) >= {"count", "results"} and mine["count"] == 2
+    assert {row["author"] for row in mine["results"]} == {"broker"}
+    hidden = MatchFeedback.objects.get(author=other)
+    assert broker_client.get(f"{FEEDBACK}{hidden.pk}/").status_code == 404
+    assert broker_client.get(f"{FEEDBACK}?verdict=contacted").json()["count"] == 1
+    assert broker_client.get(f"{FEEDBACK}?demand={records['published'].pk}").json()["count"] == 1
+    # bureau staff see every verdict
+    assert staff_client.get(FEEDBACK).json()["count"] == 3
+    assert staff_client.get(f"{FEEDBACK}{hidden.pk}/").status_code == 200
+
+
+def test_match_feedback_is_append_only(broker_client, records):
+    fb_id = _verdict(broker_client, records["published"].pk).json()["id"]
+    assert broker_client.patch(f"{FEEDBACK}{fb_id}/", {"verdict": "not_useful"},
+                               content_type="application/json").status_code == 405
+    assert broker_client.delete(f"{FEEDBACK}{fb_id}/").status_code == 405
+
+
+def test_match_feedback_bad_input_is_explained_in_chinese(broker_client, records):
+    from kechuang.market.models import MatchFeedback
+
+    r = _verdict(broker_client, records["published"].pk, verdict="great")
+    assert r.status_code == 400 and "反馈取值无效" in r.content.decode()
+    r = _verdict(broker_client, records["published"].pk, target_kind="galaxy")
+    assert r.status_code == 400 and "匹配对象类型无效" in r.content.decode()
+    r = broker_client.post(FEEDBACK, {"target_kind": "achievement", "target_id": "1", "verdict": "useful"},
+                           content_type="application/json")
+    assert r.status_code == 400 and "技术需求" in r.content.decode()
+    # a draft the broker may not see is the same as one that does not exist
+    r = _verdict(broker_client, records["draft"].pk)
+    assert r.status_code == 400 and "无权访问" in r.json()["demand"][0]
+    assert MatchFeedback.objects.count() == 0
+
+
+def test_match_feedback_is_in_the_openapi_schema(client):
+    schema = client.get("/api/schema/").content.decode()
+    assert "/api/match-feedback/" in schema and "MatchFeedback" in schema
