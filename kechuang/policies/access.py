@@ -17,17 +17,20 @@ ACCESS_MATRIX: dict[str, str] = {
     "policies:application_list": "login",  # own organisation's applications; bureau: all
     "policies:application_new": "login",  # users with an organisation; others 403
     "policies:application_detail": PERMISSIONS_TESTS,
-    "policies:application_transition": PERMISSIONS_TESTS,  # bureau moves; others 404/refused
+    "policies:application_transition": PERMISSIONS_TESTS,  # bureau moves; members only 撤回; others 404
     "policies:push_list": "bureau",
     "policies:push_run": "post-bureau",
     "policies:push_review": PERMISSIONS_TESTS,
     "policies:push_bulk_review": "post-bureau",
     "policies:push_apply": PERMISSIONS_TESTS,  # members of the pushed organisation only
     "policies:budget_list": "bureau",
+    "policies:publicity_list": "public",  # 公示: organisation, measure, amount, dates; nothing private
+    "policies:objection_new": PERMISSIONS_TESTS,  # signed-in users, only while the application is in 公示期
+    "policies:objection_resolve": PERMISSIONS_TESTS,  # post-bureau on an objection
     "policy-measure-list": "public",
     "policy-measure-detail": PERMISSIONS_TESTS,
     "policy-application-list": "login",
     "policy-application-detail": PERMISSIONS_TESTS,
-    "policy-application-transition": PERMISSIONS_TESTS,  # bureau only
+    "policy-application-transition": PERMISSIONS_TESTS,  # bureau; members of the organisation only withdraw
     "policy-evaluate-list": "login",
 }

@@ -61,20 +61,21 @@ class MeasureViewSet(viewsets.ViewSet):
 
 class ApplicationSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    status = serializers.CharField(read_only=True, help_text="submitted/accepted/reviewed/publicised/paid/rejected")
+    status = serializers.CharField(read_only=True, help_text="submitted/accepted/reviewed/publicised/paid/rejected/withdrawn")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
         model = Application
         fields = ["id", "organisation", "organisation_name", "measure_id", "measure_title", "year",
                   "amount_requested", "amount_approved", "status", "status_label", "description", "reject_reason",
-                  "created_at", "updated_at"]
-        read_only_fields = ["organisation", "measure_title", "amount_approved", "status", "reject_reason"]
+                  "publicity_starts_on", "publicity_ends_on", "created_at", "updated_at"]
+        read_only_fields = ["organisation", "measure_title", "amount_approved", "status", "reject_reason",
+                            "publicity_starts_on", "publicity_ends_on"]
         extra_kwargs = {"year": {"required": False}}
 
 
 class ApplicationTransitionSerializer(serializers.Serializer):
-    trigger = serializers.ChoiceField(choices=["accept", "review", "publicise", "pay", "reject"])
+    trigger = serializers.ChoiceField(choices=["accept", "review", "publicise", "pay", "reject", "withdraw"])
     amount_approved = serializers.IntegerField(required=False, min_value=1)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -103,14 +104,15 @@ class ApplicationViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.R
     @extend_schema(request=ApplicationTransitionSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str | None = None) -> Response:
-        """受理 / 审核 (with amount_approved) / 公示 / 兑现 / 驳回 (with comment): bureau staff only, through the
-        same services as the pages, so the workflow table, budget lock and log apply alike."""
+        """受理 / 审核 (with amount_approved) / 公示 / 兑现 / 驳回 (with comment): bureau staff only; 撤回: members of
+        the applying organisation only. Through the same services as the pages, so the workflow table, 公示期,
+        budget lock and log apply alike."""
         app = self.get_object()  # restricted: others' applications are 404
         ser = ApplicationTransitionSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        if not getattr(request.user, "is_bureau", False):
-            raise PermissionDenied("仅科技局工作人员可以办理")
         d = ser.validated_data
+        if d["trigger"] != "withdraw" and not getattr(request.user, "is_bureau", False):
+            raise PermissionDenied("仅科技局工作人员可以办理")
         services.application_transition(application=app, trigger=d["trigger"], actor=request.user,
                                         comment=d.get("comment", ""), amount_approved=d.get("amount_approved"))
         app.refresh_from_db()

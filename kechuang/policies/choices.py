@@ -8,6 +8,13 @@ class ApplicationStatus(models.TextChoices):
     PUBLICISED = "publicised", "公示"
     PAID = "paid", "兑现"
     REJECTED = "rejected", "驳回"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    UPHELD = "upheld", "异议成立"
+    DISMISSED = "dismissed", "异议不成立"
 
 
 class PushStatus(models.TextChoices):

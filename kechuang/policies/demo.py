@@ -19,6 +19,7 @@ from kechuang.directory.models import Organisation
 from kechuang.policies import rules, services
 from kechuang.policies.choices import PushStatus
 from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Push
+from kechuang.policies.workflow import publicity_days
 
 # The demo enterprise's facts the directory does not hold (fictional, like the rest of the demo data).
 DEMO_RECORDS: list[dict[str, Any]] = [
@@ -98,6 +99,11 @@ def _applications(staff: User, org: Organisation, year: int, out: TextIO) -> Non
             evaluation=services.evaluation_snapshot(push.organisation, push.measure_id))
         Push.objects.filter(pk=push.pk).update(status=PushStatus.APPLIED)
         for trigger in steps:
+            if trigger == "pay":  # the demo's paid application was publicised long enough ago (公示期满)
+                start = services.today() - dt.timedelta(days=publicity_days() + 3)
+                Application.objects.filter(pk=app.pk).update(
+                    publicity_starts_on=start, publicity_ends_on=start + dt.timedelta(days=publicity_days() - 1))
+                app.refresh_from_db()
             services.application_transition(
                 application=app, trigger=trigger, actor=staff, amount_approved=app.amount_requested,
                 comment="申报材料中缺少认定证书复印件" if trigger == "reject" else "")

@@ -117,3 +117,18 @@ class BudgetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["measure_id"].choices = [  # type: ignore[attr-defined]
             (m.id, f"{m.clause}{m.title}") for m in rules.measures() if m.benefit == "grant"]
+
+
+class ObjectionForm(forms.Form):
+    content = forms.CharField(label="异议内容", min_length=10, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 6}),
+                              help_text="请写明异议的事实和理由（不少于10个字），必要时注明可供核实的材料。")
+    contact = forms.CharField(label="联系方式", required=False, max_length=100,
+                              help_text="电话或电子邮箱，仅科技局工作人员可见，用于核实异议。")
+
+
+class ObjectionResolveForm(forms.Form):
+    decision = forms.ChoiceField(label="处理结果", choices=[
+        ("dismiss", "异议不成立，继续办理"), ("uphold_review", "异议成立，退回审核"),
+        ("uphold_reject", "异议成立，驳回申报")])
+    comment = forms.CharField(label="处理意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from kechuang.core.models import BaseModel
-from kechuang.policies.choices import ApplicationStatus, Collection, PushStatus
+from kechuang.policies.choices import ApplicationStatus, Collection, ObjectionStatus, PushStatus
 
 
 def _own_org_q(user: Any, field: str = "organisation") -> models.Q:
@@ -150,6 +150,9 @@ class Application(BaseModel):
                                      on_delete=models.SET_NULL, related_name="+")
     # What the engine said when the application was made: the reviewer sees the same reasons as the applicant.
     evaluation = models.JSONField("申报时的计算结果", default=dict, blank=True)
+    # 公示期: set by the workflow when the application enters 公示 (both days included); 兑现 only after it.
+    publicity_starts_on = models.DateField("公示开始日期", null=True, blank=True)
+    publicity_ends_on = models.DateField("公示截止日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "政策兑现申报"
@@ -233,4 +236,40 @@ class Payout(BaseModel):
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         if action == "view":
             return _own_org_q(user, "application__organisation")
+        return models.Q(pk__in=[])
+
+
+class Objection(BaseModel):
+    """异议: anyone signed in may object to an application during its 公示期; staff must resolve every objection
+    (成立 → back to 审核 or 驳回; 不成立 → the application continues) before it can be paid.
+
+    The objector and the contact are seen by the objector and bureau staff only, never on the public list.
+    """
+
+    application = models.ForeignKey(Application, verbose_name="申报", on_delete=models.PROTECT,
+                                    related_name="objections")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="异议人", on_delete=models.PROTECT,
+                                  related_name="+")
+    content = models.TextField("异议内容")
+    contact = models.CharField("联系方式", max_length=100, blank=True)
+    status = models.CharField("状态", max_length=20, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN,
+                              db_index=True)
+    resolution = models.TextField("处理意见", blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "公示异议"
+        verbose_name_plural = "公示异议"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"对“{self.application}”的异议（{self.get_status_display()}）"
+
+    @classmethod
+    def permission_q(cls, user: Any, action: str) -> models.Q | None:
+        # The objector sees its own objections; staff see all (restrict lets the bureau through); nobody else.
+        if action == "view" and getattr(user, "is_authenticated", False):
+            return models.Q(raised_by_id=user.pk)
         return models.Q(pk__in=[])

@@ -12,17 +12,24 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kechuang.accounts.choices import BUREAU_ROLES
+from kechuang.accounts.models import User
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
 from kechuang.directory.choices import AccountStatus
 from kechuang.directory.models import Organisation
 from kechuang.policies import rules
-from kechuang.policies.choices import ApplicationStatus, Collection, PushStatus
-from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Payout, Push
+from kechuang.policies.choices import ApplicationStatus, Collection, ObjectionStatus, PushStatus
+from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Objection, Payout, Push
 from kechuang.policies.profiles import PREFETCH as PROFILE_PREFETCH
 from kechuang.policies.profiles import SCALAR_FIELDS, build_profile
 from kechuang.policies.profiles import SELECT as PROFILE_SELECT
-from kechuang.policies.workflow import APPLICATION_WORKFLOW
+from kechuang.policies.workflow import (
+    APPLICATION_WORKFLOW,
+    OBJECTION_WORKFLOW,
+    in_publicity,
+    publicity_reason,
+)
 from kechuang.rules import Profile, ProfileError, evaluate, evaluate_batch
 from kechuang.rules.facts import COLLECTIONS, KINDS, PUBLIC_WELFARE_CLASSES
 from kechuang.workflow.engine import transition
@@ -161,32 +168,58 @@ def push_batch_job(job: Any, progress: Any) -> dict[str, Any]:
                 orgs.append((org, data))
             except ProfileError as exc:  # one bad record must not stop the run; it is reported instead
                 errors.append(f"{org.name}：{exc}")
+        lines: list[tuple[Organisation, Any, list[str]]] = []
         for (org, data), ev in zip(orgs, evaluate_batch(profiles, as_of), strict=True):
             for r in ev.results:
                 if r.status != "eligible" or r.benefit != "grant" or not r.amount_max:
                     continue
-                counts["eligible"] += 1
-                counts[_upsert_push(org, r, as_of, job, data.self_declared(list(r.decided_by)))] += 1
+                lines.append((org, r, data.self_declared(list(r.decided_by))))
+        counts["eligible"] += len(lines)
+        for key, n in _save_pushes(lines, as_of, job).items():
+            counts[key] += n
         progress((start + len(chunk)) / max(total, 1), f"已评估 {start + len(chunk)} / {total} 家机构")
     return {**counts, "as_of": as_of.isoformat(), "errors": errors[:50]}
 
 
-def _upsert_push(org: Organisation, r: Any, as_of: dt.date, job: Any, declared: list[str]) -> str:
-    # Amounts per payout: a yearly measure is pushed, applied for and paid one year at a time.
-    values = {"measure_title": r.title[:200], "clause": r.clause, "amount_min": r.amount_min,
-              "amount_max": r.amount_max, "as_of": as_of, "trace": list(r.trace), "job_id": job.pk,
-              "payout_years": r.payout_years if r.payout_frequency == "yearly" else None,
-              "self_declared": declared}
-    push = Push.objects.filter(organisation=org, measure_id=r.measure_id).first()
-    if push is None:
-        Push.objects.create(organisation=org, measure_id=r.measure_id, **values)
-        return "created"
-    if push.status != PushStatus.PENDING:
-        return "kept"
-    for k, v in values.items():
-        setattr(push, k, v)
-    push.save()
-    return "refreshed"
+PUSH_REFRESH_FIELDS = ["measure_title", "clause", "amount_min", "amount_max", "as_of", "trace", "job",
+                       "payout_years", "self_declared", "updated_at"]
+
+
+@transaction.atomic
+def _save_pushes(lines: list[tuple[Organisation, Any, list[str]]], as_of: dt.date, job: Any) -> dict[str, int]:
+    """Write one chunk's push lines in bulk, in one transaction: one SELECT of the chunk's existing lines, then
+    ``bulk_create`` for new ones and ``bulk_update`` for pending ones (a handful of statements per chunk instead
+    of two per line). Lines staff have decided (pushed, dismissed, applied) are kept as decided.
+
+    Bulk writes send no ``save()`` signal, so pushes are not written to the audit log line by line; the job row
+    (who started it, when, its counts) records the run, and every later decision on a line is audited."""
+    if not lines:
+        return {}
+    existing = {(p.organisation_id, p.measure_id): p
+                for p in Push.objects.filter(organisation_id__in={org.pk for org, _r, _d in lines})}
+    now = timezone.now()
+    new: list[Push] = []
+    refreshed: list[Push] = []
+    kept = 0
+    for org, r, declared in lines:
+        # Amounts per payout: a yearly measure is pushed, applied for and paid one year at a time.
+        values = {"measure_title": r.title[:200], "clause": r.clause, "amount_min": r.amount_min,
+                  "amount_max": r.amount_max, "as_of": as_of, "trace": list(r.trace), "job": job,
+                  "payout_years": r.payout_years if r.payout_frequency == "yearly" else None,
+                  "self_declared": declared}
+        push = existing.get((org.pk, r.measure_id))
+        if push is None:
+            new.append(Push(organisation=org, measure_id=r.measure_id, **values))
+        elif push.status != PushStatus.PENDING:
+            kept += 1
+        else:
+            for k, v in values.items():
+                setattr(push, k, v)
+            push.updated_at = now
+            refreshed.append(push)
+    Push.objects.bulk_create(new, batch_size=500)
+    Push.objects.bulk_update(refreshed, PUSH_REFRESH_FIELDS, batch_size=250)
+    return {"created": len(new), "refreshed": len(refreshed), "kept": kept}
 
 
 def push_batch_start(*, actor: Any, as_of: dt.date | None = None, background: bool = True) -> Any:
@@ -287,9 +320,12 @@ def application_submit(*, organisation: Organisation, measure_id: str, amount_re
 
 def application_transition(*, application: Application, trigger: str, actor: Any, comment: str = "",
                            amount_approved: int | None = None) -> Application:
-    """受理 / 审核（with the approved amount）/ 公示 / 驳回. 兑现 goes through ``application_pay``."""
+    """受理 / 审核（with the approved amount）/ 公示 / 驳回. 兑现 goes through ``application_pay``, 撤回 through
+    ``application_withdraw``; 退回审核 only through ``objection_resolve``."""
     if trigger == "pay":
         return application_pay(application=application, actor=actor)
+    if trigger == "withdraw":
+        return application_withdraw(application=application, actor=actor, comment=comment)
     extra: dict[str, Any] = {}
     if trigger == "review":
         if amount_approved is None:
@@ -314,6 +350,20 @@ def application_transition(*, application: Application, trigger: str, actor: Any
 
 
 @transaction.atomic
+def application_withdraw(*, application: Application, actor: Any, comment: str = "") -> Application:
+    """撤回: a member of the applying organisation takes its application back while it is 申报 or 受理 (the
+    workflow table says who and when). Logged like every step; a push it came from can be applied from again."""
+    transition(application, APPLICATION_WORKFLOW, "withdraw", actor=actor, comment=comment[:500])
+    if application.push_id is not None:
+        with acting_as(actor):
+            push = Push.objects.select_for_update().get(pk=application.push_id)
+            if push.status == PushStatus.APPLIED:
+                push.status = PushStatus.APPROVED
+                push.save()
+    return application
+
+
+@transaction.atomic
 def application_pay(*, application: Application, actor: Any) -> Application:
     """兑现: lock the budget row, refuse a payout that would pass it, then move the application and write the ledger.
 
@@ -326,6 +376,9 @@ def application_pay(*, application: Application, actor: Any) -> Application:
     app = Application.objects.select_for_update().get(pk=application.pk)
     if app.status != ApplicationStatus.PUBLICISED:
         raise ApplicationError(f"当前状态“{app.get_status_display()}”下不能兑现，须先完成公示")
+    reason = publicity_reason(app)
+    if reason:  # also the workflow's condition on "pay"; said here first so no budget row is locked for nothing
+        raise ApplicationError(reason, field="publicity_ends_on")
     amount = app.amount_approved or 0
     if amount <= 0:
         raise ApplicationError("核定金额为空，不能兑现")
@@ -350,6 +403,67 @@ def application_pay(*, application: Application, actor: Any) -> Application:
         Payout.objects.create(application=app, budget=budget, amount=amount, paid_by=actor)
     application.status = app.status
     return app
+
+
+# --- 公示 and 异议 ---------------------------------------------------------------------------------------------
+
+OBJECTION_DECISIONS = {"dismiss": "异议不成立，继续办理", "uphold_review": "异议成立，退回审核",
+                       "uphold_reject": "异议成立，驳回申报"}
+
+
+@transaction.atomic
+def objection_raise(*, application: Application, content: str, actor: Any, contact: str = "",
+                    today_: dt.date | None = None) -> Objection:
+    """异议: anyone signed in may object to an application while it is in its 公示期 (both ends included)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise ApplicationError("请先登录后再提出异议")
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    if app.status != ApplicationStatus.PUBLICISED:
+        raise ApplicationError(f"该申报当前状态为“{app.get_status_display()}”，不在公示中，不能提出异议")
+    if not in_publicity(app, today_):
+        raise ApplicationError("不在公示期内，不能提出异议", field="publicity_ends_on")
+    content = (content or "").strip()
+    if len(content) < 10:
+        raise ApplicationError("异议内容不能少于10个字，请写明异议事实和理由", field="content")
+    if len(content) > 2000:
+        raise ApplicationError("异议内容不能超过2000字", field="content")
+    if len(contact) > 100:
+        raise ApplicationError("联系方式不能超过100字", field="contact")
+    if Objection.objects.filter(application=app, raised_by=actor, status=ObjectionStatus.OPEN).exists():
+        raise ApplicationError("您对该申报已有待处理的异议，请等待处理结果", field="content")
+    with acting_as(actor):
+        objection = Objection.objects.create(application=app, raised_by=actor, content=content,
+                                             contact=contact.strip())
+    staff = list(User.objects.filter(role__in=BUREAU_ROLES, is_active=True))
+    text = f"公示异议：“{app.organisation.name} · {app.measure_title}”收到异议，请在兑现前处理"
+    transaction.on_commit(lambda: Notification.objects.bulk_create(
+        [Notification(recipient=u, message=text[:300], url=f"/policies/applications/{app.pk}/") for u in staff]))
+    return objection
+
+
+@transaction.atomic
+def objection_resolve(*, objection: Objection, decision: str, actor: Any, comment: str = "") -> Objection:
+    """Staff resolve one objection with a written opinion: 不成立 (the application continues in 公示), or 成立 with
+    the application sent back to 受理 for a new 审核 (a later 公示 starts a new period) or 驳回 with the opinion as
+    the reason. Both objects move through ``transition()`` in this one transaction."""
+    _require_bureau(actor)
+    if decision not in OBJECTION_DECISIONS:
+        raise ApplicationError(f"处理结果“{decision}”无效", field="decision")
+    if not comment.strip():
+        raise ApplicationError("请填写处理意见", field="comment")
+    app = Application.objects.select_for_update().get(pk=objection.application_id)
+    trigger = "dismiss" if decision == "dismiss" else "uphold"
+    transition(objection, OBJECTION_WORKFLOW, trigger, actor=actor, comment=comment,
+               extra={"resolution": comment})
+    if decision != "dismiss" and app.status == ApplicationStatus.PUBLICISED:
+        if decision == "uphold_review":
+            app._objection_upheld = True  # type: ignore[attr-defined]
+            transition(app, APPLICATION_WORKFLOW, "reopen", actor=actor, comment=f"异议成立：{comment}")
+        else:
+            app.reject_reason = f"公示期内异议成立：{comment}"
+            transition(app, APPLICATION_WORKFLOW, "reject", actor=actor, comment=comment,
+                       extra={"reject_reason": app.reject_reason})
+    return objection
 
 
 @transaction.atomic

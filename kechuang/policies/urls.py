@@ -23,4 +23,7 @@ urlpatterns = [
     path("pushes/<int:pk>/review/", views.push_review, name="push_review"),
     path("pushes/<int:pk>/apply/", views.push_apply, name="push_apply"),
     path("budgets/", views.budget_list, name="budget_list"),
+    path("publicity/", views.publicity_list, name="publicity_list"),
+    path("publicity/<int:pk>/objection/", views.objection_new, name="objection_new"),
+    path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
 ]

@@ -23,10 +23,18 @@ from kechuang.core.models import Job
 from kechuang.directory.models import Organisation
 from kechuang.policies import rules, selectors, services
 from kechuang.policies.choices import ApplicationStatus, PushStatus
-from kechuang.policies.forms import ApplicationForm, BudgetForm, FactRecordForm, FactSheetForm, TransitionForm
-from kechuang.policies.models import Budget, FactRecord, FactSheet, Push
+from kechuang.policies.forms import (
+    ApplicationForm,
+    BudgetForm,
+    FactRecordForm,
+    FactSheetForm,
+    ObjectionForm,
+    ObjectionResolveForm,
+    TransitionForm,
+)
+from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Objection, Push
 from kechuang.policies.profiles import yearly_figures
-from kechuang.policies.workflow import APPLICATION_WORKFLOW
+from kechuang.policies.workflow import APPLICATION_WORKFLOW, in_publicity, publicity_reason
 from kechuang.workflow.engine import history
 
 
@@ -215,16 +223,23 @@ def application_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(selectors.applications_for(request.user), pk=pk)
+    is_bureau = getattr(request.user, "is_bureau", False)
     actions = APPLICATION_WORKFLOW.available(app, request.user)
-    # 兑现 is offered to staff on a publicised application; its condition is met inside application_pay.
-    if getattr(request.user, "is_bureau", False) and app.status == ApplicationStatus.PUBLICISED:
+    # 兑现 is offered to staff on a publicised application once the 公示期 is over and every 异议 is resolved;
+    # the budget condition is met inside application_pay.
+    pay_blocked = publicity_reason(app)
+    if is_bureau and app.status == ApplicationStatus.PUBLICISED and not pay_blocked:
         actions = [t for t in APPLICATION_WORKFLOW.transitions if t.trigger == "pay"] + actions
-    budget = Budget.objects.filter(measure_id=app.measure_id, year=app.year).first() \
-        if getattr(request.user, "is_bureau", False) else None
+    budget = Budget.objects.filter(measure_id=app.measure_id, year=app.year).first() if is_bureau else None
+    # Staff see every objection with the objector; the applicant sees how many there are and their outcome.
+    objections = list(app.objections.select_related("raised_by", "resolved_by"))
     return render(request, "policies/application_detail.html", {
         "app": app, "actions": actions, "history": history(app), "form": TransitionForm(), "budget": budget,
-        "measure": rules.measure_or_none(app.measure_id),
-        "steps": [(v, lbl) for v, lbl in ApplicationStatus.choices if v != ApplicationStatus.REJECTED],
+        "measure": rules.measure_or_none(app.measure_id), "pay_blocked": pay_blocked, "is_bureau": is_bureau,
+        "objections": objections, "open_objections": sum(o.status == "open" for o in objections),
+        "resolve_form": ObjectionResolveForm(),
+        "steps": [(v, lbl) for v, lbl in ApplicationStatus.choices
+                  if v not in (ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)],
     })
 
 
@@ -339,3 +354,59 @@ def budget_list(request: HttpRequest) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     return render(request, "policies/budget_list.html", {
         "rows": selectors.budgets_with_measures(year_i), "year": year_i, "form": form})
+
+
+# --- 公示 and 异议 ---------------------------------------------------------------------------------------------------
+
+
+def _in_publicity() -> Any:
+    return (Application.objects.filter(status=ApplicationStatus.PUBLICISED).select_related("organisation")
+            .order_by("publicity_ends_on", "id"))
+
+
+def publicity_list(request: HttpRequest) -> HttpResponse:
+    """Public 公示 list: organisation, measure, approved amount and the period. Nothing private (no applicant,
+    description, evaluation or objection) is read into the page."""
+    apps = _in_publicity().only("id", "organisation__name", "measure_id", "measure_title", "year",
+                                "amount_approved", "status", "publicity_starts_on", "publicity_ends_on")
+    page = Paginator(apps, 50).get_page(request.GET.get("page"))
+    rows = [{"app": a, "clause": getattr(rules.measure_or_none(a.measure_id), "clause", ""),
+             "open": in_publicity(a)} for a in page]
+    return render(request, "policies/publicity_list.html", {"page": page, "rows": rows,
+                                                            "today": services.today()})
+
+
+@login_required
+def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_object_or_404(_in_publicity(), pk=pk)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.objection_raise(application=app, content=d["content"], contact=d.get("contact") or "",
+                                     actor=request.user)
+            messages.success(request, "异议已提交，科技局将在兑现前核实处理，处理结果将通知您。")
+            return redirect("policies:publicity_list")
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "policies/objection_form.html", {
+        "form": form, "app": app, "clause": getattr(rules.measure_or_none(app.measure_id), "clause", ""),
+        "open": in_publicity(app)})
+
+
+@login_required
+@require_POST
+def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    _bureau_only(request)
+    objection = get_object_or_404(Objection, pk=pk)
+    form = ObjectionResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()))
+        return redirect("policies:application_detail", pk=objection.application_id)
+    try:
+        services.objection_resolve(objection=objection, decision=form.cleaned_data["decision"],
+                                   comment=form.cleaned_data["comment"], actor=request.user)
+        messages.success(request, f"异议已处理：{objection.get_status_display()}")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("policies:application_detail", pk=objection.application_id)

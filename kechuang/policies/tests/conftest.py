@@ -9,7 +9,7 @@ import pytest
 
 from kechuang.directory.models import Platform, Qualification, YearlyFigure
 from kechuang.policies import services
-from kechuang.policies.models import Budget
+from kechuang.policies.models import Application, Budget
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -45,8 +45,20 @@ def budget(staff_user: Any) -> Budget:
                                actor=staff_user)
 
 
-def move_to_publicised(app: Any, staff: Any, amount: int = 200_000) -> Any:
+def move_to_publicised(app: Any, staff: Any, amount: int = 200_000, *, period_over: bool = True) -> Any:
+    """受理, 审核, 公示; with ``period_over`` the 公示期 is then dated to have ended yesterday, so it can be paid."""
     services.application_transition(application=app, trigger="accept", actor=staff)
     services.application_transition(application=app, trigger="review", actor=staff, amount_approved=amount)
     services.application_transition(application=app, trigger="publicise", actor=staff)
+    if period_over:
+        end_publicity(app)
+    return app
+
+
+def end_publicity(app: Any, days_ago: int = 1) -> Any:
+    """Date the application's 公示期 so that it ended ``days_ago`` days ago (explicit dates, no clock mocking)."""
+    end = services.today() - dt.timedelta(days=days_ago)
+    Application.objects.filter(pk=app.pk).update(publicity_starts_on=end - dt.timedelta(days=6),
+                                                 publicity_ends_on=end)
+    app.refresh_from_db()
     return app

@@ -12,7 +12,7 @@ from kechuang.core.models import AuditLog
 from kechuang.policies import services
 from kechuang.policies.choices import ApplicationStatus as S
 from kechuang.policies.models import Application, Budget, Payout
-from kechuang.policies.tests.conftest import move_to_publicised
+from kechuang.policies.tests.conftest import end_publicity, move_to_publicised
 from kechuang.workflow.engine import history
 from kechuang.workflow.models import Notification
 
@@ -30,6 +30,7 @@ def test_full_workflow_each_step_logged(application: Any, budget: Any, staff_use
     assert app.status == S.REVIEWED and app.amount_approved == 180_000
     services.application_transition(application=app, trigger="publicise", actor=staff_user)
     assert app.status == S.PUBLICISED
+    end_publicity(app)
     services.application_pay(application=app, actor=staff_user)
     app.refresh_from_db()
     assert app.status == S.PAID and app.amount_approved == 180_000

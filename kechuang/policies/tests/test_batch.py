@@ -143,3 +143,38 @@ def test_bulk_review(staff_client: Any, outsider_client: Any, rich_org: Any, sta
     assert r.status_code == 302
     assert Push.objects.filter(pk__in=ids, status=PushStatus.APPROVED).count() == len(ids)
     assert Notification.objects.filter(recipient=enterprise_user, message__contains="免申即享").count() == len(ids)
+
+
+def test_batch_writes_push_lines_in_bulk(rich_org: Any, staff_user: Any) -> None:
+    """Push lines are written with one INSERT (new) or one UPDATE (pending) per chunk, not a query or two per
+    line; decided lines are kept as decided and counted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kechuang.directory.models import Qualification
+
+    for i in range(3):
+        other: Any = OrganisationFactory(name=f"批量企业{i}")
+        Qualification.objects.create(organisation=other, kind="unicorn", level="national",
+                                     recognised_on=rich_org.created_at.date())
+    with CaptureQueriesContext(connection) as first:
+        job = _run(staff_user)
+    lines = Push.objects.count()
+    assert lines >= 5 and job.result["created"] == lines and job.result["eligible"] == lines
+    push_writes = [q["sql"] for q in first.captured_queries if 'INTO "policies_push"' in q["sql"]
+                   or q["sql"].startswith('UPDATE "policies_push"')]
+    assert len(push_writes) == 1 and push_writes[0].startswith("INSERT")
+    assert all(p.created_at and p.updated_at and p.job_id == job.pk for p in Push.objects.all())
+    decided = Push.objects.get(organisation=rich_org, measure_id="kc001-03-enterprise-tech-center")
+    services.push_review(push=decided, approve=False, actor=staff_user)
+    Push.objects.exclude(pk=decided.pk).update(amount_max=1)
+    with CaptureQueriesContext(connection) as second:
+        job2 = _run(staff_user)
+    push_writes = [q["sql"] for q in second.captured_queries if 'INTO "policies_push"' in q["sql"]
+                   or q["sql"].startswith('UPDATE "policies_push"')]
+    assert len(push_writes) == 1 and push_writes[0].startswith("UPDATE")
+    assert (job2.result["created"], job2.result["refreshed"], job2.result["kept"]) == (0, lines - 1, 1)
+    assert not Push.objects.filter(amount_max=1).exists()  # pending lines refreshed with the new amounts
+    decided.refresh_from_db()
+    assert decided.status == PushStatus.DISMISSED and job2.pk != job.pk
+    assert Push.objects.exclude(pk=decided.pk).filter(job=job2).count() == lines - 1

@@ -15,6 +15,7 @@ from django.urls import reverse
 from kechuang.policies import services
 from kechuang.policies.choices import ApplicationStatus
 from kechuang.policies.models import Budget, FactRecord, FactSheet, Push
+from kechuang.policies.tests.conftest import end_publicity
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,9 @@ def test_members_cannot_move_their_own_application(enterprise_client: Any, world
     app = world["app"]
     r = enterprise_client.get(reverse("policies:application_detail", args=[app.pk]))
     assert r.status_code == 200 and "受理" in r.content.decode()
-    assert 'name="trigger"' not in r.content.decode()  # no action buttons for the applicant
+    # The applicant's only action is 撤回.
+    assert 'value="withdraw"' in r.content.decode()
+    assert 'value="accept"' not in r.content.decode() and 'value="reject"' not in r.content.decode()
     for trigger in ("accept", "reject"):
         enterprise_client.post(reverse("policies:application_transition", args=[app.pk]),
                                {"trigger": trigger, "comment": "x"})
@@ -135,6 +138,10 @@ def test_staff_pages(staff_client: Any, world: dict[str, Any]) -> None:
     staff_client.post(reverse("policies:application_transition", args=[app.pk]),
                       {"trigger": "review", "amount_approved": "200000"})
     staff_client.post(reverse("policies:application_transition", args=[app.pk]), {"trigger": "publicise"})
+    staff_client.post(reverse("policies:application_transition", args=[app.pk]), {"trigger": "pay"})
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.PUBLICISED  # 公示期未满
+    end_publicity(app)
     staff_client.post(reverse("policies:application_transition", args=[app.pk]), {"trigger": "pay"})
     app.refresh_from_db()
     assert app.status == ApplicationStatus.PAID and Budget.objects.get().paid_total == 200_000
@@ -234,5 +241,8 @@ def test_api_transition_bureau_only(enterprise_client: Any, outsider_client: Any
     r = staff_client.post(url, {"trigger": "review", "amount_approved": 150000}, content_type="application/json")
     assert r.json()["amount_approved"] == 150_000
     staff_client.post(url, {"trigger": "publicise"}, content_type="application/json")
+    r = staff_client.post(url, {"trigger": "pay"}, content_type="application/json")
+    assert r.status_code == 400 and "公示期未满" in str(r.json())
+    end_publicity(app)
     r = staff_client.post(url, {"trigger": "pay"}, content_type="application/json")
     assert r.status_code == 400 and "尚未设立预算" in str(r.json())
