@@ -114,7 +114,9 @@ class Database:
             self.env.pop("DATABASE_URL", None)
             self.label = "SQLite（WAL，嵌入式默认）"
         elif kind == "url":
-            self.label = "PostgreSQL（DATABASE_URL）" if "postgres" in os.environ["DATABASE_URL"] else os.environ["DATABASE_URL"].split(":")[0]
+            url = os.environ["DATABASE_URL"]
+            self.label = (f"PostgreSQL（{_server_version(url)}，DATABASE_URL 指定的集群）" if url.startswith("postgres")
+                          else url.split(":")[0])
         elif kind == "postgres":
             self.label = self._start_postgres()
         else:
@@ -141,6 +143,17 @@ class Database:
     def stop(self) -> None:
         if self.pg_stop:
             subprocess.run(self.pg_stop, capture_output=True)
+
+
+def _server_version(url: str) -> str:
+    try:
+        import psycopg
+
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+            row = conn.execute("SHOW server_version").fetchone()
+        return str(row[0]).split()[0] if row else "?"
+    except Exception:  # the label only; the run itself will report a connection problem
+        return "?"
 
 
 def _pg_bin() -> str | None:

@@ -91,3 +91,11 @@ def test_migration_installed_the_index_where_the_database_has_one():
         cur.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cur.fetchall())
     assert "directory_organisation_grams" in plan
+
+
+def test_bigrams_apart_do_not_make_a_match():
+    """"机器人" must not match a text holding 机器 and 器人 only in different places (the LIKE recheck)."""
+    assert search.terms("机器人") == ("机器人",)
+    org = OrganisationFactory(name="甲公司", business_scope="机器 器人")
+    assert found("器人") == [org.name]
+    assert found("机器人") == []
