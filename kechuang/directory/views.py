@@ -95,22 +95,31 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def _edit_url(request: HttpRequest, key: str, obj: Any) -> str | None:
+    """The workspace edit link, for those who may change the row (its organisation's members, bureau staff)."""
+    if not request.user.is_authenticated:
+        return None
+    if not type(obj).objects.restrict(request.user, "change").filter(pk=obj.pk).exists():
+        return None
+    return reverse(f"directory:{key}_edit", args=[obj.pk])
+
+
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.restrict(request.user, "view").select_related("organisation"), pk=pk)
-    return render(request, "directory/person_detail.html", {"person": person})
+    return render(request, "directory/person_detail.html", {"person": person, "edit_url": _edit_url(request, "person", person)})
 
 
 def platform_detail(request: HttpRequest, pk: int) -> HttpResponse:
     platform = get_object_or_404(
         Platform.objects.restrict(request.user, "view").select_related("organisation").prefetch_related(
             "industry_chains"), pk=pk)
-    return render(request, "directory/platform_detail.html", {"platform": platform})
+    return render(request, "directory/platform_detail.html", {"platform": platform, "edit_url": _edit_url(request, "platform", platform)})
 
 
 def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = get_object_or_404(
         Instrument.objects.restrict(request.user, "view").select_related("organisation"), pk=pk)
-    return render(request, "directory/instrument_detail.html", {"instrument": instrument})
+    return render(request, "directory/instrument_detail.html", {"instrument": instrument, "edit_url": _edit_url(request, "instrument", instrument)})
 
 
 def export(request: HttpRequest, entity: str) -> HttpResponse:
@@ -296,6 +305,16 @@ def _service_data(res: Resource, form: Any) -> tuple[dict[str, Any], dict[str, A
     return data, extra
 
 
+def _after_write(request: HttpRequest, obj: Any, res: Resource, deleted: bool = False) -> HttpResponse:
+    """Members go back to their organisation's list; bureau staff (who edit any organisation's rows and have no
+    such list) go to the row's page, or after a delete to the public list."""
+    if obj.organisation_id == getattr(request.user, "organisation_id", None):
+        return redirect("directory:my_resources")
+    if deleted:
+        return redirect(LIST_URLS[{"person": "people"}.get(res.key, res.key + "s")])
+    return redirect(res.detail, pk=obj.pk)
+
+
 @login_required
 def my_resources(request: HttpRequest) -> HttpResponse:
     org = _own_organisation(request)
@@ -336,7 +355,7 @@ def _resource_edit(request: HttpRequest, key: str, pk: int) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, f"{res.label}“{obj}”已保存。")
-            return redirect("directory:my_resources")
+            return _after_write(request, obj, res)
     return render(request, "directory/resource_form.html", {
         "form": form, "org": obj.organisation, "res": res, "title": f"编辑{res.label}：{obj}", "obj": obj,
         "delete_url": reverse(f"directory:{key}_delete", args=[obj.pk])})
@@ -351,7 +370,7 @@ def _resource_delete(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         raise PermissionDenied(exc.message) from exc
     messages.success(request, f"已删除{res.label}：{name}")
-    return redirect("directory:my_resources")
+    return _after_write(request, obj, res, deleted=True)
 
 
 @login_required

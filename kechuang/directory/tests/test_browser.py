@@ -84,3 +84,28 @@ def test_enterprise_edits_its_profile(browser, live_server, enterprise_user, ent
     screenshot(browser, "directory-organisation-profile")
     enterprise_org.refresh_from_db()
     assert enterprise_org.employees == 286
+
+
+def test_member_adds_a_person_from_the_workspace(browser, live_server, enterprise_user):
+    """From the workspace panel to the form, a validation error in Chinese, then the saved row in the list."""
+    from kechuang.directory.models import Person
+
+    browser_login(browser, live_server, "ent", TEST_PASSWORD)
+    browser.get(live_server.url + "/accounts/workspace/")
+    browser.find_element(By.LINK_TEXT, "新增专家与人才").click()
+    browser.find_element(By.ID, "id_name").send_keys("李明远")
+    Select(browser.find_element(By.ID, "id_kind")).select_by_value("tech_manager")
+    browser.find_element(By.ID, "id_region_code").send_keys("999999")
+    browser.find_element(By.ID, "id_title").send_keys("高级工程师")
+    browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    errors = browser.find_element(By.CSS_SELECTOR, "form.stacked .errorlist").text
+    assert errors.startswith("行政区划代码：")
+    screenshot(browser, "directory-person-form-errors")
+    region = browser.find_element(By.ID, "id_region_code")
+    region.clear()
+    region.send_keys("530102")
+    browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    assert "已新增专家与人才" in browser.find_element(By.TAG_NAME, "body").text
+    assert "李明远" in browser.find_element(By.CSS_SELECTOR, "table.list").text
+    screenshot(browser, "directory-my-resources")
+    assert Person.objects.get(name="李明远").organisation == enterprise_user.organisation

@@ -156,9 +156,13 @@ def test_platform_industry_chains_are_saved(enterprise_client, enterprise_org):
 
 def test_staff_may_edit_any_organisations_row(staff_client, rows):
     assert staff_client.get(_edit("person", rows["person"].pk)).status_code == 200
-    assert staff_client.post(_edit("person", rows["person"].pk), {**VALID["person"], "name": "科技局更正"}).status_code == 302
+    response = staff_client.post(_edit("person", rows["person"].pk), {**VALID["person"], "name": "科技局更正"})
+    assert response["Location"] == reverse("directory:person_detail", args=[rows["person"].pk])
     rows["person"].refresh_from_db()
     assert rows["person"].name == "科技局更正"
+    response = staff_client.post(_delete("instrument", rows["instrument"].pk))
+    assert response["Location"] == reverse("directory:instrument_list")
+    assert not Instrument.objects.filter(pk=rows["instrument"].pk).exists()
 
 
 def test_validation_messages_are_chinese_and_name_the_field(enterprise_client):
@@ -180,3 +184,14 @@ def test_workspace_links_to_the_resources(enterprise_client, enterprise_user):
     assert "本机构人员、平台与仪器" in titles
     page = enterprise_client.get(reverse("accounts:workspace")).content.decode()
     assert reverse("directory:my_resources") in page and reverse("directory:person_create") in page
+
+
+def test_detail_pages_link_to_the_edit_form_only_for_those_who_may_edit(client, outsider_client, enterprise_client,
+                                                                         rows):
+    for key, list_name in (("person", "person_detail"), ("platform", "platform_detail"),
+                           ("instrument", "instrument_detail")):
+        url = reverse(f"directory:{list_name}", args=[rows[key].pk])
+        edit = _edit(key, rows[key].pk)
+        assert edit in enterprise_client.get(url).content.decode()
+        assert edit not in outsider_client.get(url).content.decode()
+        assert edit not in client.get(url).content.decode()
