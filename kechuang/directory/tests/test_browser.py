@@ -92,6 +92,10 @@ def test_member_adds_a_person_from_the_workspace(browser, live_server, enterpris
 
     browser_login(browser, live_server, "ent", TEST_PASSWORD)
     browser.get(live_server.url + "/accounts/workspace/")
+    assert "本机构人员、平台与仪器" in browser.find_element(By.TAG_NAME, "body").text
+    browser.execute_script("window.scrollTo(0, arguments[0].getBoundingClientRect().top - 260)",
+                           browser.find_element(By.LINK_TEXT, "新增专家与人才"))
+    screenshot(browser, "workspace-resources-panel")
     browser.find_element(By.LINK_TEXT, "新增专家与人才").click()
     browser.find_element(By.ID, "id_name").send_keys("李明远")
     Select(browser.find_element(By.ID, "id_kind")).select_by_value("tech_manager")
