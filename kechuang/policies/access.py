@@ -4,6 +4,7 @@ outsider). Kept next to the URLs so a new page cannot be added without a decisio
 merge it as is."""
 
 PERMISSIONS_TESTS = "policies/tests/test_permissions.py"
+PUBLICITY_TESTS = "policies/tests/test_publicity.py"  # 公示, 异议 and 撤回
 
 ACCESS_MATRIX: dict[str, str] = {
     "policies:library": "public",
@@ -25,8 +26,8 @@ ACCESS_MATRIX: dict[str, str] = {
     "policies:push_apply": PERMISSIONS_TESTS,  # members of the pushed organisation only
     "policies:budget_list": "bureau",
     "policies:publicity_list": "public",  # 公示: organisation, measure, amount, dates; nothing private
-    "policies:objection_new": PERMISSIONS_TESTS,  # signed-in users, only while the application is in 公示期
-    "policies:objection_resolve": PERMISSIONS_TESTS,  # post-bureau on an objection
+    "policies:objection_new": PUBLICITY_TESTS,  # signed-in users, only while the application is in 公示期
+    "policies:objection_resolve": PUBLICITY_TESTS,  # post-bureau on an objection
     "policy-measure-list": "public",
     "policy-measure-detail": PERMISSIONS_TESTS,
     "policy-application-list": "login",

@@ -172,9 +172,17 @@ def test_batch_writes_push_lines_in_bulk(rich_org: Any, staff_user: Any) -> None
         job2 = _run(staff_user)
     push_writes = [q["sql"] for q in second.captured_queries if 'INTO "policies_push"' in q["sql"]
                    or q["sql"].startswith('UPDATE "policies_push"')]
-    assert len(push_writes) == 1 and push_writes[0].startswith("UPDATE")
+    # One bulk_update for the lines whose amounts changed, one UPDATE stamping every refreshed line.
+    assert len(push_writes) == 2 and all(w.startswith("UPDATE") for w in push_writes)
     assert (job2.result["created"], job2.result["refreshed"], job2.result["kept"]) == (0, lines - 1, 1)
     assert not Push.objects.filter(amount_max=1).exists()  # pending lines refreshed with the new amounts
     decided.refresh_from_db()
     assert decided.status == PushStatus.DISMISSED and job2.pk != job.pk
     assert Push.objects.exclude(pk=decided.pk).filter(job=job2).count() == lines - 1
+    # Nothing changed: a re-run only stamps the lines with its date and job.
+    with CaptureQueriesContext(connection) as third:
+        job3 = _run(staff_user)
+    push_writes = [q["sql"] for q in third.captured_queries if 'INTO "policies_push"' in q["sql"]
+                   or q["sql"].startswith('UPDATE "policies_push"')]
+    assert len(push_writes) == 1 and job3.result["refreshed"] == lines - 1
+    assert Push.objects.filter(job=job3).count() == lines - 1

@@ -30,3 +30,20 @@ def test_enterprise_opens_calculator_and_sees_amounts(browser: Any, live_server:
     screenshot(browser, "policies-calculator")
     browser.execute_script("document.getElementById('facts').scrollIntoView()")
     screenshot(browser, "policies-calculator-facts")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_public_publicity_list_in_the_browser(browser: Any, live_server: Any, application: Any,
+                                             staff_user: Any) -> None:
+    """Anyone opens the 公示 list from the library; 提出异议 asks an anonymous visitor to sign in."""
+    from kechuang.policies.tests.conftest import move_to_publicised
+
+    move_to_publicised(application, staff_user, period_over=False)
+    browser.get(live_server.url + "/policies/")
+    browser.find_element(By.LINK_TEXT, "政策兑现公示").click()
+    row = browser.find_element(By.ID, f"pub-{application.pk}")
+    assert application.organisation.name in row.text and "20万元" in row.text and "提出异议" in row.text
+    screenshot(browser, "policies-publicity")
+    row.find_element(By.LINK_TEXT, "提出异议").click()
+    assert "/accounts/login/" in browser.current_url
