@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Payout, Push
+from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Objection, Payout, Push
 
 
 @admin.register(FactSheet)
@@ -35,7 +35,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["organisation__name", "measure_title"]
     raw_id_fields = ["organisation", "push"]
     # Status and money move only through the workflow and the budget-locked payout.
-    readonly_fields = ["status", "amount_approved"]
+    readonly_fields = ["status", "amount_approved", "publicity_starts_on", "publicity_ends_on"]
 
 
 @admin.register(Budget)
@@ -51,6 +51,20 @@ class PayoutAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False  # the ledger is written only by services.application_pay
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Objection)
+class ObjectionAdmin(admin.ModelAdmin):
+    list_display = ["application", "raised_by", "status", "created_at", "resolved_by", "resolved_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["application", "raised_by"]
+
+    # Raised on the 公示 page and resolved on the application page (services.objection_*): the admin only reads.
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -35,8 +35,9 @@ def test_enterprise_opens_calculator_and_sees_amounts(browser: Any, live_server:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_public_publicity_list_in_the_browser(browser: Any, live_server: Any, application: Any,
-                                             staff_user: Any) -> None:
-    """Anyone opens the 公示 list from the library; 提出异议 asks an anonymous visitor to sign in."""
+                                             staff_user: Any, outsider: Any) -> None:
+    """Anyone opens the 公示 list from the library; 提出异议 asks an anonymous visitor to sign in; staff see the
+    objection on the application, with pay held back until the period is over."""
     from kechuang.policies.tests.conftest import move_to_publicised
 
     move_to_publicised(application, staff_user, period_over=False)
@@ -47,3 +48,12 @@ def test_public_publicity_list_in_the_browser(browser: Any, live_server: Any, ap
     screenshot(browser, "policies-publicity")
     row.find_element(By.LINK_TEXT, "提出异议").click()
     assert "/accounts/login/" in browser.current_url
+    services.objection_raise(application=application, actor=outsider, contact="13800000000",
+                             content="该单位的省级企业技术中心认定已被撤销，不应享受本项奖补。")
+    browser_login(browser, live_server, "staff", TEST_PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "nav.mainnav a.ws")  # signed in
+    browser.get(live_server.url + f"/policies/applications/{application.pk}/")
+    assert "公示期未满" in browser.find_element(By.ID, "pay-blocked").text
+    assert "认定已被撤销" in browser.find_element(By.ID, "objections").text
+    browser.execute_script("document.getElementById('pay-blocked').scrollIntoView()")
+    screenshot(browser, "policies-objection-staff")
