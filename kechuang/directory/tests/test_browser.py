@@ -4,7 +4,7 @@ nothing is written; the corrected file is previewed and confirmed."""
 import pytest
 import tablib
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from kechuang.conftest import browser_login, screenshot
 from kechuang.core.validators import make_credit_code
@@ -97,11 +97,16 @@ def test_member_adds_a_person_from_the_workspace(browser, live_server, enterpris
                            browser.find_element(By.LINK_TEXT, "新增专家与人才"))
     screenshot(browser, "workspace-resources-panel")
     browser.find_element(By.LINK_TEXT, "新增专家与人才").click()
+    wait = WebDriverWait(browser, 15)
+    # Each step waits for the next page before reading it (reading too early finds the old page's stale elements).
+    wait.until(lambda d: d.current_url.endswith("/directory/workspace/people/new/")
+               and d.execute_script("return document.readyState") == "complete")
     browser.find_element(By.ID, "id_name").send_keys("李明远")
     Select(browser.find_element(By.ID, "id_kind")).select_by_value("tech_manager")
     browser.find_element(By.ID, "id_region_code").send_keys("999999")
     browser.find_element(By.ID, "id_title").send_keys("高级工程师")
     browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "form.stacked .errorlist"))
     errors = browser.find_element(By.CSS_SELECTOR, "form.stacked .errorlist").text
     assert errors.startswith("行政区划代码：")
     screenshot(browser, "directory-person-form-errors")
@@ -109,6 +114,8 @@ def test_member_adds_a_person_from_the_workspace(browser, live_server, enterpris
     region.clear()
     region.send_keys("530102")
     browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    wait.until(lambda d: d.current_url.endswith("/directory/workspace/resources/")
+               and d.execute_script("return document.readyState") == "complete")
     assert "已新增专家与人才" in browser.find_element(By.TAG_NAME, "body").text
     assert "李明远" in browser.find_element(By.CSS_SELECTOR, "table.list").text
     screenshot(browser, "directory-my-resources")
