@@ -212,3 +212,6 @@ CSRF_FAILURE_VIEW = "kechuang.core.views.csrf_failure"
 # Publishing a record updates the index of this process at once and queues one rebuild job so that the other
 # app processes pick the change up; turn off where a scheduled `kechuang index build` does that instead.
 KECHUANG_INDEX_AUTO_REBUILD = env_bool("KECHUANG_INDEX_AUTO_REBUILD", True)
+# 公示期 before a subsidy is paid, in calendar days with both ends counted (kechuang/policies/workflow.py says
+# why calendar rather than working days).
+POLICY_PUBLICITY_DAYS = env_int("POLICY_PUBLICITY_DAYS", 7)
