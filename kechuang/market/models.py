@@ -14,6 +14,7 @@ from django.db import models
 
 from kechuang.core import regions
 from kechuang.core.models import BaseModel
+from kechuang.core.money import format_yuan
 from kechuang.core.validators import validate_region_code
 from kechuang.market.choices import (
     CooperationMode,
@@ -36,13 +37,8 @@ class UnicodeJSONEncoder(DjangoJSONEncoder):
 
 
 def yuan_display(value: int | None) -> str:
-    """Integer yuan as the market writes it: 万元 above ten thousand, 面议 when unknown."""
-    if value is None:
-        return "面议"
-    if value >= 10000:
-        wan = value / 10000
-        return f"{wan:,.0f} 万元" if value % 10000 == 0 else f"{wan:,.2f} 万元"
-    return f"{value:,} 元"
+    """A price or budget: the platform's money text (kechuang.core.money), 面议 when none is given."""
+    return "面议" if value is None else format_yuan(value)
 
 
 class Listing(BaseModel):

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from kechuang.core.money import format_yuan
 from kechuang.rules import Measure, Policy, RuleSet
 from kechuang.rules.engine import default_rules
+
+__all__ = ["format_range", "format_yuan"]
 
 
 def ruleset() -> RuleSet:
@@ -48,20 +51,6 @@ def max_total(measure: Measure) -> int | None:
     if measure.payout.frequency == "yearly" and measure.payout.years:
         return top * measure.payout.years
     return top
-
-
-def format_yuan(n: int | None) -> str:
-    """Integer yuan as Chinese money text: 500000 -> "50万元", 35000 -> "3.5万元", 1234 -> "1,234元".
-
-    Decimal keeps it exact (no float); amounts that are not whole hundreds stay in 元 so nothing is rounded away.
-    """
-    if n is None:
-        return "—"
-    if abs(n) >= 10000 and n % 100 == 0:
-        wan = (Decimal(n) / Decimal(10000)).normalize()
-        text = format(wan, "f")
-        return f"{text}万元"
-    return f"{n:,}元"
 
 
 def format_range(lo: int | None, hi: int | None) -> str:
