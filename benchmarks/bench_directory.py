@@ -214,15 +214,17 @@ def load(port: int, paths: list[str], clients: int, seconds: float) -> dict[str,
     threads = [threading.Thread(target=_client_loop, args=(port, paths, until, results[i], errors, i))
                for i in range(clients)]
     started = time.perf_counter()
+    cpu_before = time.process_time()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
+    client_cpu = (time.process_time() - cpu_before) / elapsed
     lat = sorted(x for r in results for x in r)
     q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [lat[0]] * 99
     return {"requests": len(lat), "errors": len(errors), "error_sample": errors[:3], "rps": len(lat) / elapsed,
-            "p50_ms": q[49], "p95_ms": q[94], "p99_ms": q[98], "max_ms": lat[-1]}
+            "p50_ms": q[49], "p95_ms": q[94], "p99_ms": q[98], "max_ms": lat[-1], "client_cpu": client_cpu}
 
 
 def wait_for(port: int, timeout: float = 60) -> None:

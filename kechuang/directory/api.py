@@ -6,12 +6,15 @@ so a scraper learns nothing from the field list either.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+from collections import defaultdict
 from typing import Any
 
 import django_filters
 from rest_framework import serializers
 
+from kechuang.core import regions
 from kechuang.core.api import RestrictedReadOnlyViewSet
 from kechuang.core.pagination import Pagination
 from kechuang.directory import search
@@ -24,7 +27,7 @@ from kechuang.directory.models import (
     Platform,
     Qualification,
 )
-from kechuang.directory.selectors import CachedCountPaginator, count_cache_key, with_chain
+from kechuang.directory.selectors import CachedCountPaginator, chains_of, count_cache_key, with_chain
 
 
 class ContactHidingSerializer(serializers.ModelSerializer):
@@ -153,11 +156,51 @@ class DirectoryViewSet(RestrictedReadOnlyViewSet):
     pagination_class = CountCachingPagination
 
 
+def _plain(value: Any) -> Any:
+    # What DRF's DateField gives (ISO 8601 text); the other columns are text, integers or None already.
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+ORGANISATION_COMPUTED = ("region_name", "industry_chains", "qualifications")
+ORGANISATION_COLUMNS = [f for f in OrganisationSerializer.Meta.fields if f not in ORGANISATION_COMPUTED]
+
+
+def organisation_rows(rows: list[dict[str, Any]], *, with_contacts: bool) -> list[dict[str, Any]]:
+    """``OrganisationSerializer(many=True).data`` for a page of ``values(*ORGANISATION_COLUMNS)`` rows, built
+    from three plain queries (rows, chain links, qualifications) instead of model instances, two prefetches and
+    a nested serializer per row: at 100,000 organisations that was 9 of the API list's 12 ms per request.
+    ``test_api_fast_list`` compares the two outputs field by field, so a field added to the serializer and
+    forgotten here fails the suite."""
+    ids = [row["id"] for row in rows]
+    chains = chains_of(Organisation, ids)
+    qual_fields = QualificationSerializer.Meta.fields
+    quals: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for q in (Qualification.objects.filter(organisation_id__in=ids).order_by("organisation_id", "-recognised_on")
+              .values("organisation_id", *qual_fields)):
+        quals[q["organisation_id"]].append({f: _plain(q[f]) for f in qual_fields})
+    hidden = () if with_contacts else OrganisationSerializer.contact_fields
+    out = []
+    for row in rows:
+        computed = {"region_name": regions.name_of(row["region_code"]),
+                    "industry_chains": [code for code, _ in chains[row["id"]]], "qualifications": quals[row["id"]]}
+        out.append({f: computed[f] if f in computed else _plain(row[f])
+                    for f in OrganisationSerializer.Meta.fields if f not in hidden})
+    return out
+
+
 class OrganisationViewSet(DirectoryViewSet):
     queryset = Organisation.objects.all().order_by("name", "id").prefetch_related("industry_chains", "qualifications")
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
     ordering_fields = ["name", "created_at", "employees", "established_on"]
+
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # Same filters, ordering, permissions and pagination as the generic list; only the rows are built
+        # without the serializer (see organisation_rows). Detail responses still use the serializer.
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(queryset.values(*ORGANISATION_COLUMNS))
+        rows = organisation_rows(list(page or []), with_contacts=request.user.is_authenticated)
+        return self.get_paginated_response(rows)
 
 
 class PersonViewSet(DirectoryViewSet):

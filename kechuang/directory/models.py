@@ -81,10 +81,12 @@ class Organisation(BaseModel):
         verbose_name = "机构"
         verbose_name_plural = "机构"
         ordering = ["name"]
-        # The public list is "approved, maybe one district or kind, by name": these serve it in index order.
-        indexes = [models.Index(fields=["status", "name"], name="dir_org_status_name"),
-                   models.Index(fields=["status", "region_code", "name"], name="dir_org_status_region_name"),
-                   models.Index(fields=["status", "kind", "name"], name="dir_org_status_kind_name")]
+        # The public list is "approved, maybe one district or kind, by name, id": these serve it in index
+        # order. The trailing id matters: without it PostgreSQL sorted every page's prefix again (an
+        # incremental sort of ~1,000 rows on page 50, 2 ms) to break ties between equal names.
+        indexes = [models.Index(fields=["status", "name", "id"], name="dir_org_status_name_id"),
+                   models.Index(fields=["status", "region_code", "name", "id"], name="dir_org_status_region_name_id"),
+                   models.Index(fields=["status", "kind", "name", "id"], name="dir_org_status_kind_name_id")]
 
     def __str__(self) -> str:
         return self.name

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from kechuang.core import regions
@@ -53,6 +54,11 @@ class Listing:
     sorts: list[tuple[str, str, tuple[str, ...]]]  # (param value, label, order_by)
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
+    # The list page reads only these columns (empty: all) and, with page_chains, each row's chain names
+    # (``chain_names``) from one query on the link table instead of a prefetch: at 100,000 organisations the
+    # full-row instances and the prefetch were two thirds of a page's 12 ms.
+    page_fields: tuple[str, ...] = ()
+    page_chains: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def sort_choices(self) -> list[tuple[str, str]]:
@@ -115,6 +121,8 @@ LISTINGS: dict[str, Listing] = {
         sorts=[("name", "按名称", ("name", "id")), ("new", "最新入库", ("-created_at", "-id")),
                ("employees", "按职工人数", ("-employees", "name"))],
         prefetch_related=("industry_chains",),
+        page_fields=("id", "name", "kind", "region_code"),
+        page_chains=True,
     ),
     "people": Listing(
         "people", Person,
@@ -172,6 +180,49 @@ def search_list(entity: str, user: Any, params: Mapping[str, str]) -> QuerySet:
     if listing.prefetch_related:
         qs = qs.prefetch_related(*listing.prefetch_related)
     return qs
+
+
+def list_page(entity: str, user: Any, params: Mapping[str, str], per_page: int) -> Any:
+    """One page of ``search_list`` for the list page: the total from the count cache, the rows with only the
+    columns the page shows, and their chains attached (see ``Listing.page_fields``)."""
+    listing = LISTINGS[entity]
+    qs = search_list(entity, user, params)
+    if listing.page_chains:
+        qs = qs.prefetch_related(None)
+    if listing.page_fields:
+        qs = qs.only(*listing.page_fields)
+    key = count_cache_key(entity, user, params)
+    page = CachedCountPaginator(qs, per_page, cache_key=key).get_page(params.get("page"))
+    page.object_list = list(page.object_list)
+    if listing.page_chains:
+        chains = chains_of(listing.model, [obj.pk for obj in page.object_list])
+        for obj in page.object_list:
+            obj.chain_names = [name for _, name in chains[obj.pk]]
+    return page
+
+
+def chains_of(model: Any, ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """(code, name) of each organisation's or platform's chains, in the chains' own order (as
+    ``obj.industry_chains.all()`` gives them), from one query on the link table and the cached chain rows."""
+    if not ids:
+        return {}
+    through = model.industry_chains.through
+    owner = "organisation_id" if model is Organisation else "platform_id"
+    # Plain SQL on purpose: building this one-line query through the ORM cost more (0.4 ms compile, 1 ms in
+    # all) than running it (0.3 ms), on every list page and API page. Identifiers come from the model, the
+    # ids are bound parameters.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {owner}, industrychain_id FROM {through._meta.db_table} "
+                       f"WHERE {owner} IN ({', '.join(['%s'] * len(ids))})", ids)
+        links = cursor.fetchall()
+    rows = _chain_rows()
+    if any(cid not in {pk for _, _, pk in rows} for _, cid in links):  # a chain added within the cache's minute
+        rows = [(c, n, pk) for c, n, pk in IndustryChain.objects.values_list("code", "name", "pk")]
+    rank = {pk: (i, code, name) for i, (code, name, pk) in enumerate(rows)}
+    found: dict[int, list[tuple[int, str, str]]] = {i: [] for i in ids}
+    for oid, cid in links:
+        found[oid].append(rank[cid])
+    return {oid: [(code, name) for _, code, name in sorted(chains)] for oid, chains in found.items()}
 
 
 COUNT_TTL_SECONDS = 60

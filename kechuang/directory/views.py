@@ -47,9 +47,7 @@ CONTACT_COLUMNS = {
 
 
 def _list(request: HttpRequest, entity: str) -> HttpResponse:
-    qs = selectors.search_list(entity, request.user, request.GET)
-    key = selectors.count_cache_key(entity, request.user, request.GET)
-    page = selectors.CachedCountPaginator(qs, PAGE_SIZE, cache_key=key).get_page(request.GET.get("page"))
+    page = selectors.list_page(entity, request.user, request.GET, PAGE_SIZE)
     listing = selectors.LISTINGS[entity]
     params = request.GET.copy()
     params.pop("page", None)
