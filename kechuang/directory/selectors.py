@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from kechuang.core import regions
+from kechuang.core.links import object_url
 from kechuang.directory import search
 from kechuang.directory.choices import (
     AccountStatus,
@@ -59,6 +60,7 @@ class Listing:
     # full-row instances and the prefetch were two thirds of a page's 12 ms.
     page_fields: tuple[str, ...] = ()
     page_chains: bool = False
+    detail_url: str = ""  # URL name of a row's page; list_page gives each row ``detail_url``
     extra: dict[str, Any] = field(default_factory=dict)
 
     def sort_choices(self) -> list[tuple[str, str]]:
@@ -123,6 +125,7 @@ LISTINGS: dict[str, Listing] = {
         prefetch_related=("industry_chains",),
         page_fields=("id", "name", "kind", "region_code"),
         page_chains=True,
+        detail_url="directory:organisation_detail",
     ),
     "people": Listing(
         "people", Person,
@@ -133,6 +136,7 @@ LISTINGS: dict[str, Listing] = {
         ],
         sorts=[("name", "按姓名", ("name", "id")), ("new", "最新入库", ("-created_at", "-id"))],
         select_related=("organisation",),
+        detail_url="directory:person_detail",
     ),
     "platforms": Listing(
         "platforms", Platform,
@@ -144,6 +148,7 @@ LISTINGS: dict[str, Listing] = {
         ],
         sorts=[("name", "按名称", ("name", "id")), ("recognised", "按认定日期", ("-recognised_on", "name"))],
         select_related=("organisation",),
+        detail_url="directory:platform_detail",
     ),
     "instruments": Listing(
         "instruments", Instrument,
@@ -152,6 +157,7 @@ LISTINGS: dict[str, Listing] = {
         ],
         sorts=[("name", "按名称", ("name", "id")), ("value", "按原值", ("-original_value_yuan", "name"))],
         select_related=("organisation",),
+        detail_url="directory:instrument_detail",
     ),
 }
 
@@ -194,6 +200,8 @@ def list_page(entity: str, user: Any, params: Mapping[str, str], per_page: int) 
     key = count_cache_key(entity, user, params)
     page = CachedCountPaginator(qs, per_page, cache_key=key).get_page(params.get("page"))
     page.object_list = list(page.object_list)
+    for obj in page.object_list:
+        obj.detail_url = object_url(listing.detail_url, obj.pk)
     if listing.page_chains:
         chains = chains_of(listing.model, [obj.pk for obj in page.object_list])
         for obj in page.object_list:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.links import fixed_urls
 from kechuang.directory import selectors, services
 from kechuang.directory.forms import (
     ImportUploadForm,
@@ -51,11 +52,13 @@ def _list(request: HttpRequest, entity: str) -> HttpResponse:
     listing = selectors.LISTINGS[entity]
     params = request.GET.copy()
     params.pop("page", None)
+    tab_urls = fixed_urls(*LIST_URLS.values())
     return render(request, f"directory/{entity}_list.html", {
         "entity": entity, "title": TITLES[entity], "page": page, "q": request.GET.get("q", ""),
         "filters": selectors.filter_controls(entity, request.GET), "sorts": listing.sort_choices(),
         "sort": request.GET.get("sort", ""), "query_string": params.urlencode(),
-        "tabs": [(e, t, reverse(LIST_URLS[e])) for e, t in TITLES.items()],
+        "tabs": [(e, t, tab_urls[LIST_URLS[e]]) for e, t in TITLES.items()],
+        "export_url": reverse("directory:export", args=[entity]),
     })
 
 
