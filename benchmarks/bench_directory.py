@@ -344,7 +344,7 @@ def _machine() -> str:
         pass
     load1 = os.getloadavg()[0]
     return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}, "
-            f"load average {load1:.1f} at the end (the machine is shared with other work)")
+            f"load average {load1:.1f} at the end (the benchmark's own server, database and clients included)")
 
 
 def markdown(r: dict[str, Any]) -> str:
@@ -360,12 +360,13 @@ def markdown(r: dict[str, Any]) -> str:
         f"the same machine) for {r['seconds']:.0f} s per scenario against gunicorn ({r['workers']} sync workers) "
         "on 127.0.0.1:",
         "",
-        "| scenario (20 clients unless marked 单客户端) | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| scenario (20 clients unless marked 单客户端) | requests | req/s | p50 ms | p95 ms | p99 ms | errors "
+        "| load generator CPU (cores) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, s in r["scenarios"].items():
         lines.append(f"| {name} | {s['requests']} | {s['rps']:.0f} | {s['p50_ms']:.0f} | {s['p95_ms']:.0f} | "
-                     f"{s['p99_ms']:.0f} | {s['errors']} |")
+                     f"{s['p99_ms']:.0f} | {s['errors']} | {s.get('client_cpu', float('nan')):.2f} |")
     return "\n".join(lines) + "\n"
 
 
