@@ -55,7 +55,8 @@ def cmd_import(ns: argparse.Namespace) -> int:
     _django()
     from kechuang.directory.importing import run_import_command
 
-    return run_import_command(ns.entity, Path(ns.file), dry_run=ns.dry_run, out=sys.stdout, err=sys.stderr)
+    return run_import_command(ns.entity, Path(ns.file), dry_run=ns.dry_run, out=sys.stdout,
+                              err=sys.stderr, existing=ns.existing)
 
 
 def cmd_index(ns: argparse.Namespace) -> int:
@@ -92,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("entity", help="organisations, people, platforms, instruments, achievements, demands, papers")
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
+    imp.add_argument("--existing", choices=["error", "skip", "update"], default="error",
+                     help="与已有记录相同的行：error 报错且不写入（默认），skip 跳过，update 用文件内容更新")
     imp.set_defaults(func=cmd_import)
 
     index = sub.add_parser("index", help="从数据库重建匹配索引")

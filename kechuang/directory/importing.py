@@ -186,6 +186,7 @@ class ImportReport:
     total_rows: int = 0
     created: int = 0
     merged: int = 0
+    skipped: int = 0  # rows left out because they are existing records (``existing="skip"``)
     errors: list[RowError] = field(default_factory=list)
     candidates: list[MergeCandidate] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -227,10 +228,17 @@ class ImportReport:
             lines.append(f"疑似重复（可在网页导入中选择合并）：{len(self.candidates)} 处")
             lines += [f"  {c.describe}" for c in self.candidates[:limit]]
         if self.ok:
+            skipped = f"，跳过已有记录 {self.skipped} 条" if self.skipped else ""
             if self.written:
-                lines.append(f"导入成功：新增 {self.created} 条，合并 {self.merged} 条，用时 {self.seconds:.1f} 秒。")
+                lines.append(f"导入成功：新增 {self.created} 条，合并 {self.merged} 条{skipped}，"
+                             f"用时 {self.seconds:.1f} 秒。")
+            elif self.created == 0 and self.merged == 0 and not self.dry_run and self.skipped:
+                lines.append(f"没有需要写入的新行：{self.skipped} 行都是已有记录，已跳过。")
             else:
-                lines.append(f"校验通过：{self.total_rows} 行均无错误（试运行，未写入）。")
+                lines.append(f"校验通过：{self.total_rows} 行均无错误{skipped}（试运行，未写入）。")
+        elif self.only_mergeable_errors:
+            lines.append("这些行都是已有记录：加 --existing update 用文件内容更新它们，"
+                         "或加 --existing skip 跳过它们只导入新行（网页导入中可逐行选择合并）。")
         return "\n".join(lines)
 
 
@@ -796,13 +804,21 @@ def _existing_titles(spec: ImportSpec) -> Iterable[tuple[Any, str]]:
 
 def run_import(entity: str | ImportSpec, data: bytes, *, file_name: str, fmt: str | None = None,
                dry_run: bool = False, actor: Any = None, merges: dict[int, Any] | None = None,
-               find_near_duplicates: bool = True, max_rows: int | None = None) -> ImportReport:
+               find_near_duplicates: bool = True, max_rows: int | None = None,
+               existing: str = "error") -> ImportReport:
     """Validate every row; if all are good and not ``dry_run``, write them all in one transaction.
 
     ``merges`` maps a file row number to the pk of an existing record that the row should update instead of
     creating a new one (the user's answer to a merge candidate or an exact duplicate). ``max_rows`` refuses
     larger files (the web UI runs inside a request, the command line has no limit).
+
+    ``existing`` says what to do with rows that are otherwise valid but are an existing record (same key):
+    ``"error"`` reports them like any bad row (the default: nothing is written), ``"skip"`` leaves them out and
+    imports the rest, ``"update"`` merges them into their record, as choosing "merge" in the web UI does. A
+    bureau re-imports the same, grown spreadsheet every quarter; these two make that one command.
     """
+    if existing not in EXISTING_MODES:
+        raise CellError(f"--existing 只能是 {'、'.join(EXISTING_MODES)}，而不是“{existing}”")
     started = time.perf_counter()
     spec = entity if isinstance(entity, ImportSpec) else get_spec(entity)
     if spec is None:
@@ -816,6 +832,8 @@ def run_import(entity: str | ImportSpec, data: bytes, *, file_name: str, fmt: st
     report.total_rows = len(table.rows)
     ctx = ImportContext(spec=spec, actor=actor)
     valid = validate_rows(spec, table, ctx, report, merges)
+    if existing != "error":
+        valid = _resolve_existing(report, valid, existing)
     if find_near_duplicates and spec.title_field:
         title_col = spec.title_field
         key_dupes = {(v.row, v.clean.get("__merge_into__")) for v in valid if "__merge_into__" in v.clean}
@@ -839,6 +857,30 @@ def run_import(entity: str | ImportSpec, data: bytes, *, file_name: str, fmt: st
 
 
 ANALYZE_AFTER_ROWS = 5000
+EXISTING_MODES = ("error", "skip", "update")
+
+
+def _resolve_existing(report: ImportReport, valid: list[_Valid], mode: str) -> list[_Valid]:
+    """Turn "this row is an existing record" errors into skips or merges (see ``run_import``).
+
+    Only rows whose every error is of that kind qualify: a row that also has a bad cell stays an error, and a
+    row repeated within the file stays an error too (which of the two copies would win is not ours to guess).
+    """
+    by_row: dict[int, list[RowError]] = defaultdict(list)
+    for e in report.errors:
+        by_row[e.row].append(e)
+    target = {row: errs[0].existing_id for row, errs in by_row.items()
+              if all(e.existing_id is not None for e in errs)}
+    if not target:
+        return valid
+    report.errors = [e for e in report.errors if e.row not in target]
+    if mode == "skip":
+        report.skipped = len(target)
+        return [v for v in valid if v.row not in target]
+    for v in valid:
+        if v.row in target:
+            v.clean["__merge_into__"] = target[v.row]
+    return valid
 
 
 def _analyze(model: type[models.Model]) -> None:
@@ -1025,9 +1067,11 @@ def template_bytes(spec: ImportSpec) -> bytes:
 # Command line
 
 
-def run_import_command(entity: str, path: Path, *, dry_run: bool, out: TextIO, err: TextIO) -> int:
-    """``kechuang import <entity> FILE [--dry-run]``: 0 when written (or valid on a dry run), 1 on bad rows,
-    2 when the command itself cannot run (unknown entity, missing file, unreadable format)."""
+def run_import_command(entity: str, path: Path, *, dry_run: bool, out: TextIO, err: TextIO,
+                       existing: str = "error") -> int:
+    """``kechuang import <entity> FILE [--dry-run] [--existing error|skip|update]``: 0 when written (or valid on
+    a dry run), 1 on bad rows, 2 when the command itself cannot run (unknown entity, missing file, unreadable
+    format)."""
     spec = get_spec(entity)
     if spec is None:
         err.write(f"未知的导入类型“{entity}”。可选：{'、'.join(s.entity for s in all_specs())}\n")
@@ -1038,7 +1082,7 @@ def run_import_command(entity: str, path: Path, *, dry_run: bool, out: TextIO, e
         err.write(f"无法读取文件 {path}：{exc.strerror}\n")
         return 2
     try:
-        report = run_import(spec, data, file_name=Path(path).name, dry_run=dry_run)
+        report = run_import(spec, data, file_name=Path(path).name, dry_run=dry_run, existing=existing)
     except CellError as exc:
         err.write(f"{exc}\n")
         return 2

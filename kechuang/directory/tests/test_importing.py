@@ -176,6 +176,51 @@ def test_duplicates_in_the_file_and_in_the_database():
     assert Organisation.objects.count() == 1
 
 
+def test_existing_records_can_be_skipped_or_updated_on_a_reimport(tmp_path):
+    existing = OrganisationFactory(name="已入库的公司", credit_code=GOOD_3, employees=None)
+    again = f"已入库的公司,{GOOD_3},530102,企业,,66"
+    data = csv_bytes(f"新公司,{GOOD_1},530102,企业,,", again)
+    refused = run_import("organisations", data, file_name="a.csv")
+    assert [e.row for e in refused.errors] == [3] and refused.only_mergeable_errors
+    assert "--existing update" in refused.as_text()
+
+    skipped = run_import("organisations", data, file_name="a.csv", existing="skip")
+    assert skipped.ok and (skipped.created, skipped.merged, skipped.skipped) == (1, 0, 1)
+    existing.refresh_from_db()
+    assert existing.employees is None  # skipped means untouched
+    assert "跳过已有记录 1 条" in skipped.as_text()
+
+    # Now both rows exist: "skip" writes nothing and says so; "update" fills the record from the file.
+    nothing = run_import("organisations", data, file_name="a.csv", existing="skip")
+    assert nothing.ok and not nothing.written and nothing.skipped == 2
+    assert "2 行都是已有记录" in nothing.as_text()
+    updated = run_import("organisations", data, file_name="a.csv", existing="update")
+    assert updated.ok and (updated.created, updated.merged) == (0, 2)
+    existing.refresh_from_db()
+    assert existing.employees == 66
+    assert Organisation.objects.count() == 2
+
+
+def test_existing_mode_does_not_excuse_other_problems(tmp_path):
+    OrganisationFactory(name="已入库的公司", credit_code=GOOD_3)
+    # Row 2 is an existing record but also has a bad region; rows 3 and 4 repeat one key within the file.
+    data = csv_bytes(f"已入库的公司,{GOOD_3},530199,企业,,", f"甲公司,{GOOD_1},530102,企业,,",
+                     f"甲公司二,{GOOD_1},530102,企业,,")
+    for mode in ("skip", "update"):
+        report = run_import("organisations", data, file_name="a.csv", existing=mode)
+        assert {(e.row, e.column) for e in report.errors} == {(2, "统一社会信用代码"), (2, "行政区划代码"),
+                                                             (4, "统一社会信用代码")}
+        assert not report.written
+    assert Organisation.objects.count() == 1
+    with pytest.raises(CellError, match="--existing"):
+        run_import("organisations", data, file_name="a.csv", existing="overwrite")
+    path = tmp_path / "again.csv"
+    path.write_bytes(csv_bytes(f"已入库的公司,{GOOD_3},530102,企业,,"))
+    out, err = io.StringIO(), io.StringIO()
+    assert run_import_command("organisations", path, dry_run=False, out=out, err=err, existing="skip") == 0
+    assert "已跳过" in out.getvalue()
+
+
 def test_near_duplicate_names_are_offered_for_merge_and_merge_updates():
     existing = OrganisationFactory(name="云南滇中精工科技有限公司", credit_code=GOOD_3, employees=None)
     data = csv_bytes(f"昆明滇中精工科技有限公司,{GOOD_1},530102,企业,,88", f"完全不同的名字,{GOOD_2},530103,企业,,")
