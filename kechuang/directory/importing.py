@@ -232,7 +232,7 @@ class ImportReport:
             if self.written:
                 lines.append(f"导入成功：新增 {self.created} 条，合并 {self.merged} 条{skipped}，"
                              f"用时 {self.seconds:.1f} 秒。")
-            elif self.created == 0 and self.merged == 0 and not self.dry_run and self.skipped:
+            elif self.skipped and not self.dry_run:  # valid, not written: every row was an existing record
                 lines.append(f"没有需要写入的新行：{self.skipped} 行都是已有记录，已跳过。")
             else:
                 lines.append(f"校验通过：{self.total_rows} 行均无错误{skipped}（试运行，未写入）。")
