@@ -154,3 +154,40 @@ def browser_login(driver: Any, live_server: Any, username: str, password: str) -
         lambda d: d.execute_script("return document.readyState") == "complete"
         and ("/accounts/login/" not in d.current_url or d.find_elements(By.CSS_SELECTOR, ".errorlist"))
     )
+
+
+# axe-core impacts that fail a page: GB/T 37668-2019 (in line with WCAG 2.1 AA) is the bar for government sites.
+BLOCKING_IMPACTS = ("critical", "serious")
+
+
+def axe_violations(driver: Any) -> list[dict[str, Any]]:
+    """Run axe-core (shipped by axe-selenium-python, nothing copied in) on the current page; blocking violations.
+
+    All of axe's rules run (its WCAG 2.0/2.1 A and AA rules among them); only critical and serious ones fail.
+    """
+    from axe_selenium_python import Axe
+
+    Axe(driver).inject()
+    driver.set_script_timeout(60)
+    result = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "axe.run().then(function (r) { done(r.violations); }).catch(function (e) { done('axe-error: ' + e); });"
+    )
+    if isinstance(result, str):
+        raise RuntimeError(result)
+    return [v for v in result if v.get("impact") in BLOCKING_IMPACTS]
+
+
+def check_page(driver: Any, name: str) -> Path:
+    """A journey step: save a screenshot for a person to look at and require no critical or serious axe violation."""
+    path = screenshot(driver, name)
+    violations = axe_violations(driver)
+    assert not violations, f"{name}（{driver.current_url}）无障碍问题：" + "; ".join(
+        f"{v['id']} [{v['impact']}] {v['help']}: {[n['target'] for n in v['nodes'][:3]]}" for v in violations
+    )
+    return path
+
+
+def browser_logout(driver: Any) -> None:
+    """End the current role's session before the next role logs in (each role acts in its own session)."""
+    driver.delete_all_cookies()
