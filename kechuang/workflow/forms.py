@@ -32,7 +32,8 @@ class StepForm(forms.Form):
         for name, errors in self.errors.items():
             if name == "__all__":
                 return None, str(errors[0])
-            label = self.fields[name].label if name in self.fields else ""
+            label = str(self.fields[name].label or "") if name in self.fields else ""
             message = str(errors[0])
-            return name, message if label and label in message else f"{label}：{message}"
+            short = label.split("（")[0]  # "核定金额（元）" is named by "核定金额" in its own messages
+            return name, message if not label or short in message else f"{label}：{message}"
         return None, "输入有误"
