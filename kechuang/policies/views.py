@@ -107,7 +107,9 @@ def calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
     sheet = FactSheet.objects.filter(organisation=org).first()
     pushes = Push.objects.filter(organisation=org, status=PushStatus.APPROVED)
     return render(request, "policies/calculator.html", {
-        "org": org, "calc": calc, "sheet_form": FactSheetForm.for_sheet(sheet), "record_form": FactRecordForm(),
+        "org": org, "calc": calc, "sheet_form": FactSheetForm.for_sheet(sheet),
+        # Its own ids: both forms have a "kind" field, and ids on one page must be unique.
+        "record_form": FactRecordForm(auto_id="id_record_%s"),
         "pushes": pushes, "is_member": request.user.organisation_id == org.pk,  # type: ignore[union-attr]
         "figures": yearly_figures(org),
     })
