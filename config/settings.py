@@ -217,4 +217,7 @@ CSRF_FAILURE_VIEW = "kechuang.core.views.csrf_failure"
 KECHUANG_INDEX_AUTO_REBUILD = env_bool("KECHUANG_INDEX_AUTO_REBUILD", True)
 # 公示期 before a subsidy is paid, in calendar days with both ends counted (kechuang/policies/workflow.py says
 # why calendar rather than working days).
-POLICY_PUBLICITY_DAYS = env_int("POLICY_PUBLICITY_DAYS", 7)
+# 公示期 in working days (holidays and 调休 from kechuang.workflow.calendar), and how many working days an
+# application may wait in 受理 before staff are reminded (kechuang/policies/workflow.py).
+POLICY_PUBLICITY_WORKING_DAYS = env_int("POLICY_PUBLICITY_WORKING_DAYS", 5)
+POLICY_ACCEPTED_REMINDER_WORKING_DAYS = env_int("POLICY_ACCEPTED_REMINDER_WORKING_DAYS", 10)

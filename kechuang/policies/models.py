@@ -12,7 +12,13 @@ from django.conf import settings
 from django.db import models
 
 from kechuang.core.models import BaseModel
-from kechuang.policies.choices import ApplicationStatus, Collection, ObjectionStatus, PushStatus
+from kechuang.policies.choices import (
+    OPEN_APPLICATION_STATES,
+    ApplicationStatus,
+    Collection,
+    ObjectionStatus,
+    PushStatus,
+)
 
 
 def _own_org_q(user: Any, field: str = "organisation") -> models.Q:
@@ -163,7 +169,7 @@ class Application(BaseModel):
             # database makes sure two simultaneous submissions cannot both get through.
             models.UniqueConstraint(
                 fields=["organisation", "measure_id", "year"], name="policies_app_one_open",
-                condition=models.Q(status__in=["submitted", "accepted", "reviewed", "publicised"])),
+                condition=models.Q(status__in=[str(s) for s in OPEN_APPLICATION_STATES])),
             models.CheckConstraint(condition=models.Q(amount_requested__gte=0), name="policies_app_requested_gte_0"),
             models.CheckConstraint(condition=models.Q(amount_approved__gte=0) | models.Q(amount_approved__isnull=True),
                                    name="policies_app_approved_gte_0"),
