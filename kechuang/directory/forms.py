@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from kechuang.directory.importing import all_specs
+from kechuang.core.tabular import all_specs
 from kechuang.directory.models import IndustryChain, Instrument, Organisation, Person, Platform
 from kechuang.directory.services import INSTRUMENT_FIELDS, PERSON_FIELDS, PLATFORM_FIELDS, PROFILE_FIELDS
 

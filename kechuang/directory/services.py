@@ -10,7 +10,7 @@ from django.db import transaction
 
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
-from kechuang.directory.importing import CellError, ImportReport, run_import
+from kechuang.core.tabular import CellError, ImportReport, run_import
 from kechuang.directory.models import IndustryChain, Instrument, Organisation, Person, Platform, YearlyFigure
 
 PROFILE_FIELDS = ("established_on", "business_scope", "introduction", "employees", "address", "website",

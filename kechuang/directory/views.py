@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.links import fixed_urls
+from kechuang.core.tabular import export_queryset, get_spec, template_bytes
 from kechuang.directory import selectors, services
 from kechuang.directory.forms import (
     ImportUploadForm,
@@ -31,7 +32,6 @@ from kechuang.directory.forms import (
     PlatformForm,
     YearlyFigureForm,
 )
-from kechuang.directory.importing import export_queryset, get_spec, template_bytes
 from kechuang.directory.models import Instrument, Organisation, Person, Platform
 
 PAGE_SIZE = 20
