@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 
+from kechuang.core.tabular.safety import neutralise_row
 from kechuang.core.tabular.spec import CellError, Column, ImportSpec
 
 
@@ -36,9 +37,10 @@ def export_queryset(spec: ImportSpec, queryset: Any, fmt: str, *, hide: Iterable
 
     hidden = set(hide)
     cols = [c for c in (spec.export_columns or spec.columns) if c.name not in hidden]
-    dataset = tablib.Dataset(headers=[c.label for c in cols])
+    dataset = tablib.Dataset(headers=neutralise_row([c.label for c in cols]))
     for obj in queryset[:limit]:
-        dataset.append([export_value(c, obj) for c in cols])
+        # Every cell through neutralise: no exported text is ever run as a formula (see safety.py).
+        dataset.append(neutralise_row([export_value(c, obj) for c in cols]))
     stamp = dt.date.today().strftime("%Y%m%d")
     if fmt == "xlsx":
         return (dataset.export("xlsx"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -53,5 +55,5 @@ def template_bytes(spec: ImportSpec) -> bytes:
     """An empty XLSX with the Chinese headers: the template a clerk fills in."""
     import tablib
 
-    return tablib.Dataset(headers=[c.label for c in spec.columns]).export("xlsx")
+    return tablib.Dataset(headers=neutralise_row([c.label for c in spec.columns])).export("xlsx")
 

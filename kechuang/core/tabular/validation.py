@@ -9,6 +9,7 @@ from django.db import models
 
 from kechuang.core.tabular.parsers import OrganisationRef, _blank, parsers
 from kechuang.core.tabular.reading import Table, _norm_header
+from kechuang.core.tabular.safety import formula_like
 from kechuang.core.tabular.spec import CellError, Column, ImportContext, ImportReport, ImportSpec, RowError
 
 
@@ -109,6 +110,7 @@ def validate_rows(spec: ImportSpec, table: Table, ctx: ImportContext, report: Im
     valid: list[_Valid] = []
     rejected: list[_Valid] = []
     required = [c for c in spec.columns if c.required]
+    formula_cells: list[str] = []
     # 2. Each row, each cell.
     for number, raw in zip(table.row_numbers, table.rows, strict=True):
         clean: dict[str, Any] = {}
@@ -116,6 +118,8 @@ def validate_rows(spec: ImportSpec, table: Table, ctx: ImportContext, report: Im
         for cell_col, value in zip(mapping, raw, strict=False):
             if cell_col is None or _blank(value):
                 continue
+            if formula_like(value):
+                formula_cells.append(f"第{number}行[{cell_col.label}]")
             try:
                 clean[cell_col.name] = (cell_col.parser or text)(value, ctx)
             except CellError as exc:
@@ -133,6 +137,10 @@ def validate_rows(spec: ImportSpec, table: Table, ctx: ImportContext, report: Im
         else:
             valid.append(_Valid(number, clean))
 
+    if formula_cells:
+        shown = "、".join(formula_cells[:10]) + (f" 等 {len(formula_cells)} 处" if len(formula_cells) > 10 else "")
+        report.warnings.append(f"{shown}以 =、+、-、@ 等字符开头，在表格软件中可能被当作公式执行；"
+                               "内容按原文保留，导出时会在前面加单引号作为文本显示，请核对内容是否可信")
     # 3. Exact duplicates: within the file, then against the database.
     if spec.key_fields:
         key_label = "、".join(spec.label_of(f) for f in spec.key_fields)
