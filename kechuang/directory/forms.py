@@ -108,3 +108,28 @@ class ImportUploadForm(forms.Form):
         if not f.name.lower().endswith((".csv", ".xlsx", ".jsonl", ".ndjson", ".json")):
             raise forms.ValidationError("请上传 CSV、XLSX 或 JSON lines 文件")
         return f
+
+
+MAX_ID = 2**63 - 1  # the largest primary key a database holds; a larger number cannot name a record
+
+
+def parse_merge_choices(post: Any) -> tuple[dict[int, int], list[str]]:
+    """The "merge row N into record #M" checkboxes of the import preview (``merge_<row>=<id>``).
+
+    Hand-made or stale form posts must give a Chinese message, never a server error: each key must be a row
+    number and each value a record number.
+    """
+    merges: dict[int, int] = {}
+    problems: list[str] = []
+    for key, value in post.items():
+        if not key.startswith("merge_") or not value:
+            continue
+        row_text, target_text = key.removeprefix("merge_"), str(value).strip()
+        if not row_text.isdigit() or not 1 <= int(row_text) <= 10_000_000:
+            problems.append(f"合并选项“{key[:40]}”无效：应为文件中的行号")
+            continue
+        if not target_text.isdigit() or not 1 <= int(target_text) <= MAX_ID:
+            problems.append(f"第{row_text}行的合并目标“{target_text[:40]}”无效：应为已有记录的编号")
+            continue
+        merges[int(row_text)] = int(target_text)
+    return merges, problems

@@ -31,6 +31,7 @@ from kechuang.directory.forms import (
     PersonForm,
     PlatformForm,
     YearlyFigureForm,
+    parse_merge_choices,
 )
 from kechuang.directory.models import Instrument, Organisation, Person, Platform
 
@@ -198,16 +199,21 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("导入文件已失效，请重新上传")
     data = Path(item["path"]).read_bytes()
     merges: dict[int, Any] = {}
+    problems: list[str] = []
     if request.method == "POST":
-        for key, value in request.POST.items():
-            if key.startswith("merge_") and value:
-                merges[int(key.removeprefix("merge_"))] = int(str(value))
+        merges, problems = parse_merge_choices(request.POST)
+    confirm = request.method == "POST" and not problems
     try:
         report = services.directory_import(entity=item["entity"], data=data, file_name=item["name"],
-                                           actor=request.user, dry_run=request.method != "POST", merges=merges)
+                                           actor=request.user, dry_run=not confirm, merges=merges if confirm else {})
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("directory:import_start")
+        if not confirm or not merges:
+            messages.error(request, exc.message)
+            return redirect("directory:import_start")
+        # The merge choices were refused (a record gone since the preview): show the preview again.
+        problems, merges = [exc.message], {}
+        report = services.directory_import(entity=item["entity"], data=data, file_name=item["name"],
+                                           actor=request.user, dry_run=True)
     if request.method == "POST" and report.written:
         pending.pop(token, None)
         request.session[SESSION_KEY] = pending
@@ -217,7 +223,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     spec = get_spec(item["entity"])
     return render(request, "directory/import_preview.html", {
         "report": report, "token": token, "spec": spec, "errors_by_row": report.errors_by_row()[:500],
-        "merges": merges,
+        "merges": merges, "problems": problems,
         "existing_candidates": [c for c in report.candidates if c.existing_id is not None][:300],
         "file_candidates": [c for c in report.candidates if c.existing_id is None][:300],
     })

@@ -58,6 +58,7 @@ def run_import(entity: str | ImportSpec, data: bytes, *, file_name: str, fmt: st
         raise CellError(f"文件有 {len(table.rows)} 行，网页导入每次最多 {max_rows} 行；更大的文件请分批上传，"
                         f"或在服务器上运行：kechuang import {spec.entity} 文件名")
     report.total_rows = len(table.rows)
+    _check_merges(spec, merges, table.row_numbers)
     ctx = ImportContext(spec=spec, actor=actor)
     valid = validate_rows(spec, table, ctx, report, merges)
     if existing != "error":
@@ -80,6 +81,22 @@ def run_import(entity: str | ImportSpec, data: bytes, *, file_name: str, fmt: st
     report.written = True
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _check_merges(spec: ImportSpec, merges: dict[int, Any], row_numbers: list[int]) -> None:
+    """Every merge names a row of the file and an existing record: a stale or hand-made choice is refused in
+    Chinese before anything is read further (it used to end in a server error inside the write)."""
+    if not merges:
+        return
+    rows = set(row_numbers)
+    for row in sorted(merges):
+        if row not in rows:
+            raise CellError(f"合并选择无效：文件中没有第{row}行")
+    targets = set(merges.values())
+    found = set(spec.model._default_manager.filter(pk__in=list(targets)).values_list("pk", flat=True))
+    for row, pk in sorted(merges.items()):
+        if pk not in found:
+            raise CellError(f"合并选择无效：第{row}行要合并的已有记录 #{pk} 不存在（可能已被删除），请重新选择")
 
 
 ANALYZE_AFTER_ROWS = 5000
