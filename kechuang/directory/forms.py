@@ -68,7 +68,9 @@ class PersonForm(NamedErrorsMixin, forms.ModelForm):
         fields = list(PERSON_FIELDS)
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"region_code": "6位行政区划代码，如 530102（五华区）；可不填",
-                      "published": "取消勾选后，仅本机构与科技局可见"}
+                      "published": "取消勾选后，仅本机构与科技局可见",
+                      "contact_consent": "个人信息保护法：须有本人同意。勾选后电话和邮箱向审核通过的机构用户显示，"
+                                         "记录同意日期；不勾选则他人只能通过平台发送联系请求"}
 
 
 class PlatformForm(NamedErrorsMixin, forms.ModelForm):
@@ -97,6 +99,12 @@ class InstrumentForm(NamedErrorsMixin, forms.ModelForm):
 
 def entity_choices() -> list[tuple[str, str]]:
     return [(s.entity, s.label) for s in all_specs()]
+
+
+class ContactRequestForm(forms.Form):
+    message = forms.CharField(label="来意", max_length=1000, widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="请说明您的身份和联系目的（最多1000字）。平台将请求转给专家所在单位，"
+                                        "同意后您才能看到联系方式。")
 
 
 class ImportUploadForm(forms.Form):
