@@ -146,6 +146,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
+# --- Personal data (个人信息保护法, kechuang/directory/contacts.py) ------------------------------------------
+# How many different people's phone/email one account may be shown per day (pages and API together).
+CONTACT_REVEALS_PER_DAY = env_int("CONTACT_REVEALS_PER_DAY", 50)
+# How many relayed contact requests one account may send per day.
+CONTACT_REQUESTS_PER_DAY = env_int("CONTACT_REQUESTS_PER_DAY", 20)
+
 # --- Mail: console by default, so password-reset mails show in the terminal ---------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@kechuang.local")

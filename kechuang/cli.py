@@ -53,7 +53,7 @@ def cmd_serve(ns: argparse.Namespace) -> int:
 
 def cmd_import(ns: argparse.Namespace) -> int:
     _django()
-    from kechuang.directory.importing import run_import_command
+    from kechuang.core.tabular import run_import_command
 
     return run_import_command(ns.entity, Path(ns.file), dry_run=ns.dry_run, out=sys.stdout,
                               err=sys.stderr, existing=ns.existing)
@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("entity", help="organisations, people, platforms, instruments, achievements, demands, papers")
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
-    # The same three as importing.EXISTING_MODES, written out because parsing must not set up Django.
+    # The same three as core.tabular.EXISTING_MODES, written out because parsing must not set up Django.
     imp.add_argument("--existing", choices=["error", "skip", "update"], default="error",
                      help="与已有记录相同的行：error 报错且不写入（默认），skip 跳过，update 用文件内容更新")
     imp.set_defaults(func=cmd_import)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from kechuang.core import regions
@@ -16,11 +17,13 @@ from kechuang.core.validators import validate_credit_code, validate_region_code
 from kechuang.directory import search
 from kechuang.directory.choices import (
     AccountStatus,
+    ContactRequestStatus,
     Level,
     OrganisationKind,
     PersonKind,
     PlatformKind,
     QualificationKind,
+    RevealChannel,
     TechManagerGrade,
 )
 
@@ -237,7 +240,7 @@ class Published(OrganisationOwned):
 
 
 class Person(Published):
-    """An expert, 技术经理人, 科技特派员 or talent-programme member. Contact details: signed-in users only."""
+    """An expert, 技术经理人, 科技特派员 or talent-programme member. Contact details: see ``contacts.py``."""
 
     name = models.CharField("姓名", max_length=50, db_index=True)
     kind = models.CharField("人员类别", max_length=20, choices=PersonKind.choices, db_index=True)
@@ -251,6 +254,12 @@ class Person(Published):
     bio = models.TextField("简介", blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
+    # 个人信息保护法: a person's phone and email are shown only where the person agreed (and only to approved
+    # accounts, see contacts.py). The date is when the organisation or the bureau recorded the consent.
+    contact_consent = models.BooleanField(
+        "本人同意公开联系方式", default=False,
+        help_text="本人同意后，电话和邮箱才向审核通过的机构用户显示；否则只能通过平台转达联系请求")
+    contact_consent_on = models.DateField("同意日期", null=True, blank=True)
 
     CONTACT_FIELDS = ("phone", "email")
 
@@ -270,6 +279,14 @@ class Person(Published):
         org = self.organisation_name()
         return search.compose(self.name, self.get_kind_display(), self.title, self.fields, self.talent_programme,
                               self.bio, org)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The consent date follows the flag on every path (workspace, staff, admin): set when given, cleared
+        # when withdrawn.
+        from kechuang.directory.contacts import consent_date
+
+        self.contact_consent_on = consent_date(self.contact_consent, self.contact_consent_on)
+        super().save(*args, **kwargs)
 
 
 class Platform(Published):
@@ -327,3 +344,59 @@ class Instrument(Published):
         org = self.organisation_name()
         return search.compose(self.name, self.model_number, self.manufacturer, self.category, self.location,
                               self.sharing_terms, org)
+
+
+class ContactRequest(BaseModel):
+    """A request to contact a person, relayed by the platform: the person's organisation (or, for an independent
+    expert, the bureau) grants or declines it; only a granted request shows the requester the contact."""
+
+    person = models.ForeignKey(Person, verbose_name="联系对象", on_delete=models.CASCADE,
+                               related_name="contact_requests")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="请求人", on_delete=models.CASCADE,
+                                  related_name="contact_requests")
+    message = models.TextField("来意", max_length=1000)
+    status = models.CharField("状态", max_length=20, choices=ContactRequestStatus.choices,
+                              default=ContactRequestStatus.PENDING, db_index=True)
+
+    class Meta:
+        verbose_name = "联系请求"
+        verbose_name_plural = "联系请求"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(
+            fields=["person", "requester"], condition=models.Q(status=ContactRequestStatus.PENDING),
+            name="dir_contact_request_one_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.person}"
+
+    @classmethod
+    def permission_q(cls, user: Any, action: str) -> models.Q | None:
+        if not getattr(user, "is_authenticated", False):
+            return NOTHING
+        own_id = _member_org_id(user)
+        manages = models.Q(person__organisation_id=own_id) if own_id is not None else NOTHING
+        if action == "view":
+            return models.Q(requester_id=user.pk) | manages
+        return manages
+
+
+class ContactReveal(models.Model):
+    """One row each time a person's phone or email was shown to someone (who saw whose, when, where): the log a
+    data-protection officer reads, and the count behind the daily limit."""
+
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="查看人", null=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(Person, verbose_name="被查看人", null=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    person_name = models.CharField("被查看人姓名", max_length=50)
+    channel = models.CharField("途径", max_length=10, choices=RevealChannel.choices)
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "联系方式查看记录"
+        verbose_name_plural = "联系方式查看记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["viewer", "at"], name="dir_reveal_viewer_at")]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} 查看 {self.person_name}（{self.get_channel_display()}）"

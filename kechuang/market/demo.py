@@ -105,7 +105,7 @@ def load_papers(out: TextIO) -> None:
         return
     if Achievement.objects.filter(source=SOURCE_CSL).exists():
         return
-    from kechuang.directory.importing import run_import
+    from kechuang.core.tabular import run_import
 
     # The index is built once at the end of the demo, not after this import too.
     with indexing.rebuild_suppressed():

@@ -1,4 +1,4 @@
-"""Import specs of the technology market (the framework is ``kechuang.directory.importing``, which
+"""Import specs of the technology market (the framework is ``kechuang.core.tabular``, which
 autodiscovers this module): ``achievements``, ``demands`` and ``papers`` (the CSL paper corpus).
 
 Imports are a bureau operation on vetted lists, so imported records are published at once; each import ends by
@@ -13,8 +13,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from kechuang.core.tabular import CellError, Column, ImportContext, ImportSpec, parsers, register_spec
 from kechuang.core.validators import make_credit_code
-from kechuang.directory.importing import CellError, Column, ImportContext, ImportSpec, parsers, register_spec
 from kechuang.market.choices import (
     SOURCE_CSL,
     SOURCE_IMPORT,

@@ -55,7 +55,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 
 def export(request: HttpRequest, entity: str) -> HttpResponse:
     """The public list as filtered on screen, as XLSX or CSV, with the import headers (so it imports back)."""
-    from kechuang.directory.importing import export_queryset, get_spec
+    from kechuang.core.tabular import export_queryset, get_spec
 
     fmt = request.GET.get("format", "xlsx")
     if entity not in ENTITIES or fmt not in ("xlsx", "csv"):

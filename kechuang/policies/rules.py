@@ -96,3 +96,26 @@ def amount_summary(measure: Measure) -> str:
     if measure.payout.frequency == "yearly":
         text += f"／年（{measure.payout.years}年）" if measure.payout.years else "／年"
     return text
+
+
+def application_years(measure: Measure) -> range:
+    """The years one may apply for under a measure: its own period, else its policy's (2025–2027 for the
+    征求意见稿). A policy without an end date runs to the current year."""
+    import datetime as dt
+
+    policy = policy_of(measure)
+    start = measure.effective_from or policy.effective_from
+    end = measure.effective_to or policy.effective_to or dt.date.today()
+    return range(start.year, end.year + 1)
+
+
+ONCE = "once"
+
+
+def period_key(measure: Measure, year: int) -> str:
+    """What "one open application" counts per: a one-time award paid once per beneficiary (一次性奖励) is one
+    application whatever year is typed ("once"), so choosing another year cannot open a second one; a yearly
+    measure, or one that pays for each record (分别一次性给予, each new recognition), is one per year."""
+    if measure.payout.frequency == "once" and measure.per == "beneficiary":
+        return ONCE
+    return str(year)

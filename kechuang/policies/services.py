@@ -278,6 +278,12 @@ def evaluation_snapshot(organisation: Organisation, measure_id: str) -> dict[str
 
 
 @transaction.atomic
+def _duplicate_message(key: str) -> str:
+    if key == rules.ONCE:
+        return "该措施为一次性奖补，已有在办申报，请勿重复申报"
+    return "本年度已有该措施的在办申报，请勿重复申报"
+
+
 def application_submit(*, organisation: Organisation, measure_id: str, amount_requested: int, actor: Any,
                        year: int | None = None, description: str = "", push: Push | None = None) -> Application:
     """申报: a member of the organisation applies for one measure; the engine's verdict is kept with it."""
@@ -296,9 +302,13 @@ def application_submit(*, organisation: Organisation, measure_id: str, amount_re
     if ceiling is not None and amount_requested > ceiling:
         raise ApplicationError(f"申请金额超过该措施上限 {rules.format_yuan(ceiling)}", field="amount_requested")
     year = year or today().year
-    if Application.objects.filter(organisation=organisation, measure_id=measure_id, year=year,
+    years = rules.application_years(measure)
+    if isinstance(year, bool) or not isinstance(year, int) or year not in years:
+        raise ApplicationError(f"申报年度应在政策有效期内（{years[0]}—{years[-1]}年），而不是“{year}”", field="year")
+    key = rules.period_key(measure, year)
+    if Application.objects.filter(organisation=organisation, measure_id=measure_id, period_key=key,
                                   status__in=OPEN_APPLICATION_STATES).exists():
-        raise ApplicationError("本年度已有该措施的在办申报，请勿重复申报", field="measure_id")
+        raise ApplicationError(_duplicate_message(key), field="measure_id")
     if push is not None:
         if push.organisation_id != organisation.pk or push.measure_id != measure_id:
             raise ApplicationError("推送与申报不一致")
@@ -310,11 +320,12 @@ def application_submit(*, organisation: Organisation, measure_id: str, amount_re
             with transaction.atomic():
                 app = Application.objects.create(
                     organisation=organisation, measure_id=measure_id, measure_title=measure.title[:200], year=year,
+                    period_key=key,
                     amount_requested=amount_requested, description=description, push=push, submitted_by=actor,
                     evaluation=result,
                 )
         except IntegrityError:  # a simultaneous submission won the unique constraint
-            raise ApplicationError("本年度已有该措施的在办申报，请勿重复申报", field="measure_id") from None
+            raise ApplicationError(_duplicate_message(key), field="measure_id") from None
     if push is not None:
         transition(push, PUSH_WORKFLOW, "apply", actor=actor, internal=True, comment=f"已转为申报 #{app.pk}")
     return app

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kechuang.directory.importing import run_import
+from kechuang.core.tabular import run_import
 from kechuang.market.choices import SOURCE_CSL, Status
 from kechuang.market.models import Achievement, Demand
 
@@ -73,7 +73,7 @@ def test_papers_load_as_published_achievements_of_the_csl_organisation(tmp_path)
 def test_the_papers_command_as_the_readme_shows_it(tmp_path, capsys):
     import io
 
-    from kechuang.directory.importing import run_import_command
+    from kechuang.core.tabular import run_import_command
 
     path = tmp_path / "papers-dev.jsonl"
     path.write_text('{"id": "csl-x-1", "title": "高原果蔬冷链保鲜技术研究", "abstract": "预冷", "keywords": ["冷链"]}\n',
