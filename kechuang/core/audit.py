@@ -58,7 +58,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 
 def record(
     *, action: str, instance: models.Model | None = None, changes: dict[str, Any] | None = None,
-    actor: Any = None, object_type: str = "", object_id: str = "", object_repr: str = "",
+    actor: Any = None, object_type: str = "", object_id: str = "", object_repr: str = "", actor_repr: str = "",
 ) -> None:
     from kechuang.core.models import AuditLog
 
@@ -71,7 +71,7 @@ def record(
         object_repr = object_repr or str(instance)[:300]
     AuditLog.objects.create(
         actor=user,
-        actor_repr=(user.get_username() if user is not None else "系统"),
+        actor_repr=(user.get_username() if user is not None else (actor_repr or "系统"))[:150],
         action=action,
         object_type=object_type,
         object_id=object_id,
