@@ -48,7 +48,8 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    exclude = set(getattr(instance, "audit_exclude", ()))
+    # Derived sort keys (kechuang.core.pinyin) change with the name and say nothing of their own.
+    exclude = set(getattr(instance, "audit_exclude", ())) | set(getattr(instance, "pinyin_fields", {}).values())
     return {
         f.attname: _plain(getattr(instance, f.attname))
         for f in instance._meta.concrete_fields

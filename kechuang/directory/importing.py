@@ -53,6 +53,7 @@ from django.db import models, transaction
 
 from kechuang.core import regions
 from kechuang.core.audit import acting_as, record
+from kechuang.core.pinyin import fill as fill_sort_keys
 from kechuang.core.validators import credit_code_error, region_code_error
 
 # --------------------------------------------------------------------------------------------------------
@@ -753,7 +754,7 @@ def validate_rows(spec: ImportSpec, table: Table, ctx: ImportContext, report: Im
             try:
                 clean[cell_col.name] = (cell_col.parser or text)(value, ctx)
             except CellError as exc:
-                row_errors.append(RowError(number, cell_col.label, str(exc)))
+                row_errors.append(RowError(number, cell_col.label, _naming_value(str(exc), value)))
         for req in required:
             if req.name not in clean and not any(e.column == req.label for e in row_errors):
                 row_errors.append(RowError(number, req.label, f"缺少必填项“{req.label}”"))
@@ -919,6 +920,8 @@ def _write(spec: ImportSpec, valid: list[_Valid], ctx: ImportContext, report: Im
         obj = spec.build(v.clean, ctx) if spec.build else default_build(spec, v.clean)
         creating.append((obj, v.clean))
     objs = [o for o, _ in creating]
+    for o in objs:  # the inserts below bypass save(), where the pinyin sort keys are kept
+        fill_sort_keys(o)
     key = spec.key_fields[0] if len(spec.key_fields) == 1 else None
     key_field: Any = spec.model._meta.get_field(key) if key is not None else None
     if key is not None and key_field.unique and not key_field.is_relation:
@@ -1057,10 +1060,19 @@ def export_queryset(spec: ImportSpec, queryset: Any, fmt: str, *, hide: Iterable
 
 
 def template_bytes(spec: ImportSpec) -> bytes:
-    """An empty XLSX with the Chinese headers: the template a clerk fills in."""
+    """An empty XLSX with the Chinese headers: the template a clerk fills in (its sheet named after the entity,
+    not tablib's default "Tablib Dataset")."""
     import tablib
 
-    return tablib.Dataset(headers=[c.label for c in spec.columns]).export("xlsx")
+    return tablib.Dataset(headers=[c.label for c in spec.columns], title=f"{spec.label}导入模板"[:31]).export("xlsx")
+
+
+def _naming_value(message: str, value: Any) -> str:
+    """A cell error names the bad value too, so the clerk can find it (unless the message already quotes it)."""
+    shown = str(value).strip()
+    if not shown or shown in message:
+        return message
+    return f"{message}（填写的是“{shown[:40]}{'…' if len(shown) > 40 else ''}”）"
 
 
 # --------------------------------------------------------------------------------------------------------
