@@ -7,6 +7,7 @@ defaults below switch on and ``manage.py check --deploy`` is clean.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
     "kechuang.core",
     "kechuang.accounts",
     "kechuang.workflow",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kechuang.core.middleware.AuditActorMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the platform's Chinese lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,15 +116,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's own validators, with Chinese messages (kechuang/accounts/validators.py says why they are subclassed).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "kechuang.accounts.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "kechuang.accounts.validators.MinimumLengthValidator"},
+    {"NAME": "kechuang.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "kechuang.accounts.validators.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out account before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:workspace"
 LOGOUT_REDIRECT_URL = "core:home"
+
+# --- Login throttling (django-axes) ----------------------------------------------------------------------
+# Lock an account, and an account at one address, after AXES_FAILURE_LIMIT failures; never a whole address
+# for one account's failures: a bureau's staff and many enterprises sit behind one NAT address.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kechuang.accounts.throttling.lockout_response"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，账户已临时锁定，请 15 分钟后再试，或联系科技局工作人员解锁。"
+AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
+AXES_VERBOSE = False  # its English log lines would repeat what the audit log records in Chinese
 
 # --- Locale ---------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -174,9 +193,11 @@ if PRODUCTION:
 
 # --- API -----------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF answers a failed request with the first class's challenge, so a bad token gets
+    # 401 + WWW-Authenticate: Token rather than a 403 (session authentication has no challenge).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "kechuang.core.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "kechuang.core.pagination.Pagination",
@@ -207,11 +228,21 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# One time zone in every line (Asia/Shanghai, +08:00) and no traceback for a routine 403: kechuang/core/logs.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"local": {"()": "kechuang.core.logs.LocalTimeFormatter",
+                             "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"quiet_forbidden": {"()": "kechuang.core.logs.QuietForbidden"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "local", "filters": ["quiet_forbidden"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django.request logs to its own handler chain: route it to ours so the 403 filter applies.
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # axes' English lines repeat what the audit log records in Chinese (登录 / 登录失败 / 解除登录锁定).
+        "axes": {"level": "ERROR"},
+    },
 }
 
 # --- Kechuang -------------------------------------------------------------------------------------------

@@ -33,8 +33,17 @@ def _serve(port: int, workers: int) -> int:
     return 0  # pragma: no cover - execv does not return
 
 
+def _quiet_progress_logs() -> None:
+    """The demo and index commands print their own Chinese progress lines; the modules' INFO log lines (in
+    English, for operators' log files) would print a twin before each of them."""
+    import logging
+
+    logging.getLogger("kechuang").setLevel(logging.WARNING)
+
+
 def cmd_demo(ns: argparse.Namespace) -> int:
     _django()
+    _quiet_progress_logs()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -61,6 +70,7 @@ def cmd_import(ns: argparse.Namespace) -> int:
 
 def cmd_index(ns: argparse.Namespace) -> int:
     _django()
+    _quiet_progress_logs()
     from kechuang.market.indexing import build_index_command
 
     return build_index_command(out=sys.stderr)

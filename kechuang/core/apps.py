@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect the audit signal handlers once the model registry is complete.
-        from kechuang.core import audit
+        from kechuang.core import audit, pinyin
 
         audit.connect()
+        pinyin.connect()

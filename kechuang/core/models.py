@@ -60,6 +60,8 @@ class AuditLog(models.Model):
         TRANSITION = "transition", "状态变更"
         IMPORT = "import", "批量导入"
         LOGIN = "login", "登录"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        UNLOCK = "unlock", "解除登录锁定"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -83,6 +83,9 @@ class Listing(BaseModel):
 
 class Achievement(Listing):
     title = models.CharField("成果名称", max_length=300)
+    # Pinyin sort key for the 名称 sort, kept by kechuang.core.pinyin.
+    title_pinyin = models.CharField("成果名称拼音", max_length=255, blank=True, editable=False, db_index=True)
+    pinyin_fields = {"title": "title_pinyin"}
     abstract = models.TextField("摘要", blank=True)
     discipline = models.CharField("学科领域", max_length=50, blank=True, db_index=True)
     maturity = models.PositiveSmallIntegerField("成熟度（技术就绪水平）", choices=Maturity.choices, null=True,

@@ -11,7 +11,7 @@ from kechuang.market.choices import Status
 from kechuang.market.models import Achievement, Demand
 
 SORTS: dict[str, dict[str, tuple[str, ...]]] = {
-    "achievement": {"new": ("-published_at", "-id"), "old": ("published_at", "id"), "title": ("title",),
+    "achievement": {"new": ("-published_at", "-id"), "old": ("published_at", "id"), "title": ("title_pinyin", "id"),
                     "maturity": ("-maturity", "-published_at")},
     "demand": {"new": ("-published_at", "-id"), "old": ("published_at", "id"), "deadline": ("deadline", "id"),
                "budget": ("-budget_yuan", "-published_at")},

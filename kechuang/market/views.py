@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core import regions
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.redirects import redirect_next
 from kechuang.market import recommend, selectors, services
 from kechuang.market.choices import CooperationMode, FeedbackVerdict, Industry, Maturity, Status, TransferMode
 from kechuang.market.forms import AchievementForm, DemandForm, RejectForm
@@ -191,7 +192,7 @@ def listing_transition(request: HttpRequest, entity: str, pk: int, trigger: str)
         messages.success(request, f"操作成功：“{obj.title}”现为{obj.get_status_display()}")
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or obj.get_absolute_url())
+    return redirect_next(request, obj.get_absolute_url())
 
 
 @login_required

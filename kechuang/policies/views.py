@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.models import Job
+from kechuang.core.redirects import redirect_next
 from kechuang.directory.models import Organisation
 from kechuang.policies import rules, selectors, services
 from kechuang.policies.choices import ApplicationStatus, PushStatus
@@ -285,15 +286,7 @@ def push_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"已处理：{push.organisation} · {push.measure_title}（{push.get_status_display()}）")
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect(_safe_next(request) or "policies:push_list")
-
-
-def _safe_next(request: HttpRequest) -> str:
-    """A same-site path to return to (the list page with its filter), never another site."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = request.POST.get("next", "")
-    return target if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else ""
+    return redirect_next(request, "policies:push_list")
 
 
 @login_required
@@ -313,7 +306,7 @@ def push_bulk_review(request: HttpRequest) -> HttpResponse:
             refused += 1
     refused += len(ids) - done - refused
     messages.success(request, f"已{'推送' if approve else '忽略'} {done} 条" + (f"，{refused} 条已被处理或不存在" if refused else ""))
-    return redirect(_safe_next(request) or "policies:push_list")
+    return redirect_next(request, "policies:push_list")
 
 
 @login_required

@@ -52,8 +52,10 @@ def export_queryset(spec: ImportSpec, queryset: Any, fmt: str, *, hide: Iterable
 
 
 def template_bytes(spec: ImportSpec) -> bytes:
-    """An empty XLSX with the Chinese headers: the template a clerk fills in."""
+    """An empty XLSX with the Chinese headers: the template a clerk fills in (its sheet named after the entity,
+    not tablib's default "Tablib Dataset")."""
     import tablib
 
-    return tablib.Dataset(headers=neutralise_row([c.label for c in spec.columns])).export("xlsx")
+    return tablib.Dataset(headers=neutralise_row([c.label for c in spec.columns]),
+                          title=f"{spec.label}导入模板"[:31]).export("xlsx")
 

@@ -123,7 +123,7 @@ def validate_rows(spec: ImportSpec, table: Table, ctx: ImportContext, report: Im
             try:
                 clean[cell_col.name] = (cell_col.parser or text)(value, ctx)
             except CellError as exc:
-                row_errors.append(RowError(number, cell_col.label, str(exc)))
+                row_errors.append(RowError(number, cell_col.label, _naming_value(str(exc), value)))
         for req in required:
             if req.name not in clean and not any(e.column == req.label for e in row_errors):
                 row_errors.append(RowError(number, req.label, f"缺少必填项“{req.label}”"))
@@ -172,3 +172,11 @@ def validate_rows(spec: ImportSpec, table: Table, ctx: ImportContext, report: Im
     return valid
 
 
+
+
+def _naming_value(message: str, value: Any) -> str:
+    """A cell error names the bad value too, so the clerk can find it (unless the message already quotes it)."""
+    shown = str(value).strip()
+    if not shown or shown in message:
+        return message
+    return f"{message}（填写的是“{shown[:40]}{'…' if len(shown) > 40 else ''}”）"

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from django.db import models, transaction
 
 from kechuang.core.audit import acting_as, record
+from kechuang.core.pinyin import fill as fill_sort_keys
 from kechuang.core.tabular.neardup import near_duplicates
 from kechuang.core.tabular.reading import detect_format, read_table
 from kechuang.core.tabular.spec import (
@@ -162,6 +163,8 @@ def _write(spec: ImportSpec, valid: list[_Valid], ctx: ImportContext, report: Im
         obj = spec.build(v.clean, ctx) if spec.build else default_build(spec, v.clean)
         creating.append((obj, v.clean))
     objs = [o for o, _ in creating]
+    for o in objs:  # the inserts below bypass save(), where the pinyin sort keys are kept
+        fill_sort_keys(o)
     key = spec.key_fields[0] if len(spec.key_fields) == 1 else None
     key_field: Any = spec.model._meta.get_field(key) if key is not None else None
     if key is not None and key_field.unique and not key_field.is_relation:
