@@ -291,12 +291,12 @@ def test_string_filter_values_and_prune(
 def test_parallel_build_is_identical(small_docs: list[Document], monkeypatch: pytest.MonkeyPatch) -> None:
     import numpy as np
 
-    from kechuang.matching import index as index_module
+    from kechuang.matching import build as build_module
 
     serial = MatchIndex.build(small_docs)
-    monkeypatch.setattr(index_module, "PARALLEL_MIN_DOCS", 1)
-    monkeypatch.setattr(index_module, "MIN_CHUNK", 7)  # several chunks, merged in order
-    parallel = MatchIndex.build(small_docs, params=index_module.Params(build_workers=2))
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_DOCS", 1)
+    monkeypatch.setattr(build_module, "MIN_CHUNK", 7)  # several chunks, merged in order
+    parallel = MatchIndex.build(small_docs, params=build_module.Params(build_workers=2))
     assert serial.word_vocab == parallel.word_vocab and serial.bigram_vocab == parallel.bigram_vocab
     for name in ("indptr", "docs", "weights"):
         assert np.array_equal(getattr(serial.main.word, name), getattr(parallel.main.word, name))
