@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .analysis import MAX_QUERY_CHARS, Analyzer
+from .calibration import relevance
 from .segment import BOOST, F32, FIELDS, I64, Params, _doc_tags, _Segment
 from .types import KINDS, Document, Explanation, Hit, MatchError, Neighbour, Query, TermContribution
 
@@ -35,6 +36,7 @@ class IndexReader:
     word_vocab: dict[str, int]
     bigram_vocab: dict[str, int]
     word_idf: npt.NDArray[np.float64]
+    bigram_idf: npt.NDArray[np.float64]
     svd_v: F32
     svd_s: F32
     term_vecs: F32
@@ -121,10 +123,16 @@ class IndexReader:
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], where[i]))[:k]
         hits: list[Hit] = []
         qterm_vecs = self._qterm_vecs(qword) if explain else None
+        ideal_w, ideal_b = self._ideal_scores(qw, qb)
         for i in order:
             si, d = where[i]
             seg = segs[si]
-            ch = {name: round(float(v[i]), 4) for name, v in chans.items()}
+            ch = {name: round(float(v[i]), 4) for name, v in chans.items() if not name.endswith("_raw")}
+            cov_w = float(chans["word_raw"][i]) / ideal_w
+            cov_b = float(chans["bigram_raw"][i]) / ideal_b
+            ch["coverage_word"] = round(cov_w, 4)
+            ch["coverage_bigram"] = round(cov_b, 4)
+            ch["ideal"] = round(ideal_b, 4)
             expl = (
                 self._explain(seg, d, qword, qterm_vecs, query, ch) if explain else Explanation(channels=ch)
             )
@@ -134,9 +142,30 @@ class IndexReader:
                     score=round(float(scores[i]), 6),
                     kind=KINDS[int(seg.kinds[d])],
                     explanation=expl,
+                    relevance=round(relevance(p.calibration, cov_w, cov_b, ch["dense"], ideal_b), 4),
                 )
             )
         return hits
+
+    def _ideal_scores(self, qw: Counter[str], qb: Counter[str]) -> tuple[float, float]:
+        """What each lexical channel would give a document of average length containing every query term once.
+
+        Dividing a hit's raw BM25 score by this gives its *coverage* of the query: unlike the score
+        divided by the best hit's, it does not depend on what else is in the index or passes the
+        filters, so it means the same for every query.  Terms the index never saw count with the idf
+        of an unseen term: a query of made-up words covers little of itself in any document.
+        """
+        n = max(self.main.n, 1)
+        unseen = math.log1p((n + 0.5) / 0.5)
+
+        def ideal(counts: Counter[str], lookup: Callable[[str], int | None], idf: npt.NDArray[Any]) -> float:
+            total = 0.0
+            for term, c in counts.items():
+                t = lookup(term)
+                total += (1.0 + math.log(c)) * (float(idf[t]) if t is not None and t < len(idf) else unseen)
+            return max(total, 1e-9)
+
+        return ideal(qw, self._word_id, self.word_idf), ideal(qb, self._bigram_id, self.bigram_idf)
 
     def _fuse(
         self,
@@ -154,6 +183,11 @@ class IndexReader:
         Returns the best ``k`` (score, (segment, doc)) with per-channel values, unsorted.
         """
         p = self.params
+        # Documents a filter excludes are masked *before* the best score is taken: otherwise the scale
+        # depended on records the query cannot see (a demand's own enterprise, indexed once the demand
+        # is published, made the same achievement score 2.4 on the draft and 0.5 after publishing).
+        sw = [x if ok is None else np.where(ok, x, np.float32(-1.0)) for x, ok in zip(sw, allowed, strict=True)]
+        sb = [x if ok is None else np.where(ok, x, np.float32(-1.0)) for x, ok in zip(sb, allowed, strict=True)]
         mw = max(max((float(x.max()) for x in sw if len(x)), default=0.0), 1e-9)
         mb = max(max((float(x.max()) for x in sb if len(x)), default=0.0), 1e-9)
         scores: list[npt.NDArray[np.float64]] = []
@@ -161,14 +195,13 @@ class IndexReader:
         parts_w: list[npt.NDArray[np.float64]] = []
         parts_b: list[npt.NDArray[np.float64]] = []
         parts_d: list[npt.NDArray[np.float64]] = []
+        raw_w: list[npt.NDArray[np.float64]] = []
+        raw_b: list[npt.NDArray[np.float64]] = []
         for si, seg in enumerate(segs):
             ok = allowed[si]
             if ok is not None and not ok.any():
                 continue
             w, b = sw[si], sb[si]
-            if ok is not None:
-                w = np.where(ok, w, np.float32(-1.0))
-                b = np.where(ok, b, np.float32(-1.0))
             c = min(max(p.candidates, k), seg.n)
             pieces = [_topn(w, c), _topn(b, c)]
             if qvec is not None and p.w_dense > 0 and seg.n <= p.dense_full_max_docs:
@@ -177,8 +210,10 @@ class IndexReader:
             cand = np.unique(np.concatenate(pieces))
             if ok is not None:
                 cand = cand[ok[cand]]
-            cw = np.maximum(w[cand].astype(np.float64), 0) / mw
-            cb = np.maximum(b[cand].astype(np.float64), 0) / mb
+            rw = np.maximum(w[cand].astype(np.float64), 0)
+            rb = np.maximum(b[cand].astype(np.float64), 0)
+            cw = rw / mw
+            cb = rb / mb
             if qvec is not None and p.w_dense > 0:
                 cd = _matvec(np.asarray(seg.doc_vecs[cand]), qvec)
             else:
@@ -189,6 +224,8 @@ class IndexReader:
             parts_w.append(cw[keep])
             parts_b.append(cb[keep])
             parts_d.append(cd[keep])
+            raw_w.append(rw[keep])
+            raw_b.append(rb[keep])
             where.extend((si, int(d)) for d in cand[keep])
         if not scores:
             return [], [], {}
@@ -196,6 +233,9 @@ class IndexReader:
             "word": np.concatenate(parts_w),
             "bigram": np.concatenate(parts_b),
             "dense": np.concatenate(parts_d),
+            # Unnormalised lexical scores, for the calibrated relevance (not shown as channels).
+            "word_raw": np.concatenate(raw_w),
+            "bigram_raw": np.concatenate(raw_b),
         }
         return np.concatenate(scores).tolist(), where, chans
 

@@ -61,6 +61,10 @@ class Params:
     query_title_repeat: int = 1
     build_workers: int = 0  # processes for analysis of large corpora; 0 = one per CPU
     neighbour_min_sim: float = 0.5
+    # Logistic coefficients (intercept, coverage_word, coverage_bigram, dense, log ideal, coverage x
+    # log ideal) of the calibrated relevance, fitted on the dev demands by ``kechuang match
+    # calibrate`` (calibration.py, figures in docs/matching.md).
+    calibration: tuple[float, ...] = (-8.6563, 8.2899, -68.7913, -0.6170, 0.2404, 17.0262)
 
 
 @dataclass

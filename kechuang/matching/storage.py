@@ -142,6 +142,8 @@ def load_index(cls: type[MatchIndex], directory: Path, *, mmap: bool = True) -> 
     )
     p = meta["params"]
     p["field_weights"] = tuple(p["field_weights"])
+    if "calibration" in p:  # indexes saved before calibration existed use the current default
+        p["calibration"] = tuple(p["calibration"])
     return cls(
         params=Params(**p),
         analyzer=Analyzer(meta["user_words"]),
