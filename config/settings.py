@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kechuang.core.middleware.AuditActorMiddleware",
+    "kechuang.core.errors.MethodNotAllowedPageMiddleware",  # the platform's Chinese 405 page
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -9,8 +9,9 @@ as a floor.  The relevance of a hit is instead a logistic function of query-inde
                       query word once (how much of the query's vocabulary the hit covers),
 * ``coverage_bigram`` the same for character bigrams,
 * ``dense``           the LSA cosine of query and hit,
-* ``log ideal``       the log of the query's own bigram information (long demands cover a smaller
-                      share of themselves than a short title does), and its product with coverage.
+* ``log size``        the log of the number of distinct bigrams in the query (a long demand covers a
+                      smaller share of itself than a short title does), and its product with coverage.
+                      A count, not the query's idf mass: that would change with the size of the corpus.
 
 Fitted on the development demands (shared/data/demands-dev.jsonl, corpus papers-dev + titles-dev):
 each demand is asked twice, in full and by its title alone, and the engine's top 50 hits are the
@@ -36,17 +37,17 @@ import numpy.typing as npt
 COVERAGE_CAP = 2.0
 
 
-def features(coverage_word: float, coverage_bigram: float, dense: float, ideal: float) -> tuple[float, ...]:
+def features(coverage_word: float, coverage_bigram: float, dense: float, query_bigrams: float) -> tuple[float, ...]:
     cw, cb = min(coverage_word, COVERAGE_CAP), min(coverage_bigram, COVERAGE_CAP)
-    size = math.log(max(ideal, 1.0))
+    size = math.log(max(query_bigrams, 1.0))
     return cw, cb, dense, size, cb * size
 
 
 def relevance(
-    coefficients: Sequence[float], coverage_word: float, coverage_bigram: float, dense: float, ideal: float
+    coefficients: Sequence[float], coverage_word: float, coverage_bigram: float, dense: float, query_bigrams: float
 ) -> float:
     """The calibrated probability (0-1) for one hit; ``coefficients`` = (intercept, *weights of features)."""
-    x = features(coverage_word, coverage_bigram, dense, ideal)
+    x = features(coverage_word, coverage_bigram, dense, query_bigrams)
     z = coefficients[0] + sum(c * v for c, v in zip(coefficients[1:], x, strict=True))
     if z < -60:
         return 0.0
@@ -124,7 +125,7 @@ def examples(
     for query, answer, gid in asked:
         for h in index.search(query, k, explain=False):
             c = h.explanation.channels
-            rows.append(features(c["coverage_word"], c["coverage_bigram"], c["dense"], c["ideal"]))
+            rows.append(features(c["coverage_word"], c["coverage_bigram"], c["dense"], c["query_bigrams"]))
             labels.append(1.0 if h.id == answer else 0.0)
             groups.append(gid)
     return np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64), groups

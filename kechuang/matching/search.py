@@ -132,7 +132,7 @@ class IndexReader:
             cov_b = float(chans["bigram_raw"][i]) / ideal_b
             ch["coverage_word"] = round(cov_w, 4)
             ch["coverage_bigram"] = round(cov_b, 4)
-            ch["ideal"] = round(ideal_b, 4)
+            ch["query_bigrams"] = float(len(qb))
             expl = (
                 self._explain(seg, d, qword, qterm_vecs, query, ch) if explain else Explanation(channels=ch)
             )
@@ -142,7 +142,7 @@ class IndexReader:
                     score=round(float(scores[i]), 6),
                     kind=KINDS[int(seg.kinds[d])],
                     explanation=expl,
-                    relevance=round(relevance(p.calibration, cov_w, cov_b, ch["dense"], ideal_b), 4),
+                    relevance=round(relevance(p.calibration, cov_w, cov_b, ch["dense"], len(qb)), 4),
                 )
             )
         return hits

@@ -64,7 +64,7 @@ class Params:
     # Logistic coefficients (intercept, coverage_word, coverage_bigram, dense, log ideal, coverage x
     # log ideal) of the calibrated relevance, fitted on the dev demands by ``kechuang match
     # calibrate`` (calibration.py, figures in docs/matching.md).
-    calibration: tuple[float, ...] = (-8.6563, 8.2899, -68.7913, -0.6170, 0.2404, 17.0262)
+    calibration: tuple[float, ...] = (-8.0556, 8.5757, -36.5466, -0.8073, 0.2335, 17.8448)
 
 
 @dataclass

@@ -35,7 +35,7 @@ def test_explanation(small_index: MatchIndex, small_docs: list[Document]) -> Non
     assert e.shared_terms and all(t.score > 0 for t in e.shared_terms)
     assert "title" in e.matched_fields
     assert e.matched_tags == {"region": d.tags["region"]}
-    assert set(e.channels) == {"word", "bigram", "dense", "coverage_word", "coverage_bigram", "ideal"}
+    assert set(e.channels) == {"word", "bigram", "dense", "coverage_word", "coverage_bigram", "query_bigrams"}
     for n in e.neighbours:
         assert n.query_term != n.doc_term and -1.0 <= n.similarity <= 1.0
 
