@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kechuang.core.middleware.AuditActorMiddleware",
+    "kechuang.core.errors.MethodNotAllowedPageMiddleware",  # the platform's Chinese 405 page
     # Last, as django-axes requires: turns a locked-out login into the platform's Chinese lockout answer.
     "axes.middleware.AxesMiddleware",
 ]

@@ -63,7 +63,7 @@ def achievement_document(a: Any) -> Document:
         tags["chain"] = chains
     if a.maturity:
         tags["maturity"] = (str(a.maturity),)
-    if a.owner.region_code:
+    if a.owner is not None and a.owner.region_code:  # 科技文献 have no owner
         tags["region"] = (a.owner.region_code,)
     return Document(id=doc_id("achievement", a.pk), title=a.title, abstract=a.abstract or "",
                     keywords=tuple(a.keywords or ()), discipline=a.discipline or "", kind="achievement",
