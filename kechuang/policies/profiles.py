@@ -153,7 +153,7 @@ def _shown(name: str, value: Any) -> str:
 
 
 def record_label(collection: str, rec: dict[str, Any]) -> str:
-    _coll_label, types, _fields = COLLECTIONS[collection]
+    types = COLLECTIONS[collection].types
     level = LEVELS.get(rec.get("level") or "", "")
     return f"{level}{types.get(rec['type'], rec['type'])}（{rec['date']}）"
 
@@ -281,7 +281,7 @@ def build_profile(org: Any, *, as_of: dt.date | None = None) -> ProfileData:
         data.records.append(SourcedRecord(r.collection, rec, "own", record_label(r.collection, rec), pk=r.pk))
 
     confirmed = set(sheet.complete_collections or []) if sheet is not None else set()
-    for name, (label, _types, _fields) in COLLECTIONS.items():
+    for name, label in ((n, c.label) for n, c in COLLECTIONS.items()):
         if name in recs or name in confirmed:
             profile[name] = recs.get(name, [])
         else:

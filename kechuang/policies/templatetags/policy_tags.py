@@ -41,7 +41,7 @@ def fact_label(name: str) -> str:
     head, _, field = name.partition(".")
     coll, _, idx = head.partition("[")
     if coll in COLLECTIONS:
-        label, _types, fields = COLLECTIONS[coll]
+        label, fields = COLLECTIONS[coll].label, COLLECTIONS[coll].fields
         text = label
         if idx.rstrip("]").isdigit():
             text += f"第{int(idx.rstrip(']')) + 1}条"
