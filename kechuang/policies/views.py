@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.models import Job
 from kechuang.directory.models import Organisation
-from kechuang.policies import rules, selectors, services
+from kechuang.policies import claims, rules, selectors, services
 from kechuang.policies.choices import ApplicationStatus, PushStatus
 from kechuang.policies.forms import (
     ApplicationForm,
@@ -202,10 +202,12 @@ def application_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not user.organisation_id:
         raise PermissionDenied("只有机构用户可以申报")
-    initial: dict[str, Any] = {"measure_id": request.GET.get("measure", "")}
+    initial: dict[str, Any] = {"measure_id": request.POST.get("measure_id") or request.GET.get("measure", "")}
     m = rules.measure_or_none(initial["measure_id"])
-    if m is not None and m.amount.max_possible():
-        initial["amount_requested"] = rules.max_per_payout(m)
+    # Pre-filled from THIS organisation's evaluation (a 市级 centre's 10万元, not the measure's top tier).
+    claim = claims.claim_limit(user.organisation, m) if m is not None else None
+    if claim is not None and claim.suggested:
+        initial["amount_requested"] = claim.suggested
     form = ApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -217,7 +219,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
             return redirect("policies:application_detail", pk=app.pk)
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return render(request, "policies/application_form.html", {"form": form})
+    return render(request, "policies/application_form.html", {"form": form, "measure": m, "claim": claim})
 
 
 @login_required

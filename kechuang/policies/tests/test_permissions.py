@@ -157,7 +157,7 @@ def test_member_submits_on_the_page(enterprise_client: Any, rich_org: Any) -> No
     r = enterprise_client.post(url, {"measure_id": "kc001-06-high-tech-consecutive", "amount_requested": "50000"})
     assert r.status_code == 200 and "请勿重复申报" in r.content.decode()
     r = enterprise_client.post(url, {"measure_id": "kc001-06-unicorn", "amount_requested": "6000000"})
-    assert r.status_code == 200 and "超过该措施上限 500万元" in r.content.decode()
+    assert r.status_code == 200 and "该措施的上限最多可申请500万元" in r.content.decode()
 
 
 # --- API ---------------------------------------------------------------------------------------------------
