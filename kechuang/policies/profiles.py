@@ -227,7 +227,8 @@ def build_profile(org: Any, *, as_of: dt.date | None = None) -> ProfileData:
     recs: dict[str, list[dict[str, Any]]] = {}
     seen: set[tuple[str, str | None, str]] = set()
 
-    def add_directory(rtype: str, level: str | None, date: str, expires: str | None, origin: str) -> None:
+    def add_directory(rtype: str, level: str | None, date: str, expires: str | None, origin: str,
+                      name: str = "") -> None:
         key = (rtype, level, date)
         if key in seen:  # the same recognition held both as a qualification and as a platform
             return
@@ -237,6 +238,8 @@ def build_profile(org: Any, *, as_of: dt.date | None = None) -> ProfileData:
             rec["level"] = level
         if expires:
             rec["expires"] = expires
+        if name:  # traces name the record by it: 第3项认定/称号「滇中精密省级企业技术中心」
+            rec["name"] = name
         recs.setdefault("recognitions", []).append(rec)
         data.records.append(SourcedRecord("recognitions", rec, "directory", f"{record_label('recognitions', rec)}"
                                           f" · 来自创新资源库{origin}"))
@@ -268,7 +271,7 @@ def build_profile(org: Any, *, as_of: dt.date | None = None) -> ProfileData:
             data.unused.append(f"{getattr(p, 'name', label)}（{label}）：已编码的政策措施不涉及该平台"
                                if date else f"{getattr(p, 'name', label)}：缺少认定日期，无法用于政策计算")
             continue
-        add_directory(rtype, level, date, None, f"（平台：{getattr(p, 'name', label)}）")
+        add_directory(rtype, level, date, None, f"（平台：{getattr(p, 'name', label)}）", getattr(p, "name", ""))
 
     # --- the organisation's own records ------------------------------------------------------------------
     for r in sorted(org.policy_records.all(), key=lambda x: (x.collection, x.date, x.pk)):

@@ -35,6 +35,7 @@ from kechuang.policies.forms import (
 from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Objection, Push
 from kechuang.policies.profiles import yearly_figures
 from kechuang.policies.workflow import APPLICATION_WORKFLOW, in_publicity, publicity_reason
+from kechuang.rules import describe
 from kechuang.workflow.engine import history
 
 
@@ -71,8 +72,11 @@ def measure_detail(request: HttpRequest, measure_id: str) -> HttpResponse:
         raise Http404("政策措施不存在")
     user: Any = request.user
     budgets = list(Budget.objects.filter(measure_id=m.id)) if getattr(user, "is_bureau", False) else []
+    policy = rules.policy_of(m)
     return render(request, "policies/measure_detail.html", {
-        "m": m, "policy": rules.policy_of(m), "amount": rules.amount_summary(m), "budgets": budgets,
+        "m": m, "policy": policy, "amount": rules.amount_summary(m), "budgets": budgets,
+        "number": describe.measure_number(policy, m), "conditions": describe.conditions(m, services.today()),
+        "materials": describe.materials(m), "versions": m.versions,
         "can_apply": bool(getattr(user, "organisation_id", None)) and m.benefit == "grant",
         "max_total": rules.max_total(m), "max_per_payout": rules.max_per_payout(m),
     })
@@ -81,9 +85,11 @@ def measure_detail(request: HttpRequest, measure_id: str) -> HttpResponse:
 # --- 政策计算器 ----------------------------------------------------------------------------------------------
 
 
-@login_required
 def calculator_home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    if not user.is_authenticated:
+        # Not a silent redirect: say what the calculator does and why it needs the organisation's account.
+        return render(request, "policies/calculator_intro.html", {"measure_count": len(rules.measures())})
     if user.organisation_id and not user.is_bureau:
         # Members get their own organisation's calculator at the short address (no redirect to follow).
         return calculator(request, org_pk=user.organisation_id)
@@ -112,7 +118,7 @@ def calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
     return render(request, "policies/calculator.html", {
         "org": org, "calc": calc, "sheet_form": FactSheetForm.for_sheet(sheet), "record_form": FactRecordForm(),
         "pushes": pushes, "is_member": request.user.organisation_id == org.pk,  # type: ignore[union-attr]
-        "figures": yearly_figures(org),
+        "figures": yearly_figures(org), "applied": selectors.applications_by_measure(org),
     })
 
 
