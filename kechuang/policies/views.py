@@ -116,7 +116,8 @@ def calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
     sheet = FactSheet.objects.filter(organisation=org).first()
     pushes = Push.objects.filter(organisation=org, status=PushStatus.APPROVED)
     return render(request, "policies/calculator.html", {
-        "org": org, "calc": calc, "sheet_form": FactSheetForm.for_sheet(sheet), "record_form": FactRecordForm(),
+        "org": org, "calc": calc, "sheet_form": FactSheetForm.for_sheet(sheet),
+        "record_form": FactRecordForm(auto_id="rec_%s"),  # both forms have a "kind" field: ids must differ
         "pushes": pushes, "is_member": request.user.organisation_id == org.pk,  # type: ignore[union-attr]
         "figures": yearly_figures(org), "applied": selectors.applications_by_measure(org),
     })
