@@ -260,12 +260,13 @@ def measure_as_of(m: Measure, as_of: dt.date) -> tuple[Measure, str]:
     and the batch asks for the same one millions of times."""
     versions = m.versions
     idx = 0
-    for i in range(1, len(versions)):
-        if versions[i].start <= as_of:
-            idx = i
+    if len(versions) > 1:  # most measures have one version: no scan
+        for i in range(1, len(versions)):
+            if versions[i].start <= as_of:
+                idx = i
     key = (id(m), idx)
     hit = _versions_cache.get(key)
-    if hit is None or hit[0].id != m.id:
+    if hit is None:
         v = versions[idx] if versions else m.version_at(as_of)
         eff = m
         if idx > 0:
