@@ -25,6 +25,7 @@ from kechuang.policies.choices import (
     ObjectionStatus,
     PushStatus,
 )
+from kechuang.policies.claims import check_claim, claim_limit, evaluation_snapshot  # noqa: F401 (re-exported for demo)
 from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Objection, Push
 from kechuang.policies.profiles import PREFETCH as PROFILE_PREFETCH
 from kechuang.policies.profiles import SCALAR_FIELDS, build_profile
@@ -36,7 +37,7 @@ from kechuang.policies.workflow import (
     in_publicity,
     publicity_reason,
 )
-from kechuang.rules import Profile, ProfileError, evaluate, evaluate_batch
+from kechuang.rules import Profile, ProfileError, evaluate_batch
 from kechuang.rules.facts import COLLECTIONS, KINDS, PUBLIC_WELFARE_CLASSES
 from kechuang.workflow import clock
 from kechuang.workflow.engine import transition
@@ -267,23 +268,13 @@ def push_transition(*, push: Push, trigger: str, actor: Any, data: Any = None) -
 # --- Applications -------------------------------------------------------------------------------------------
 
 
-def evaluation_snapshot(organisation: Organisation, measure_id: str) -> dict[str, Any]:
-    """The engine's verdict on one measure for the organisation today, kept with the application."""
-    try:
-        data = build_profile(organisation)
-        r = evaluate(Profile.from_dict(data.profile), today()).result(measure_id)
-        return {**r.to_json(), "self_declared": data.self_declared(list(r.decided_by))}
-    except (ProfileError, KeyError) as exc:
-        return {"error": str(exc)}
-
-
-@transaction.atomic
 def _duplicate_message(key: str) -> str:
     if key == rules.ONCE:
         return "该措施为一次性奖补，已有在办申报，请勿重复申报"
     return "本年度已有该措施的在办申报，请勿重复申报"
 
 
+@transaction.atomic
 def application_submit(*, organisation: Organisation, measure_id: str, amount_requested: int, actor: Any,
                        year: int | None = None, description: str = "", push: Push | None = None) -> Application:
     """申报: a member of the organisation applies for one measure; the engine's verdict is kept with it."""
@@ -298,9 +289,8 @@ def application_submit(*, organisation: Organisation, measure_id: str, amount_re
         raise ApplicationError("该措施不是资金奖补，无需申报兑现", field="measure_id")
     if not isinstance(amount_requested, int) or isinstance(amount_requested, bool) or amount_requested <= 0:
         raise ApplicationError("申请金额应为正整数（元）", field="amount_requested")
-    ceiling = rules.max_per_payout(measure)
-    if ceiling is not None and amount_requested > ceiling:
-        raise ApplicationError(f"申请金额超过该措施上限 {rules.format_yuan(ceiling)}", field="amount_requested")
+    claim = claim_limit(organisation, measure)
+    check_claim(claim, amount_requested, description)
     year = year or today().year
     years = rules.application_years(measure)
     if isinstance(year, bool) or not isinstance(year, int) or year not in years:
@@ -314,7 +304,7 @@ def application_submit(*, organisation: Organisation, measure_id: str, amount_re
             raise ApplicationError("推送与申报不一致")
         if push.status != PushStatus.APPROVED:
             raise ApplicationError("该推送尚未推送或已转为申报")
-    result = evaluation_snapshot(organisation, measure_id)
+    result = claim.snapshot
     with acting_as(actor):
         try:
             with transaction.atomic():

@@ -22,7 +22,7 @@ from kechuang.core.exceptions import ApplicationError
 from kechuang.core.models import Job
 from kechuang.core.redirects import redirect_next
 from kechuang.directory.models import Organisation
-from kechuang.policies import rules, selectors, services
+from kechuang.policies import claims, rules, selectors, services
 from kechuang.policies.choices import ApplicationStatus, PushStatus
 from kechuang.policies.forms import (
     ApplicationForm,
@@ -33,7 +33,13 @@ from kechuang.policies.forms import (
 )
 from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Objection, Push
 from kechuang.policies.profiles import yearly_figures
-from kechuang.policies.workflow import APPLICATION_WORKFLOW, OBJECTION_WORKFLOW, PUSH_WORKFLOW, in_publicity
+from kechuang.policies.workflow import (
+    APPLICATION_WORKFLOW,
+    OBJECTION_WORKFLOW,
+    PUSH_WORKFLOW,
+    in_publicity,
+)
+from kechuang.rules import describe
 
 
 def _bureau_only(request: HttpRequest) -> None:
@@ -69,8 +75,11 @@ def measure_detail(request: HttpRequest, measure_id: str) -> HttpResponse:
         raise Http404("政策措施不存在")
     user: Any = request.user
     budgets = list(Budget.objects.filter(measure_id=m.id)) if getattr(user, "is_bureau", False) else []
+    policy = rules.policy_of(m)
     return render(request, "policies/measure_detail.html", {
-        "m": m, "policy": rules.policy_of(m), "amount": rules.amount_summary(m), "budgets": budgets,
+        "m": m, "policy": policy, "amount": rules.amount_summary(m), "budgets": budgets,
+        "number": describe.measure_number(policy, m), "conditions": describe.conditions(m, services.today()),
+        "materials": describe.materials(m), "versions": m.versions,
         "can_apply": bool(getattr(user, "organisation_id", None)) and m.benefit == "grant",
         "max_total": rules.max_total(m), "max_per_payout": rules.max_per_payout(m),
     })
@@ -79,9 +88,11 @@ def measure_detail(request: HttpRequest, measure_id: str) -> HttpResponse:
 # --- 政策计算器 ----------------------------------------------------------------------------------------------
 
 
-@login_required
 def calculator_home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    if not user.is_authenticated:
+        # Not a silent redirect: say what the calculator does and why it needs the organisation's account.
+        return render(request, "policies/calculator_intro.html", {"measure_count": len(rules.measures())})
     if user.organisation_id and not user.is_bureau:
         # Members get their own organisation's calculator at the short address (no redirect to follow).
         return calculator(request, org_pk=user.organisation_id)
@@ -109,10 +120,9 @@ def calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
     pushes = Push.objects.filter(organisation=org, status=PushStatus.APPROVED)
     return render(request, "policies/calculator.html", {
         "org": org, "calc": calc, "sheet_form": FactSheetForm.for_sheet(sheet),
-        # Its own ids: both forms have a "kind" field, and ids on one page must be unique.
-        "record_form": FactRecordForm(auto_id="id_record_%s"),
+        "record_form": FactRecordForm(auto_id="rec_%s"),  # both forms have a "kind" field: ids must differ
         "pushes": pushes, "is_member": request.user.organisation_id == org.pk,  # type: ignore[union-attr]
-        "figures": yearly_figures(org),
+        "figures": yearly_figures(org), "applied": selectors.applications_by_measure(org),
     })
 
 
@@ -202,10 +212,12 @@ def application_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not user.organisation_id:
         raise PermissionDenied("只有机构用户可以申报")
-    initial: dict[str, Any] = {"measure_id": request.GET.get("measure", "")}
+    initial: dict[str, Any] = {"measure_id": request.POST.get("measure_id") or request.GET.get("measure", "")}
     m = rules.measure_or_none(initial["measure_id"])
-    if m is not None and m.amount.max_possible():
-        initial["amount_requested"] = rules.max_per_payout(m)
+    # Pre-filled from THIS organisation's evaluation (a 市级 centre's 10万元, not the measure's top tier).
+    claim = claims.claim_limit(user.organisation, m) if m is not None else None
+    if claim is not None and claim.suggested:
+        initial["amount_requested"] = claim.suggested
     form = ApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -217,7 +229,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
             return redirect("policies:application_detail", pk=app.pk)
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return render(request, "policies/application_form.html", {"form": form})
+    return render(request, "policies/application_form.html", {"form": form, "measure": m, "claim": claim})
 
 
 @login_required
