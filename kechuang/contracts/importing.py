@@ -207,6 +207,8 @@ JJ001_COLUMNS = [
 
 CONTRACTS = register_spec(ImportSpec(
     entity="contracts", label="技术合同", model=Contract, key_fields=("registration_number",),
-    title_field="",  # contract titles repeat by design (the same service sold to many buyers): no near-duplicates
+    # Contract titles repeat by design (the same service sold to many buyers): near-duplicate review would be
+    # noise, so the threshold is above any similarity.
+    title_field="title", near_threshold=1.01,
     columns=COLUMNS, validate_row=_validate, build=_build, export_columns=JJ001_COLUMNS,
 ))
