@@ -3,6 +3,7 @@ statistics. Views parse input, call one service or selector, render."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -333,9 +334,9 @@ def stats_export(request: HttpRequest) -> HttpResponse:
         data = stats.statistics(year, by, scope)
         sheet = tablib.Dataset(title=title, headers=["代码", title, "合同数（项）", "合同成交额（元）", "技术交易额（元）"])
         for r in data["results"]:
-            sheet.append([r["key"], r["label"], r["count"], r["contract_amount"], r["transaction_amount"]])
+            sheet.append([r["key"], r["label"], r["count"], Decimal(r["contract_amount"]), Decimal(r["transaction_amount"])])
         t = data["total"]
-        sheet.append(["", "合计", t["count"], t["contract_amount"], t["transaction_amount"]])
+        sheet.append(["", "合计", t["count"], Decimal(t["contract_amount"]), Decimal(t["transaction_amount"])])
         book.add_sheet(sheet)
     response = HttpResponse(book.export("xlsx"),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
