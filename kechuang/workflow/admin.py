@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from kechuang.core.admin import ReadOnlyAdminMixin
-from kechuang.workflow.models import Notification, StateChange
+from kechuang.workflow.models import HolidayDay, HolidayYear, Notification, StateChange
 
 
 @admin.register(StateChange)
@@ -13,3 +13,15 @@ class StateChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("at", "recipient", "message", "read")
+
+
+@admin.register(HolidayDay)
+class HolidayDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "name", "kind")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(admin.ModelAdmin):
+    list_display = ("year", "source", "entered_at")

@@ -43,3 +43,43 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class HolidayDay(models.Model):
+    """One statutory holiday or 调休上班 day, entered by the bureau for a year ``chinese-calendar`` does not ship.
+
+    Only the exceptions are stored: an unlisted Monday–Friday works, an unlisted weekend day rests. The rows of a
+    year count only once a ``HolidayYear`` row says the year is complete (see ``kechuang.workflow.calendar``).
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "放假"
+        WORKDAY = "workday", "调休上班"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("节日名称", max_length=30, help_text="例如：春节、国庆节")
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}（{self.get_kind_display()}）"
+
+
+class HolidayYear(models.Model):
+    """A year whose holiday arrangement has been entered completely, with the notice it comes from."""
+
+    year = models.PositiveSmallIntegerField("年份", unique=True)
+    source = models.CharField("依据", max_length=200, help_text="例如：国务院办公厅关于2027年部分节假日安排的通知")
+    entered_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "已录入完整的年份"
+        verbose_name_plural = "已录入完整的年份"
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年"
