@@ -136,3 +136,17 @@ def test_outsider_sees_no_contract_and_buyer_sees_its_own(enterprise_org, univer
     assert Contract.objects.restrict(buyer, "view").filter(pk=c.pk).exists()
     assert not Contract.objects.restrict(buyer, "change").filter(pk=c.pk).exists()
     assert Contract.objects.restrict(registrar_user(), "view").filter(pk=c.pk).exists()
+
+
+def test_deadline_uses_the_platform_calendar_rows_for_a_year_entered_in_the_admin():
+    from kechuang.workflow import calendar
+    from kechuang.workflow.models import HolidayDay, HolidayYear
+
+    start = dt.date(2026, 12, 28)
+    estimated, exact = deadlines.add_working_days(start, 15)
+    assert not exact
+    HolidayYear.objects.create(year=2027)
+    HolidayDay.objects.create(date=dt.date(2027, 1, 1), kind=HolidayDay.Kind.HOLIDAY, name="元旦")
+    calendar.clear_cache()
+    known, exact = deadlines.add_working_days(start, 15)
+    assert exact and known == estimated + dt.timedelta(days=1)  # 1 January (a Friday) no longer counts
