@@ -27,6 +27,9 @@ class ContractSerializer(serializers.ModelSerializer):
     contract_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     transaction_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    # Plain strings: both parties share one code list (PartyNature), which would otherwise appear as two enums.
+    seller_nature = serializers.CharField(read_only=True, help_text="卖方性质代码（JJ-001）")
+    buyer_nature = serializers.CharField(read_only=True, help_text="买方性质代码（JJ-001）")
 
     class Meta:
         model = Contract

@@ -100,9 +100,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                                                         "org": contract.seller_organisation, "obj": contract})
 
 
+@login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect(f"{settings.LOGIN_URL}?next={request.path}")
     contract = _visible(request, pk)
     user = request.user
     seller = seller_member(user, contract)
@@ -155,9 +154,8 @@ def answer_correction(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(contract.get_absolute_url())
 
 
+@login_required
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect(f"{settings.LOGIN_URL}?next={request.path}")
     contract = _visible(request, pk)
     if contract.status not in (*COUNTED, Status.CANCELLED) or not contract.registration_number:
         messages.error(request, "该合同尚未认定登记，没有登记证明")
