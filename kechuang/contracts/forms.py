@@ -69,9 +69,13 @@ class DecisionForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for i in range(1, DEDUCTION_ROWS + 1):
-            self.fields[f"deduction_item_{i}"] = forms.CharField(label=f"核减项目{i}", required=False, max_length=100)
+            # The rows sit in a table without <label>s: each input names itself for screen readers.
+            self.fields[f"deduction_item_{i}"] = forms.CharField(
+                label=f"核减项目{i}", required=False, max_length=100,
+                widget=forms.TextInput(attrs={"aria-label": f"核减项目{i}名称", "placeholder": "如：外购设备"}))
             self.fields[f"deduction_amount_{i}"] = forms.DecimalField(
-                label=f"核减金额{i}（元）", required=False, min_value=0, max_digits=16, decimal_places=2)
+                label=f"核减金额{i}（元）", required=False, min_value=0, max_digits=16, decimal_places=2,
+                widget=forms.NumberInput(attrs={"aria-label": f"核减项目{i}金额（元）", "step": "0.01"}))
 
     def deduction_rows(self) -> list[tuple[Any, Any]]:
         return [(self[f"deduction_item_{i}"], self[f"deduction_amount_{i}"]) for i in range(1, DEDUCTION_ROWS + 1)]

@@ -50,6 +50,7 @@ def workspace_panels(user: Any) -> list[dict[str, Any]]:
         panels.append({"title": "待认定技术合同", "url": reverse("contracts:queue"),
                        "count": Contract.objects.filter(status__in=REGISTRAR_QUEUE).count(), "queue": True})
     if getattr(user, "organisation_id", None):
-        panels.append({"title": "我的技术合同", "url": reverse("contracts:mine"), "count": mine(user).count(),
-                       "queue": False})
+        panels.append({"title": "技术合同登记", "url": reverse("contracts:mine"), "count": mine(user).count(),
+                       "queue": False, "template": "contracts/_panel.html",
+                       "create_url": reverse("contracts:create")})
     return panels
