@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kechuang.directory",
     "kechuang.market",
     "kechuang.policies",
+    "kechuang.contracts",
 ]
 
 MIDDLEWARE = [

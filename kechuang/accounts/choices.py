@@ -7,6 +7,7 @@ class Role(models.TextChoices):
     BROKER = "broker", "技术经理人"
     REVIEWER = "reviewer", "评审专家"
     STAFF = "staff", "科技局工作人员"
+    REGISTRAR = "registrar", "技术合同登记员"
     ADMIN = "admin", "系统管理员"
 
 

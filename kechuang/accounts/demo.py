@@ -24,6 +24,7 @@ PERSONAS = [
     ("broker", "技术经理人 王敏", Role.BROKER, None),
     ("reviewer", "评审专家 赵教授", Role.REVIEWER, None),
     ("staff", "科技局 陈科员", Role.STAFF, None),
+    ("registrar", "技术合同登记员 周登记", Role.REGISTRAR, None),
     ("admin", "系统管理员", Role.ADMIN, None),
 ]
 

@@ -1,0 +1,56 @@
+"""Reads of technology contracts; every read takes the user and goes through ``restrict``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from kechuang.contracts import deadlines
+from kechuang.contracts.choices import AWAITING_DECISION, Status
+from kechuang.contracts.models import Contract, is_registrar
+
+REGISTRAR_QUEUE = (*AWAITING_DECISION, Status.CHANGE_PENDING, Status.CANCEL_PENDING)
+
+
+def visible(user: Any) -> QuerySet[Contract]:
+    return Contract.objects.restrict(user, "view")
+
+
+def mine(user: Any) -> QuerySet[Contract]:
+    """The contracts the user's organisation sells or buys (registrars use the queue instead)."""
+    org_id = getattr(user, "organisation_id", None)
+    if org_id is None:
+        return Contract.objects.none()
+    return visible(user).filter(seller_organisation_id=org_id) | visible(user).filter(buyer_organisation_id=org_id)
+
+
+def queue(user: Any) -> list[Contract]:
+    """What waits for the registrar, by deadline (overdue first); change and cancellation requests follow."""
+    rows = list(visible(user).filter(status__in=REGISTRAR_QUEUE).order_by("deadline_on", "accepted_on", "id")[:500])
+    today = timezone.localdate()
+    for c in rows:
+        c.remaining = remaining_days(c, today)  # type: ignore[attr-defined]
+        c.overdue = c.remaining is not None and c.remaining < 0  # type: ignore[attr-defined]
+    return sorted(rows, key=lambda c: (c.deadline_on is None, c.deadline_on or today, c.pk))
+
+
+def remaining_days(contract: Contract, today: Any = None) -> int | None:
+    """Working days left until the decision deadline (0 on the day itself, negative when overdue)."""
+    if contract.status not in AWAITING_DECISION or contract.deadline_on is None:
+        return None
+    return deadlines.working_days_between(today or timezone.localdate(), contract.deadline_on)
+
+
+def workspace_panels(user: Any) -> list[dict[str, Any]]:
+    panels: list[dict[str, Any]] = []
+    if is_registrar(user):
+        panels.append({"title": "待认定技术合同", "url": reverse("contracts:queue"),
+                       "count": Contract.objects.filter(status__in=REGISTRAR_QUEUE).count(), "queue": True})
+    if getattr(user, "organisation_id", None):
+        panels.append({"title": "技术合同登记", "url": reverse("contracts:mine"), "count": mine(user).count(),
+                       "queue": False, "template": "contracts/_panel.html",
+                       "create_url": reverse("contracts:create")})
+    return panels
