@@ -2,9 +2,10 @@
 total, stage; rank and percentile in the stage cohort and the stage-and-region cohort; the tier.
 
 One code path scores one enterprise or many: `_score` works on arrays (numpy), `evaluate` passes one profile
-and a `Cohort` (the sorted values of the enterprises it is compared with), `evaluate_batch` passes all
-profiles and builds their cohort. Points are kept as integer hundredths (分 × 100) so that totals, ranks and
-percentiles are exact sums and counts: batch and per-enterprise results are equal, not merely close.
+and a `Cohort` (the sorted values of the enterprises it is compared with), `score_batch` passes all profiles
+and builds their cohort; `explain.py` writes the reasons a column at a time. Points are kept as integer
+hundredths (分 × 100) so that totals, ranks and percentiles are exact sums and counts: batch and
+per-enterprise results are equal, not merely close.
 
 Percentiles are mid-rank: 100 × (number below + half the number equal, itself included) / cohort size. The
 top of ten is at 95, a cohort of one at 50.
@@ -13,90 +14,20 @@ top of ten is at 95, a cohort of one at 50.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from .explain import BatchResult
 from .loader import default_model
-from .model import STAGE_OPS, ScoreModel, num
+from .model import ScoreModel
 from .profile import ScoreProfile
+from .results import Evaluation
 
 _OPS = {"<": np.less, "<=": np.less_equal, ">=": np.greater_equal, ">": np.greater}
-
-
-@dataclass(frozen=True, slots=True)
-class IndicatorResult:
-    id: str
-    name: str
-    category: str
-    fact: str
-    unit: str
-    value: float | None
-    source: str
-    missing: bool
-    points: float
-    max_points: float
-    why: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "name": self.name, "category": self.category, "fact": self.fact, "unit": self.unit,
-            "value": self.value, "source": self.source, "missing": self.missing, "points": self.points,
-            "max_points": self.max_points, "why": self.why,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Position:
-    """Where the enterprise stands in a cohort: rank 1 is the highest total."""
-
-    rank: int
-    size: int
-    percentile: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"rank": self.rank, "size": self.size, "percentile": self.percentile}
-
-
-@dataclass(frozen=True, slots=True)
-class Evaluation:
-    profile_id: str
-    name: str
-    region: str
-    model_id: str
-    model_version: str
-    as_of: dt.date
-    stage: str
-    stage_label: str
-    stage_why: str
-    total: float
-    max_total: float
-    categories: tuple[tuple[str, str, float, float], ...]  # (id, label, points, max points)
-    indicators: tuple[IndicatorResult, ...]
-    missing_facts: tuple[str, ...]
-    stage_position: Position
-    region_position: Position
-    tier: str
-    tier_label: str
-    tier_why: str
-    what_if: tuple[dict[str, Any], ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "profile_id": self.profile_id, "name": self.name, "region": self.region,
-            "model": {"id": self.model_id, "version": self.model_version}, "as_of": self.as_of.isoformat(),
-            "stage": {"id": self.stage, "label": self.stage_label, "why": self.stage_why},
-            "total": self.total, "max_total": self.max_total,
-            "categories": [{"id": c, "label": lbl, "points": p, "max_points": m}
-                           for c, lbl, p, m in self.categories],
-            "indicators": [r.to_dict() for r in self.indicators],
-            "missing_facts": list(self.missing_facts),
-            "cohort": {"stage": self.stage_position.to_dict(), "stage_region": self.region_position.to_dict()},
-            "tier": {"id": self.tier, "label": self.tier_label, "why": self.tier_why},
-            "what_if": list(self.what_if),
-        }
 
 
 def _mid_rank(sorted_vals: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -121,15 +52,28 @@ class Cohort:
         m = model if model is not None else default_model()
         return _score(m, profiles, as_of or dt.date.today(), None).cohort
 
-    def position(self, stage: int, region: str, total: int) -> tuple[Position, Position]:
-        out = []
-        for arr in (self.stage_totals.get(stage), self.region_totals.get((stage, region))):
-            if arr is None or arr.size == 0:  # not a member: compared with itself alone
-                arr = np.array([total], dtype=np.int64)
-            rank = int(arr.size - np.searchsorted(arr, total, side="right") + 1)
-            pct = float(np.round(_mid_rank(arr, np.array([total]))[0], 1))
-            out.append(Position(rank, int(arr.size), pct))
-        return out[0], out[1]
+    def positions(self, stage: np.ndarray, regions: Sequence[str], totals: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rank, cohort size, percentile rounded to 0.1) per row, columns [stage cohort, stage-and-region]."""
+        n = totals.size
+        rank = np.zeros((n, 2), dtype=np.int64)
+        size = np.zeros((n, 2), dtype=np.int64)
+        pct = np.zeros((n, 2), dtype=float)
+        groups: list[dict[Any, list[int]]] = [{}, {}]
+        for i, (s, r) in enumerate(zip(stage.tolist(), regions, strict=True)):
+            groups[0].setdefault(s, []).append(i)
+            groups[1].setdefault((s, r), []).append(i)
+        for col, (table, grouping) in enumerate(((self.stage_totals, groups[0]), (self.region_totals, groups[1]))):
+            for key, idx_list in grouping.items():
+                idx = np.asarray(idx_list)
+                arr = table.get(key)
+                if arr is None or arr.size == 0:  # not a member: compared with itself alone
+                    arr = np.sort(totals[idx])
+                t = totals[idx]
+                rank[idx, col] = arr.size - np.searchsorted(arr, t, side="right") + 1
+                size[idx, col] = arr.size
+                pct[idx, col] = np.round(_mid_rank(arr, t), 1)
+        return rank, size, pct
 
 
 @dataclass(slots=True)
@@ -142,6 +86,9 @@ class _Scored:
     age: np.ndarray
     revenue: np.ndarray
     cohort: Cohort
+    rank: np.ndarray  # n × 2: [stage cohort, stage-and-region cohort]
+    size: np.ndarray
+    position_pct: np.ndarray
 
 
 def _stage_facts(model: ScoreModel, profiles: Sequence[ScoreProfile], as_of: dt.date,
@@ -214,96 +161,28 @@ def _score(model: ScoreModel, profiles: Sequence[ScoreProfile], as_of: dt.date, 
             region_totals[key] = np.sort(totals[idx])
         cohort = Cohort(fact_values, stage_totals, region_totals)
     assert cohort is not None
+    rank, size, position_pct = cohort.positions(stage, [p.region for p in profiles], totals)
     return _Scored(values, stage, pct, cents, totals, cols["age_years"], cols.get("revenue", np.full(n, np.nan)),
-                   cohort)
+                   cohort, rank, size, position_pct)
 
 
-def _pct_text(x: float) -> str:
-    return f"{num(round(x * 100, 1))}%"
+_CENTS_TEXT: dict[int, str] = {}
 
-
-def _stage_why(model: ScoreModel, rule_id: str, age: float, revenue: float) -> str:
-    rule = model.stage(rule_id)
-    known = []
-    known.append(f"成立{num(age)}年" if age == age else "成立年限未知")
-    known.append(f"营业收入{num(revenue)}万元" if revenue == revenue else "营业收入未知")
-    return f"{'，'.join(known)}：{rule.description or rule.label}，属{rule.label}"
-
-
-def _indicator_why(model: ScoreModel, j: int, value: float, pct: float, pts: float, mx: float,
-                   cohort_size: int) -> str:
-    ind = model.indicators[j]
-    if mx == 0:
-        return "本阶段该指标权重为0，不计分"
-    if value != value:
-        return f"暂无该项数据，按模型计满分的{_pct_text(ind.missing_fraction)}：{num(pts)}分"
-    v = f"{num(value)}{ind.unit}"
-    sc = ind.scoring
-    share = pts / mx
-    if sc.kind == "thresholds":
-        pts_list = sc.points
-        if value <= pts_list[0][0]:
-            where = f"不高于{num(pts_list[0][0])}{ind.unit}"
-        elif value >= pts_list[-1][0]:
-            where = f"达到{num(pts_list[-1][0])}{ind.unit}（满档）"
-        else:
-            seg = next(s for s in range(len(pts_list) - 1) if pts_list[s][0] <= value < pts_list[s + 1][0])
-            (x0, y0), (x1, y1) = pts_list[seg], pts_list[seg + 1]
-            where = (f"介于{num(x0)}{ind.unit}（{_pct_text(y0)}）与{num(x1)}{ind.unit}（{_pct_text(y1)}）之间，"
-                     "线性插值")
-        how = where
-    elif sc.kind == "log":
-        how = f"对数计分，{num(sc.high)}{ind.unit}及以上为满分"
-    elif sc.kind == "cap":
-        how = f"{num(sc.cap)}{ind.unit}封顶"
-    else:
-        how = f"在同阶段{cohort_size}家有数据的企业中位于第{num(round(pct, 1))}百分位"
-    return f"{v}，{how}，得满分{num(mx)}分的{_pct_text(share)}：{num(pts)}分"
-
-
-def _explain(model: ScoreModel, sc: _Scored, i: int, profile: ScoreProfile, as_of: dt.date) -> Evaluation:
-    s = int(sc.stage[i])
-    stage_id = model.stage_order[s]
-    weights = model.weights[stage_id]
-    results = []
-    missing = []
-    cat_pts: dict[str, int] = {c.id: 0 for c in model.categories}
-    cat_max: dict[str, float] = {c.id: 0.0 for c in model.categories}
-    row_v = sc.values[i].tolist()
-    row_c = sc.cents[i].tolist()
-    row_p = sc.pct[i].tolist()
-    for j, ind in enumerate(model.indicators):
-        v = row_v[j]
-        mx = weights[ind.id]
-        pts = row_c[j] / 100
-        is_missing = v != v
-        if is_missing:
-            missing.append(ind.fact)
-        size = 0
-        if ind.scoring.kind == "percentile" and not is_missing:
-            ref = sc.cohort.fact_values.get((s, j))
-            size = int(ref.size) if ref is not None else 1
-        cat_pts[ind.category] += row_c[j]
-        cat_max[ind.category] += mx
-        results.append(IndicatorResult(
-            ind.id, ind.name, ind.category, ind.fact, ind.unit, None if is_missing else v,
-            profile.sources.get(ind.fact, "" if is_missing else "档案填报"), is_missing, pts, mx,
-            _indicator_why(model, j, v, row_p[j], pts, mx, size),
-        ))
-    total = int(sc.totals[i])
-    sp, rp = sc.cohort.position(s, profile.region, total)
-    tier = model.tier_for(sp.percentile)
-    return Evaluation(
-        profile_id=profile.id, name=profile.name, region=profile.region, model_id=model.id,
-        model_version=model.version, as_of=as_of, stage=stage_id, stage_label=model.stage(stage_id).label,
-        stage_why=_stage_why(model, stage_id, float(sc.age[i]), float(sc.revenue[i])),
-        total=total / 100, max_total=model.total_points,
-        categories=tuple((c.id, c.label, cat_pts[c.id] / 100, cat_max[c.id]) for c in model.categories),
-        indicators=tuple(results), missing_facts=tuple(missing), stage_position=sp, region_position=rp,
-        tier=tier.id, tier_label=tier.label,
-        tier_why=(f"在同阶段{sp.size}家企业中排第{sp.rank}名、位于第{num(sp.percentile)}百分位，"
-                  f"{tier.label}的百分位下限为{num(tier.min_percentile)}"),
-    )
+def score_batch(profiles: Sequence[ScoreProfile], model: ScoreModel | None = None, as_of: dt.date | None = None,
+                cohort: Cohort | None = None) -> BatchResult:
+    """Score many enterprises as one cohort (or against `cohort`); the result is columnar, every reason
+    written, and `BatchResult.evaluation(i)` gives enterprise i's `Evaluation`."""
+    m = model if model is not None else default_model()
+    day = as_of or dt.date.today()
+    # Hundreds of thousands of small acyclic objects (strings, lists) are created here; the cyclic garbage
+    # collector would rescan the growing heap again and again and find nothing.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return BatchResult(m, _score(m, profiles, day, cohort), profiles, day)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def evaluate(profile: ScoreProfile, model: ScoreModel | None = None, as_of: dt.date | None = None,
@@ -312,19 +191,13 @@ def evaluate(profile: ScoreProfile, model: ScoreModel | None = None, as_of: dt.d
     without one it is compared with itself alone (percentile 50)."""
     m = model if model is not None else default_model()
     day = as_of or dt.date.today()
-    sc = _score(m, [profile], day, cohort)
-    ev = _explain(m, sc, 0, profile, day)
+    res = score_batch([profile], m, day, cohort)
+    ev = res.evaluation(0)
     if what_if:
         from .whatif import hints
 
-        ev = _with_hints(ev, hints(profile, m, day, sc.cohort))
+        ev = replace(ev, what_if=tuple(hints(profile, m, day, res.scored.cohort)))
     return ev
-
-
-def _with_hints(ev: Evaluation, hs: list[dict[str, Any]]) -> Evaluation:
-    from dataclasses import replace
-
-    return replace(ev, what_if=tuple(hs))
 
 
 def evaluate_batch(profiles: Sequence[ScoreProfile], model: ScoreModel | None = None,
@@ -334,14 +207,11 @@ def evaluate_batch(profiles: Sequence[ScoreProfile], model: ScoreModel | None = 
     day = as_of or dt.date.today()
     if not profiles:
         return []
-    sc = _score(m, profiles, day, None)
-    out = [_explain(m, sc, i, p, day) for i, p in enumerate(profiles)]
+    res = score_batch(profiles, m, day)
+    out = list(res.evaluations())
     if what_if:
         from .whatif import hints
 
-        out = [_with_hints(ev, hints(p, m, day, sc.cohort)) for ev, p in zip(out, profiles, strict=True)]
+        out = [replace(ev, what_if=tuple(hints(p, m, day, res.scored.cohort)))
+               for ev, p in zip(out, profiles, strict=True)]
     return out
-
-
-def stage_op_label(op: str) -> str:
-    return STAGE_OPS[op]

@@ -28,9 +28,10 @@ STAGE_FACT_LABELS: Final[dict[str, str]] = {"age_years": "成立年限（年）"
 
 def num(x: float) -> str:
     """A number as a clerk writes it: no trailing zeros, thousands separated."""
-    if x == int(x):
+    if float(x).is_integer():
         return f"{int(x):,}"
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
+    t = f"{x:,.2f}"
+    return t.rstrip("0").rstrip(".") if t[-1] == "0" else t
 
 
 @dataclass(frozen=True, slots=True)
