@@ -7,7 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
-for app in ("directory", "market", "policies"):
+for app in ("directory", "market", "policies", "scores"):
     module = import_module(f"kechuang.{app}.api")
     module.register(router)
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kechuang.directory",
     "kechuang.market",
     "kechuang.policies",
+    "kechuang.scores",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("directory/", include("kechuang.directory.urls")),
     path("market/", include("kechuang.market.urls")),
     path("policies/", include("kechuang.policies.urls")),
+    path("scores/", include("kechuang.scores.urls")),
     path("workflow/", include("kechuang.workflow.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
