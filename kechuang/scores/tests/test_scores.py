@@ -112,3 +112,13 @@ def test_lending_summary_and_tier_fact(scored: Any, enterprise_org: Any, enterpr
     tier = selectors.score_tier_fact(enterprise_org)
     assert tier == ScoreResult.objects.get(run=scored, organisation=enterprise_org).tier
     assert data["by_tier"][0]["result__tier_label"] == f"{tier}档"
+
+
+def test_the_tier_is_a_fact_the_policy_engine_reads(scored: Any, enterprise_org: Any) -> None:
+    from kechuang.policies.profiles import build_profile
+    from kechuang.rules import Profile
+
+    tier = ScoreResult.objects.get(run=scored, organisation=enterprise_org).tier
+    data = build_profile(enterprise_org, as_of=AS_OF)
+    assert data.profile["score_tier"] == tier
+    assert Profile.from_dict(data.profile).facts["score_tier"] == tier
