@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kechuang.market",
     "kechuang.policies",
     "kechuang.contracts",
+    "kechuang.scores",
 ]
 
 MIDDLEWARE = [

@@ -115,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Passed through untouched: the engines own their argument parsing (and their contracts).
     sub.add_parser("match", help="匹配引擎：batch / eval", add_help=False)
     sub.add_parser("policy", help="政策引擎：evaluate / batch / measures", add_help=False)
+    sub.add_parser("score", help="创新积分引擎：evaluate / batch / model", add_help=False)
     sub.add_parser("manage", help="Django 管理命令", add_help=False)
     return parser
 
@@ -129,6 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kechuang.rules.cli import main as policy_main
 
         return policy_main(args[1:])
+    if args and args[0] == "score":
+        from kechuang.scoring.cli import main as score_main
+
+        return score_main(args[1:])
     if args and args[0] == "manage":
         return cmd_manage(args[1:])
     ns = build_parser().parse_args(args)

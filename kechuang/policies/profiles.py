@@ -201,6 +201,16 @@ PREFETCH = ("qualifications", "platforms", "yearly_figures", "policy_records")
 SELECT = ("policy_facts",)
 
 
+def _score_tier(org: Any) -> str | None:
+    from django.apps import apps
+
+    if not apps.is_installed("kechuang.scores"):
+        return None
+    from kechuang.scores.selectors import score_tier_fact
+
+    return score_tier_fact(org)
+
+
 def build_profile(org: Any, *, as_of: dt.date | None = None) -> ProfileData:
     """The engine's profile for ``org`` plus where each fact came from (for the calculator's review table)."""
     from kechuang.policies.models import FactSheet
@@ -222,6 +232,9 @@ def build_profile(org: Any, *, as_of: dt.date | None = None) -> ProfileData:
     if kind is not None:
         profile["kind"] = kind
     data.facts.append(SourcedFact("kind", "主体类型", kind, KINDS.get(kind or "", "未知（待补充）"), kind_source))
+    tier = _score_tier(org)  # 企业创新积分档次 from the scores app, when installed and the firm is scored
+    if tier is not None:
+        profile["score_tier"] = tier
 
     # --- recognitions from the directory -----------------------------------------------------------------
     recs: dict[str, list[dict[str, Any]]] = {}

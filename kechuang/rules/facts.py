@@ -44,6 +44,9 @@ LEVELS: Final[dict[str, str]] = {
     "district": "县区级",
 }
 
+# 企业创新积分档次 (kechuang.scoring's national model tiers; filled by the scores app when the firm is scored).
+SCORE_TIERS: Final[dict[str, str]] = {"A": "A档", "B": "B档", "C": "C档", "D": "D档"}
+
 PUBLIC_WELFARE_CLASSES: Final[dict[str, str]] = {
     "class1": "公益一类",
     "class2": "公益二类",
@@ -155,6 +158,7 @@ SCALAR_FACTS: Final[dict[str, FieldSpec]] = {
         _f("innovation_spending_increase", "int", "科技创新支出年度增量（元）", minimum=0),
         _f("non_fiscal_construction_expenditure", "int", "当年非财政投入机构建设经费支出（元）", minimum=0),
         _f("horizontal_contract_net_income", "int", "横向项目技术合同净收入（元）", minimum=0),
+        _f("score_tier", "enum", "企业创新积分档次", values=SCORE_TIERS),
     )
 }
 
