@@ -27,7 +27,8 @@ def _django() -> None:
 def _serve(port: int, workers: int) -> int:
     """Serve with gunicorn (a real WSGI server, not the development server)."""
     args = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--chdir", str(ROOT)]
+            "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--chdir", str(ROOT),
+            "--config", "python:kechuang.core.gunicorn_conf"]
     print(f"科创服务平台已启动：http://127.0.0.1:{port}/  （按 Ctrl+C 停止）", flush=True)
     os.execv(sys.executable, args)
     return 0  # pragma: no cover - execv does not return

@@ -11,3 +11,7 @@ class CoreConfig(AppConfig):
         from kechuang.core import audit
 
         audit.connect()
+        # Periodic tasks are job kinds too: a worker in another process must know them before it runs one.
+        from kechuang.core import periodic
+
+        periodic.register_all()
