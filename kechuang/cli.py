@@ -67,6 +67,20 @@ def cmd_index(ns: argparse.Namespace) -> int:
     return build_index_command(out=sys.stderr)
 
 
+def cmd_backup(ns: argparse.Namespace) -> int:
+    _django()
+    from kechuang.ops.backup import backup_command
+
+    return backup_command(ns.to, out=sys.stdout)
+
+
+def cmd_restore(ns: argparse.Namespace) -> int:
+    _django()
+    from kechuang.ops.backup import restore_command
+
+    return restore_command(ns.source, ns.force, out=sys.stdout)
+
+
 def cmd_manage(argv: Sequence[str]) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -102,6 +116,15 @@ def build_parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="从数据库重建匹配索引")
     index.add_argument("action", choices=["build"])
     index.set_defaults(func=cmd_index)
+
+    backup = sub.add_parser("backup", help="备份数据库、上传文件和匹配索引（附行数与校验和清单）")
+    backup.add_argument("--to", help="备份存放目录（默认 var/backups）")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="从备份恢复并核对每张数据表的行数与校验和")
+    restore.add_argument("source", metavar="FROM", help="备份目录（kechuang-<时间>）")
+    restore.add_argument("--force", action="store_true", help="目标数据库已有数据时仍然覆盖")
+    restore.set_defaults(func=cmd_restore)
 
     # Passed through untouched: the engines own their argument parsing (and their contracts).
     sub.add_parser("match", help="匹配引擎：batch / eval", add_help=False)
