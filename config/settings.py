@@ -8,6 +8,7 @@ defaults below switch on and ``manage.py check --deploy`` is clean.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "kechuang.core",
     "kechuang.accounts",
     "kechuang.workflow",
@@ -116,6 +119,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+    # Tests on a file as well, not Django's shared-cache in-memory database: there, two threads writing at once
+    # fail at once with "database table is locked" (table locks ignore the busy timeout), so tests of concurrent
+    # work (single-flight rebuilds, backups) could not run as production does. One file per test process.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -255,6 +262,24 @@ CSRF_FAILURE_VIEW = "kechuang.core.views.csrf_failure"
 # Publishing a record updates the index of this process at once and queues one rebuild job so that the other
 # app processes pick the change up; turn off where a scheduled `kechuang index build` does that instead.
 KECHUANG_INDEX_AUTO_REBUILD = env_bool("KECHUANG_INDEX_AUTO_REBUILD", True)
+# Background work runs on django-tasks (docs/dependencies.md says why). "thread": the embedded default, a task
+# runs in a thread of the process that asked for it once its transaction commits, nothing else to start;
+# "database": tasks are rows run by `kechuang manage run_jobs` workers (production, PostgreSQL or SQLite).
+KECHUANG_TASK_BACKEND = env_str("KECHUANG_TASK_BACKEND", "thread")
+_TASK_BACKENDS = {"thread": "kechuang.core.tasks.ThreadBackend", "database": "django_tasks_db.DatabaseBackend"}
+if KECHUANG_TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("KECHUANG_TASK_BACKEND 只能是 thread 或 database")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[KECHUANG_TASK_BACKEND]}}
+# A job still "running" after this many seconds is taken for dead (its process was killed) and marked failed,
+# so a single-flight job kind is never blocked for ever.
+KECHUANG_JOB_TIMEOUT = env_int("KECHUANG_JOB_TIMEOUT", 2 * 3600)
+# Periodic tasks: name -> (dotted path of a function f(now) -> dict | None, interval in seconds). The scheduler
+# (`kechuang manage run_jobs`, and with the thread backend the web process itself) runs each one when due as a
+# recorded job; a function that cannot be imported yet is skipped with a warning. The deadline sweep belongs to
+# kechuang.workflow.deadlines (time in workflows, issue 11).
+KECHUANG_PERIODIC_TASKS: dict[str, tuple[str, int]] = {
+    "workflow.deadlines.sweep": ("kechuang.workflow.deadlines.sweep", env_int("KECHUANG_SWEEP_SECONDS", 300)),
+}
 # 公示期 before a subsidy is paid, in calendar days with both ends counted (kechuang/policies/workflow.py says
 # why calendar rather than working days).
 # 公示期 in working days (holidays and 调休 from kechuang.workflow.calendar), and how many working days an

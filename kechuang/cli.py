@@ -27,7 +27,8 @@ def _django() -> None:
 def _serve(port: int, workers: int) -> int:
     """Serve with gunicorn (a real WSGI server, not the development server)."""
     args = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--chdir", str(ROOT)]
+            "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--chdir", str(ROOT),
+            "--config", "python:kechuang.core.gunicorn_conf"]
     print(f"科创服务平台已启动：http://127.0.0.1:{port}/  （按 Ctrl+C 停止）", flush=True)
     os.execv(sys.executable, args)
     return 0  # pragma: no cover - execv does not return
@@ -76,6 +77,20 @@ def cmd_index(ns: argparse.Namespace) -> int:
     return build_index_command(out=sys.stderr)
 
 
+def cmd_backup(ns: argparse.Namespace) -> int:
+    _django()
+    from kechuang.ops.backup import backup_command
+
+    return backup_command(ns.to, out=sys.stdout)
+
+
+def cmd_restore(ns: argparse.Namespace) -> int:
+    _django()
+    from kechuang.ops.backup import restore_command
+
+    return restore_command(ns.source, ns.force, out=sys.stdout)
+
+
 def cmd_manage(argv: Sequence[str]) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -111,6 +126,15 @@ def build_parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="从数据库重建匹配索引")
     index.add_argument("action", choices=["build"])
     index.set_defaults(func=cmd_index)
+
+    backup = sub.add_parser("backup", help="备份数据库、上传文件和匹配索引（附行数与校验和清单）")
+    backup.add_argument("--to", help="备份存放目录（默认 var/backups）")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="从备份恢复并核对每张数据表的行数与校验和")
+    restore.add_argument("source", metavar="FROM", help="备份目录（kechuang-<时间>）")
+    restore.add_argument("--force", action="store_true", help="目标数据库已有数据时仍然覆盖")
+    restore.set_defaults(func=cmd_restore)
 
     # Passed through untouched: the engines own their argument parsing (and their contracts).
     sub.add_parser("match", help="匹配引擎：batch / eval", add_help=False)

@@ -12,3 +12,7 @@ class CoreConfig(AppConfig):
 
         audit.connect()
         pinyin.connect()
+        # Periodic tasks are job kinds too: a worker in another process must know them before it runs one.
+        from kechuang.core import periodic
+
+        periodic.register_all()
