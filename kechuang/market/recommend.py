@@ -182,7 +182,8 @@ def to_recommendations(hits: list[Hit], user: Any) -> list[Recommendation]:
             doc_id=h.id, kind=kind, pk=pk, score=round(h.score, 4), relevance=h.relevance, rank=len(out) + 1,
             title=title, url=url, obj=obj,
             subtitle=subtitle, title_parts=highlight(title, terms), snippet_parts=highlight(_snippet(body, terms), terms),
-            shared_terms=[(t.term, round(t.score, 3)) for t in ex.shared_terms[:8]],
+            # One character (料, 上) tells a reader nothing about why two records match.
+            shared_terms=[(t.term, round(t.score, 3)) for t in ex.shared_terms if len(t.term) > 1][:8],
             matched_fields=[FIELD_LABELS.get(f, f) for f in ex.matched_fields], matched_tags=tags,
         ))
     return out
