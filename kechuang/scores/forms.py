@@ -15,7 +15,7 @@ class FlagForm(forms.Form):
 
     def __init__(self, *args: Any, indicators: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fact"].choices = [(r["fact"], r["name"]) for r in indicators]
+        self.fields["fact"].choices = [(r["fact"], r["name"]) for r in indicators]  # type: ignore[attr-defined]
 
 
 class ResolveForm(forms.Form):

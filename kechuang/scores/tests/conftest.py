@@ -46,14 +46,14 @@ def scored(platform_data: Any) -> Any:
 @pytest.fixture
 def bank_a(db: Any) -> Any:
     inst = FinancialInstitution.objects.create(name="甲银行科技支行", kind="bank")
-    inst.members.add(UserFactory(username="bank", role=Role.BANK))
+    inst.members.add(UserFactory.create(username="bank", role=Role.BANK))
     return inst
 
 
 @pytest.fixture
 def bank_b(db: Any) -> Any:
     inst = FinancialInstitution.objects.create(name="乙银行科技支行", kind="bank")
-    inst.members.add(UserFactory(username="bank2", role=Role.BANK))
+    inst.members.add(UserFactory.create(username="bank2", role=Role.BANK))
     return inst
 
 
