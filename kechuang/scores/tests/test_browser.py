@@ -67,3 +67,51 @@ def test_score_consent_and_loan_journey(browser: Any, live_server: Any, platform
     browser.find_element(By.LINK_TEXT, "创新积分").click()
     assert org.name not in browser.page_source and "暂无授权本机构查看积分的企业" in browser.page_source
     check_page(browser, "scores-bank-b-list")
+    browser_logout(browser)
+
+    # 5. The bureau sees the lending by bank, tier and month.
+    browser_login(browser, live_server, "staff", TEST_PASSWORD)
+    browser.find_element(By.LINK_TEXT, "创新积分").click()
+    browser.find_element(By.LINK_TEXT, "积分贷统计").click()
+    by_bank = browser.find_element(By.XPATH, "//h2[contains(., '按金融机构')]/following-sibling::table").text
+    assert bank_a.name in by_bank and "300" in by_bank and bank_b.name not in by_bank
+    check_page(browser, "scores-lending")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_flag_a_fact_and_staff_resolve_journey(browser: Any, live_server: Any, platform_data: Any,
+                                               enterprise_user: Any, staff_user: Any) -> None:
+    """The enterprise flags its 营业收入 as wrong; staff correct it at the source and say so; the enterprise
+    reads the answer on its score page."""
+    org = platform_data
+    browser_login(browser, live_server, "staff", TEST_PASSWORD)
+    browser.find_element(By.LINK_TEXT, "创新积分").click()
+    browser.find_element(By.XPATH, "//button[contains(., '重新计算全部企业积分')]").click()
+    browser_logout(browser)
+
+    browser_login(browser, live_server, "ent", TEST_PASSWORD)
+    browser.find_element(By.LINK_TEXT, "创新积分").click()
+    Select(browser.find_element(By.ID, "id_fact")).select_by_visible_text("营业收入")
+    browser.find_element(By.ID, "id_comment").send_keys("2025年营业收入应为1,600万元，见审计报告")
+    browser.find_element(By.XPATH, "//button[contains(., '提交异议')]").click()
+    assert "已提交对“营业收入”的异议" in browser.find_element(By.CSS_SELECTOR, ".messages").text
+    check_page(browser, "scores-flag-raised")
+    browser_logout(browser)
+
+    browser_login(browser, live_server, "staff", TEST_PASSWORD)
+    browser.find_element(By.LINK_TEXT, "创新积分").click()
+    browser.find_element(By.PARTIAL_LINK_TEXT, "数据异议").click()
+    assert org.name in browser.page_source and "应为1,600万元" in browser.page_source
+    check_page(browser, "scores-flags")
+    browser.find_element(By.CSS_SELECTOR, "textarea[name=resolution]").send_keys("已按审计报告改正2025年年度数据")
+    browser.find_element(By.XPATH, "//button[contains(., '提交处理')]").click()
+    assert "已处理" in browser.find_element(By.CSS_SELECTOR, ".messages").text
+    check_page(browser, "scores-flags-resolved")
+    browser_logout(browser)
+
+    browser_login(browser, live_server, "ent", TEST_PASSWORD)
+    browser.find_element(By.LINK_TEXT, "创新积分").click()
+    flags = browser.find_element(By.XPATH, "//h2[contains(., '数据异议')]/following-sibling::table").text
+    assert "已更正" in flags and "已按审计报告改正" in flags
+    check_page(browser, "scores-flag-answered")
