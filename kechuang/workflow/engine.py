@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from kechuang.core import audit
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.fields import COMMENT
 from kechuang.workflow.models import Notification, StateChange
 
 Allowed = Callable[[Any, Any], bool]
@@ -91,6 +92,8 @@ def transition(obj: models.Model, workflow: Workflow, trigger: str, *, actor: An
         raise ApplicationError("您没有权限执行该操作", field="trigger")
     if step.comment_required and not comment.strip():
         raise ApplicationError("请填写意见（例如驳回理由）", field="comment")
+    if len(comment) > COMMENT:  # every form and serializer says so too; this holds for any caller
+        raise ApplicationError(f"意见不能超过{COMMENT}个字（当前{len(comment)}个）", field="comment")
     if step.condition is not None:
         reason = step.condition(obj)
         if reason:

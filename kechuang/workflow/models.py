@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from kechuang.core.fields import COMMENT, LimitedTextField
+
 
 class StateChange(models.Model):
     """One row per transition of any workflow object: who, when, from, to, with the comment."""
@@ -14,7 +16,7 @@ class StateChange(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    comment = models.TextField("意见", blank=True)
+    comment = LimitedTextField("意见", COMMENT, blank=True)
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
     class Meta:
