@@ -131,7 +131,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif not request.user.is_authenticated:
         hidden = "登录后可发送联系请求"
     else:
-        hidden = "本人未同意公开或您的机构尚未通过审核：可通过平台发送联系请求"
+        hidden = "未向您公开"
     return render(request, "directory/person_detail.html", {
         "person": person, "edit_url": _edit_url(request, "person", person), "show_contact": show,
         "hidden_contact_text": hidden, "my_request": mine,
