@@ -170,7 +170,8 @@ def export(request: HttpRequest, entity: str) -> HttpResponse:
     body, content_type, filename = export_queryset(spec, qs, fmt, hide=hide)
     if entity == "people" and "phone" not in hide:
         # One log row for the whole file (who exported how many people's contacts), not one per person.
-        ContactReveal.objects.create(viewer=request.user, person=None, channel=RevealChannel.EXPORT,
+        viewer: Any = request.user  # bureau staff: signed in (export_hides gives personal columns to no one else)
+        ContactReveal.objects.create(viewer=viewer, person=None, channel=RevealChannel.EXPORT,
                                      person_name=f"导出{min(qs.count(), EXPORT_LIMIT)}人"[:50])
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
