@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.links import fixed_urls
 from kechuang.core.models import Job
-from kechuang.core.tabular import export_queryset, get_spec, template_bytes
+from kechuang.core.tabular import export_response, get_spec, template_bytes
 from kechuang.directory import contacts, selectors, services
 from kechuang.directory.choices import ContactRequestStatus, RevealChannel
 from kechuang.directory.forms import (
@@ -156,25 +156,18 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def export(request: HttpRequest, entity: str) -> HttpResponse:
-    """The list as it is filtered on screen, as XLSX or CSV, with the import headers (so it imports back)."""
+    """The list as it is filtered on screen (the same FilterSet), as XLSX or CSV, with the import headers."""
     if entity not in selectors.LISTINGS:
-        raise Http404
-    fmt = request.GET.get("format", "xlsx")
-    if fmt not in ("xlsx", "csv"):
         raise Http404
     qs = selectors.search_list(entity, request.user, request.GET)
     # Personal contacts only for bureau staff, official contacts only for approved accounts (contacts.py).
     hide = contacts.export_hides(entity, request.user)
-    spec = get_spec(entity)
-    assert spec is not None
-    body, content_type, filename = export_queryset(spec, qs, fmt, hide=hide)
+    response = export_response(request, get_spec(entity), qs, hide=hide, limit=EXPORT_LIMIT)
     if entity == "people" and "phone" not in hide:
         # One log row for the whole file (who exported how many people's contacts), not one per person.
         viewer: Any = request.user  # bureau staff: signed in (export_hides gives personal columns to no one else)
         ContactReveal.objects.create(viewer=viewer, person=None, channel=RevealChannel.EXPORT,
                                      person_name=f"导出{min(qs.count(), EXPORT_LIMIT)}人"[:50])
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
