@@ -20,7 +20,7 @@ class OrganisationProfileForm(forms.ModelForm):
         label="所属产业链", queryset=IndustryChain.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    website = forms.URLField(label="网站", required=False, assume_scheme="https")
+    website = forms.URLField(label="网站", required=False, assume_scheme="https", max_length=200)
 
     class Meta:
         model = Organisation

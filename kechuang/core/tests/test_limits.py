@@ -83,3 +83,50 @@ def test_oversized_form_post_gets_the_chinese_400_page(settings, client):
     assert r.status_code == 400
     page = r.content.decode()
     assert "请求内容过大" in page and "Bad Request" not in page
+
+
+def test_imports_apply_the_model_limits_to_plain_text_columns():
+    from kechuang.core.tabular import run_import
+    from kechuang.core.validators import make_credit_code
+
+    code = make_credit_code("91530102MA6L00001")
+    data = f"名称,统一社会信用代码,行政区划代码,类型,简介\n甲公司,{code},530102,企业,{'长' * 30_000}\n".encode()
+    report = run_import("organisations", data, file_name="a.csv", dry_run=True)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "简介")]
+    assert "20000" in report.errors[0].message
+
+
+def test_model_forms_and_serializers_agree_with_the_models():
+    """Every ModelForm and ModelSerializer field backed by a model text field has the model's max length."""
+    import importlib
+
+    from django import forms
+    from rest_framework import serializers
+
+    checked = 0
+    for app in ("directory", "market", "policies", "accounts"):
+        for module_name in ("forms", "api"):
+            try:
+                module = importlib.import_module(f"kechuang.{app}.{module_name}")
+            except ModuleNotFoundError:
+                continue
+            for obj in vars(module).values():
+                if not isinstance(obj, type) or obj.__module__ != module.__name__:
+                    continue
+                if issubclass(obj, forms.ModelForm) and getattr(obj, "_meta", None) and obj._meta.model:
+                    model, fields = obj._meta.model, obj.base_fields
+                elif issubclass(obj, serializers.ModelSerializer) and hasattr(obj, "Meta"):
+                    model, fields = obj.Meta.model, obj().fields
+                else:
+                    continue
+                for name, field in fields.items():
+                    try:
+                        model_field = model._meta.get_field(name)
+                    except Exception:
+                        continue
+                    if isinstance(model_field, models.CharField | models.TextField) and model_field.max_length:
+                        if getattr(field, "read_only", False) or not hasattr(field, "max_length"):
+                            continue
+                        assert field.max_length == model_field.max_length, f"{obj.__name__}.{name}"
+                        checked += 1
+    assert checked > 40
