@@ -181,6 +181,12 @@ CONTACT_REVEALS_PER_DAY = env_int("CONTACT_REVEALS_PER_DAY", 50)
 # How many relayed contact requests one account may send per day.
 CONTACT_REQUESTS_PER_DAY = env_int("CONTACT_REQUESTS_PER_DAY", 20)
 
+# --- Imports (kechuang/core/tabular): limits checked before a file is read --------------------------------
+IMPORT_MAX_BYTES_WEB = env_int("IMPORT_MAX_BYTES_WEB", 10 * 1024 * 1024)  # the staff web import
+IMPORT_MAX_BYTES_CLI = env_int("IMPORT_MAX_BYTES_CLI", 500 * 1024 * 1024)  # kechuang import FILE
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 5000)  # larger web imports are written by a job
+IMPORT_UPLOAD_RETENTION_HOURS = env_int("IMPORT_UPLOAD_RETENTION_HOURS", 24)  # unconfirmed uploads kept so long
+
 # --- Mail: console by default, so password-reset mails show in the terminal ---------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@kechuang.local")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "kechuang.core.errors.bad_request"
 handler403 = "kechuang.core.views.error_403"
 handler404 = "kechuang.core.views.error_404"
 handler500 = "kechuang.core.views.error_500"

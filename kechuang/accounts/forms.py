@@ -72,4 +72,4 @@ class OrganisationRegistrationForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(label="审核意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comment = forms.CharField(label="审核意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), required=False)

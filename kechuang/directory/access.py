@@ -5,6 +5,7 @@ test_every_directory_url_with_anonymous_and_outsider in tests/test_permissions.p
 PERMISSIONS_TESTS = "directory/tests/test_permissions.py"
 WORKSPACE_TESTS = "directory/tests/test_workspace_resources.py"
 CONTACTS_TESTS = "directory/tests/test_contacts.py"
+IMPORT_TESTS = "directory/tests/test_import_hardening.py"
 
 ACCESS_MATRIX: dict[str, str] = {
     "directory:organisation_list": "public",
@@ -24,6 +25,7 @@ ACCESS_MATRIX: dict[str, str] = {
     "directory:import_start": "bureau",
     "directory:import_template": PERMISSIONS_TESTS,  # bureau only
     "directory:import_preview": PERMISSIONS_TESTS,  # bureau only
+    "directory:import_job": IMPORT_TESTS,  # bureau only
     "directory:profile_edit": "login",  # the user's own organisation only
     "directory:figures_edit": "login",
     # The organisation's own people, platforms and instruments: users with an organisation (others 403); edit and

@@ -26,8 +26,8 @@ class AchievementSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     transfer_modes = serializers.ListField(child=serializers.ChoiceField(choices=TransferMode.choices),
                                            required=False)
-    keywords = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
-    patent_numbers = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    keywords = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=30)
+    patent_numbers = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=30)
 
     class Meta:
         model = Achievement
@@ -40,7 +40,7 @@ class AchievementSerializer(serializers.ModelSerializer):
 
 class DemandSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    keywords = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    keywords = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=30)
 
     class Meta:
         model = Demand
@@ -53,7 +53,7 @@ class DemandSerializer(serializers.ModelSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     trigger = serializers.ChoiceField(choices=["submit", "publish", "reject", "close", "withdraw"])
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class _ListingViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,

@@ -58,19 +58,13 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 
 def export(request: HttpRequest, entity: str) -> HttpResponse:
     """The public list as filtered on screen, as XLSX or CSV, with the import headers (so it imports back)."""
-    from kechuang.core.tabular import export_queryset, get_spec
+    from kechuang.core.tabular import export_response, get_spec
 
-    fmt = request.GET.get("format", "xlsx")
-    if entity not in ENTITIES or fmt not in ("xlsx", "csv"):
+    if entity not in ENTITIES:
         raise Http404
     select = selectors.demands_for if entity == "demand" else selectors.achievements_for
     qs, _ = select(request.user, request.GET)
-    spec = get_spec(f"{entity}s")
-    assert spec is not None
-    body, content_type, filename = export_queryset(spec, qs, fmt, limit=20_000)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export_response(request, get_spec(f"{entity}s"), qs, limit=20_000)
 
 
 def _export_query(request: HttpRequest) -> str:

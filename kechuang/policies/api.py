@@ -79,7 +79,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 class ApplicationTransitionSerializer(serializers.Serializer):
     trigger = serializers.ChoiceField(choices=["accept", "review", "publicise", "pay", "reject", "withdraw"])
     amount_approved = serializers.IntegerField(required=False, min_value=1)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class ApplicationViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,

@@ -94,7 +94,7 @@ class FactRecordForm(forms.Form):
 class ApplicationForm(forms.Form):
     measure_id = forms.ChoiceField(label="政策措施", choices=[])
     amount_requested = forms.IntegerField(label="申请金额（元）", min_value=1)
-    description = forms.CharField(label="申报说明", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(label="申报说明", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,7 +105,7 @@ class ApplicationForm(forms.Form):
 class TransitionForm(forms.Form):
     trigger = forms.CharField(widget=forms.HiddenInput)
     amount_approved = forms.IntegerField(label="核定金额（元）", required=False, min_value=1)
-    comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label="意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class BudgetForm(forms.Form):
