@@ -51,7 +51,8 @@ def _build(name: str) -> Workflow:
         transitions=[
             Transition("submit", Status.DRAFT, Status.SUBMITTED, "提交审核", allowed=owner_member, condition=_has_text),
             Transition("publish", Status.SUBMITTED, Status.PUBLISHED, "审核通过并发布", allowed=bureau),
-            Transition("reject", Status.SUBMITTED, Status.DRAFT, "驳回", allowed=bureau, comment_required=True),
+            Transition("reject", Status.SUBMITTED, Status.DRAFT, "驳回", allowed=bureau, comment_required=True,
+                       comment_label="驳回理由", danger=True),
             Transition("close", Status.PUBLISHED, Status.CLOSED, "关闭", allowed=owner_or_bureau),
             Transition("withdraw", (Status.DRAFT, Status.SUBMITTED, Status.PUBLISHED), Status.WITHDRAWN, "撤回",
                        allowed=owner_or_bureau),
