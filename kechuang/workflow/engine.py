@@ -232,7 +232,7 @@ def transition(obj: models.Model, workflow: Workflow, trigger: str, *, actor: An
         raise ApplicationError("您没有权限执行该操作", field="trigger")
 
     # A QueryDict (request.POST) would give lists from dict(); .dict() keeps each field's last value.
-    given = data.dict() if hasattr(data, "dict") else dict(data or {})
+    given: dict[str, Any] = dict(data.dict()) if data is not None and hasattr(data, "dict") else dict(data or {})
     if comment and not given.get("comment"):
         given["comment"] = comment
     form = step.build_form(obj, given)
