@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.conf import settings
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -9,8 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts import services, throttling
-from kechuang.accounts.forms import OrganisationRegistrationForm, ReviewForm
+from kechuang.accounts import services
+from kechuang.accounts.forms import OrganisationRegistrationForm
+from kechuang.accounts.services import ORGANISATION_WORKFLOW
 from kechuang.core.exceptions import ApplicationError
 from kechuang.directory.choices import AccountStatus
 from kechuang.directory.models import Organisation
@@ -43,7 +45,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
         if provider is not None:
             panels.extend(provider(user))
     pending = Organisation.objects.filter(status=AccountStatus.PENDING).count() if user.is_bureau else 0  # type: ignore[union-attr]
-    return render(request, "accounts/workspace.html", {"panels": panels, "pending_organisations": pending})
+    return render(request, "accounts/workspace.html", {"panels": panels, "pending_organisations": pending,
+                                                       "workflow": ORGANISATION_WORKFLOW})
 
 
 @login_required
@@ -51,36 +54,22 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if not request.user.is_bureau:  # type: ignore[union-attr]
         raise PermissionDenied("仅科技局工作人员可以审核机构账户")
     pending = Organisation.objects.filter(status=AccountStatus.PENDING).order_by("created_at")
-    return render(request, "accounts/review_queue.html", {"pending": pending, "form": ReviewForm()})
+    return render(request, "accounts/review_queue.html", {"pending": pending, "workflow": ORGANISATION_WORKFLOW})
 
 
 @login_required
 @require_POST
 def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_bureau:  # type: ignore[union-attr]
+    """A step of the organisation's account workflow: staff 通过/驳回 from the review queue; a member of a rejected
+    organisation 重新提交审核 from the workspace. The workflow table decides who may take which step."""
+    user: Any = request.user
+    if not (user.is_bureau or user.organisation_id == pk):
         raise PermissionDenied("仅科技局工作人员可以审核机构账户")
     org = get_object_or_404(Organisation, pk=pk)
-    form = ReviewForm(request.POST)
-    form.is_valid()
+    # The workflow include posts ``trigger``; ``decision=approve|reject`` is the older spelling, still accepted.
+    trigger = request.POST.get("trigger") or ("approve" if request.POST.get("decision") == "approve" else "reject")
     try:
-        services.organisation_review(organisation=org, approve=request.POST.get("decision") == "approve",
-                                     comment=form.cleaned_data.get("comment", ""), actor=request.user)  # type: ignore[arg-type]
+        services.organisation_transition(organisation=org, trigger=trigger, actor=user, data=request.POST)
         messages.success(request, f"已处理：{org.name}（{org.get_status_display()}）")
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect("accounts:review_queue")
-
-
-@login_required
-def lockouts(request: HttpRequest) -> HttpResponse:
-    """Accounts locked by too many failed logins; staff unlock one with a POST."""
-    if not request.user.is_bureau:  # type: ignore[union-attr]
-        raise PermissionDenied("仅科技局工作人员可以解除登录锁定")
-    if request.method == "POST":
-        username = request.POST.get("username", "").strip()
-        if username:
-            throttling.unlock(username=username, actor=request.user)
-            messages.success(request, f"已解除账户“{username}”的登录锁定。")
-        return redirect("accounts:lockouts")
-    return render(request, "accounts/lockouts.html", {"locked": throttling.locked_accounts(),
-                                                     "limit": settings.AXES_FAILURE_LIMIT})

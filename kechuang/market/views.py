@@ -20,9 +20,7 @@ from kechuang.market.choices import CooperationMode, FeedbackVerdict, Industry, 
 from kechuang.market.forms import AchievementForm, DemandForm, RejectForm
 from kechuang.market.models import Achievement, Demand, Listing, MatchFeedback
 from kechuang.market.workflow import ACHIEVEMENT_WORKFLOW, DEMAND_WORKFLOW
-from kechuang.workflow.engine import history
 
-STATUS_LABELS = dict(Status.choices)
 ENTITIES: dict[str, tuple[type[Listing], Any, Any]] = {
     "achievement": (Achievement, ACHIEVEMENT_WORKFLOW, AchievementForm),
     "demand": (Demand, DEMAND_WORKFLOW, DemandForm),
@@ -78,9 +76,8 @@ def _detail_context(request: HttpRequest, obj: Listing, workflow: Any) -> dict[s
     user = request.user
     can_edit = type(obj).objects.restrict(user, "change").filter(pk=obj.pk).exists()
     return {
-        "obj": obj, "can_edit": can_edit, "actions": workflow.available(obj, user) if user.is_authenticated else [],
-        "history": [(h, STATUS_LABELS.get(h.from_state, h.from_state), STATUS_LABELS.get(h.to_state, h.to_state))
-                    for h in history(obj)],
+        # Actions and history are drawn from the transition table by the workflow include (workflow_tags).
+        "obj": obj, "can_edit": can_edit, "workflow": workflow,
         "entity": "demand" if isinstance(obj, Demand) else "achievement", "reject_form": RejectForm(), "can_feedback": services.can_give_feedback(user),
         "verdicts": FeedbackVerdict.choices,
     }
@@ -179,8 +176,9 @@ def listing_transition(request: HttpRequest, entity: str, pk: int, trigger: str)
     model = ENTITIES[entity][0]
     obj = get_object_or_404(model.objects.restrict(request.user, "view"), pk=pk)
     try:
+        # "comment" from the workflow include; "reason" from the review queue's own form.
         services.listing_transition(obj=obj, trigger=trigger, actor=request.user,
-                                    reason=request.POST.get("reason", ""))
+                                    reason=request.POST.get("reason") or request.POST.get("comment", ""))
         messages.success(request, f"操作成功：“{obj.title}”现为{obj.get_status_display()}")
     except ApplicationError as exc:
         messages.error(request, exc.message)

@@ -235,7 +235,7 @@ def transition(obj: models.Model, workflow: Workflow, trigger: str, *, actor: An
         raise ApplicationError(f"意见不能超过{COMMENT}个字（当前{len(comment)}个）", field="comment")
 
     # A QueryDict (request.POST) would give lists from dict(); .dict() keeps each field's last value.
-    given = data.dict() if hasattr(data, "dict") else dict(data or {})
+    given: dict[str, Any] = dict(data.dict()) if data is not None and hasattr(data, "dict") else dict(data or {})
     if comment and not given.get("comment"):
         given["comment"] = comment
     form = step.build_form(obj, given)
