@@ -136,6 +136,9 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Successful logins are in the audit log (action 登录); axes' own access log would keep a second copy of who
+# logged in from where.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "kechuang.accounts.throttling.lockout_response"
 AXES_COOLOFF_MESSAGE = "登录失败次数过多，账户已临时锁定，请 15 分钟后再试，或联系科技局工作人员解锁。"
 AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE

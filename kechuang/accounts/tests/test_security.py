@@ -3,6 +3,8 @@ and safe ``next`` redirects (issue 12, items 4, 8 and 9)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.cache import cache
 
@@ -19,8 +21,8 @@ def _fresh_cache():
     cache.clear()
 
 
-def _user(username: str):
-    user = UserFactory(username=username)
+def _user(username: str) -> Any:
+    user: Any = UserFactory(username=username)
     user.set_password(PASSWORD)
     user.save()
     return user
