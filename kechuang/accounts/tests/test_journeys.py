@@ -201,3 +201,18 @@ def test_pages_stay_usable_with_text_at_200_percent(browser, live_server, staff_
         assert widths[1] == 683, widths
         assert widths[0] <= widths[1], f"{path} 在 200% 缩放下横向溢出：{widths}"
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_the_other_pages_of_core_and_accounts_pass_axe(browser, live_server, staff_user):
+    for path, name in (("/", "home"), ("/statistics/", "statistics"), ("/accounts/login/", "login"),
+                       ("/accounts/password/reset/", "password-reset")):
+        browser.get(live_server.url + path)
+        _loaded(browser)
+        check_page(browser, f"axe-{name}")
+    browser_login(browser, live_server, "staff", TEST_PASSWORD)
+    check_page(browser, "axe-workspace-staff")
+    for path, name in (("/accounts/password/change/", "password-change"), ("/accounts/lockouts/", "lockouts-empty"),
+                       ("/audit/?date_from=2026-13-45", "audit-bad-date")):
+        browser.get(live_server.url + path)
+        _loaded(browser)
+        check_page(browser, f"axe-{name}")
