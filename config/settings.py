@@ -142,6 +142,11 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "kechuang.accounts.throttling.lockout_response"
 AXES_COOLOFF_MESSAGE = "登录失败次数过多，账户已临时锁定，请 15 分钟后再试，或联系科技局工作人员解锁。"
 AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
+# The address is REMOTE_ADDR unless the operator says how many reverse proxies set X-Forwarded-For in front of
+# the app (a client could forge the header otherwise).
+if env_int("AXES_PROXY_COUNT", 0) > 0:
+    AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 AXES_VERBOSE = False  # its English log lines would repeat what the audit log records in Chinese
 
 # --- Locale ---------------------------------------------------------------------------------------------
