@@ -83,4 +83,5 @@ def lockouts(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已解除账户“{username}”的登录锁定。")
         return redirect("accounts:lockouts")
     return render(request, "accounts/lockouts.html", {"locked": throttling.locked_accounts(),
-                                                     "limit": settings.AXES_FAILURE_LIMIT})
+                                                     "limit": settings.AXES_FAILURE_LIMIT,
+                                                     "minutes": settings.AXES_COOLOFF_MINUTES})
