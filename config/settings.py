@@ -143,12 +143,21 @@ LOGOUT_REDIRECT_URL = "core:home"
 # Lock an account, and an account at one address, after AXES_FAILURE_LIMIT failures; never a whole address
 # for one account's failures: a bureau's staff and many enterprises sit behind one NAT address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Successful logins are in the audit log (action 登录); axes' own access log would keep a second copy of who
+# logged in from where.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "kechuang.accounts.throttling.lockout_response"
-AXES_COOLOFF_MESSAGE = "登录失败次数过多，账户已临时锁定，请 15 分钟后再试，或联系科技局工作人员解锁。"
+AXES_COOLOFF_MESSAGE = f"登录失败次数过多，账户已临时锁定，请 {AXES_COOLOFF_MINUTES} 分钟后再试，或联系科技局工作人员解锁。"
 AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
+# The address is REMOTE_ADDR unless the operator says how many reverse proxies set X-Forwarded-For in front of
+# the app (a client could forge the header otherwise).
+if env_int("AXES_PROXY_COUNT", 0) > 0:
+    AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 AXES_VERBOSE = False  # its English log lines would repeat what the audit log records in Chinese
 
 # --- Locale ---------------------------------------------------------------------------------------------

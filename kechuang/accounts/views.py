@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts import services
+from kechuang.accounts import services, throttling
 from kechuang.accounts.forms import OrganisationRegistrationForm
 from kechuang.accounts.services import ORGANISATION_WORKFLOW
 from kechuang.core.exceptions import ApplicationError
@@ -73,3 +74,20 @@ def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"已处理：{org.name}（{org.get_status_display()}）")
     except ApplicationError as exc:
         messages.error(request, exc.message)
+    return redirect("accounts:review_queue" if user.is_bureau else "accounts:workspace")
+
+
+@login_required
+def lockouts(request: HttpRequest) -> HttpResponse:
+    """Accounts locked by too many failed logins; staff unlock one with a POST."""
+    if not request.user.is_bureau:  # type: ignore[union-attr]
+        raise PermissionDenied("仅科技局工作人员可以解除登录锁定")
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        if username:
+            throttling.unlock(username=username, actor=request.user)
+            messages.success(request, f"已解除账户“{username}”的登录锁定。")
+        return redirect("accounts:lockouts")
+    return render(request, "accounts/lockouts.html", {"locked": throttling.locked_accounts(),
+                                                     "limit": settings.AXES_FAILURE_LIMIT,
+                                                     "minutes": settings.AXES_COOLOFF_MINUTES})

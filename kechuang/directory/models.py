@@ -92,9 +92,10 @@ class Organisation(BaseModel):
         # order. The trailing id matters: without it PostgreSQL sorted every page's prefix again (an
         # incremental sort of ~1,000 rows on page 50, 2 ms) to break ties between equal names.
         indexes = [models.Index(fields=["status", "name", "id"], name="dir_org_status_name_id"),
-                   models.Index(fields=["status", "region_code", "name", "id"], name="dir_org_status_region_name_id"),
-                   models.Index(fields=["status", "kind", "name", "id"], name="dir_org_status_kind_name_id"),
-                   models.Index(fields=["status", "name_pinyin", "id"], name="dir_org_status_pinyin_id")]
+                   # The list pages sort by pinyin (kechuang.core.pinyin), filtered by region or kind.
+                   models.Index(fields=["status", "name_pinyin", "id"], name="dir_org_status_pinyin_id"),
+                   models.Index(fields=["status", "region_code", "name_pinyin", "id"], name="dir_org_status_region_py_id"),
+                   models.Index(fields=["status", "kind", "name_pinyin", "id"], name="dir_org_status_kind_py_id")]
 
     def __str__(self) -> str:
         return self.name
