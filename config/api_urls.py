@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+
 # No format suffixes (/api/achievements/1.json): JSON is the only format, and "1.5" must be a 404, not a
 # lookup of record 1 in an unknown format answered with the HTML error page.
 class Router(DefaultRouter):
