@@ -9,6 +9,7 @@ the whole run stays within about a minute and a half on the CI machine.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -50,6 +51,12 @@ EXCLUDED: dict[tuple[str, ...], set[Any]] = {
 
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 schema.app = get_wsgi_application()
+# The schema's own examples and MAX_EXAMPLES generated cases per operation and role (~75 s of CPU for the three
+# roles). schemathesis's "coverage" phase — boundary and invalid values of every parameter, not bounded by
+# MAX_EXAMPLES — adds ~50 s, past the CI budget: it is left out of `make test` and run on demand with
+# KECHUANG_SCHEMATHESIS_COVERAGE=1 (it passed with 0 failures when this test was written, 2026-12-02).
+if not os.environ.get("KECHUANG_SCHEMATHESIS_COVERAGE"):
+    schema.config.phases.update(phases=["examples", "fuzzing"])
 
 
 @pytest.fixture(autouse=True)
