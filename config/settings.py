@@ -231,7 +231,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kechuang.core.schema.AutoSchema",  # + the default error responses
     "EXCEPTION_HANDLER": "kechuang.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -244,6 +244,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema documents JSON request bodies, the API's format: form encodings cannot carry null or a list of
+    # values faithfully (DRF still parses them for older clients, undocumented).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Separate request components (DemandRequest …): what a client must send (required, non-empty) differs from
+    # what it receives (read-only fields).
+    "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a field called "status" with different choices: name each enum in the schema.
     "ENUM_NAME_OVERRIDES": {
         "ListingStatusEnum": "kechuang.market.choices.Status",

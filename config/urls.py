@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config.api_urls import api_not_found
 
 admin.site.site_header = "科创服务平台 管理后台"
 admin.site.site_title = "科创服务平台"
@@ -18,6 +20,7 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^api/", api_not_found, name="api-not-found"),  # JSON 404, not the HTML page, under /api/
     path("admin/", admin.site.urls),
 ]
 
