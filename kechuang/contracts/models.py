@@ -119,10 +119,15 @@ class Contract(BaseModel):
             models.CheckConstraint(condition=models.Q(transaction_amount__gte=0, contract_amount__gte=0),
                                    name="contract_amounts_not_negative"),
         ]
+        # The statistics filter by 登记日期 and region and group by type / field / day / region within one status
+        # set: every column they read is in the index, so both databases answer from the index alone.
         indexes = [
-            # The statistics filter by 登记日期 and group by type / field / region within one status set.
-            models.Index(fields=["registered_on", "seller_region_code"], name="contract_stats_output"),
-            models.Index(fields=["registered_on", "buyer_region_code"], name="contract_stats_input"),
+            models.Index(fields=["registered_on", "seller_region_code", "status", "contract_type",
+                                 "technology_field", "contract_amount", "transaction_amount"],
+                         name="contract_stats_output"),
+            models.Index(fields=["registered_on", "buyer_region_code", "status", "contract_type",
+                                 "technology_field", "contract_amount", "transaction_amount"],
+                         name="contract_stats_input"),
         ]
 
     def __str__(self) -> str:
