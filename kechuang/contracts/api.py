@@ -41,7 +41,7 @@ class ContractSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-_ROW = {"key": serializers.CharField(), "label": serializers.CharField(), "count": serializers.IntegerField(),
+_ROW: dict[str, Any] = {"key": serializers.CharField(), "label": serializers.CharField(), "count": serializers.IntegerField(),
         "contract_amount": serializers.CharField(help_text="元，两位小数"),
         "transaction_amount": serializers.CharField(help_text="元，两位小数")}
 STATS_SCHEMA = inline_serializer("ContractStats", {

@@ -56,7 +56,7 @@ def _apply(contract: Contract, data: dict[str, Any]) -> None:
         contract.full_clean(exclude=["registration_number"])
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        label = "" if field == "__all__" else f"{contract._meta.get_field(field).verbose_name}："
+        label = "" if field == "__all__" else f"{getattr(contract._meta.get_field(field), 'verbose_name', field)}："
         raise ApplicationError(f"{label}{messages[0]}", field=field) from exc
 
 

@@ -114,7 +114,7 @@ def summary(year: int, scope: str = "output") -> dict[str, Any]:
                            "percent": f"{(running / share * 100).quantize(Decimal('0.1'))}%" if share else "—"})
     return {
         "count": n, "contract_amount": money(agg["ca"]), "transaction_amount": money(agg["ta"]),
-        "average": money((agg["ca"] or 0) / n) if n else money(0),
+        "average": money(Decimal(agg["ca"] or 0) / n) if n else money(0),
         "large_count": agg["large"] or 0, "large_amount": money(agg["large_ca"]),
         "natures": nature_rows, "cumulative": cumulative, "target": money(target),
     }

@@ -60,7 +60,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for c in page:
-        c.remaining = selectors.remaining_days(c, today)
+        c.remaining = selectors.remaining_days(c, today)  # type: ignore[attr-defined]
     return render(request, "contracts/mine.html", {"page": page})
 
 
@@ -213,7 +213,8 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     _require_registrar(request)
     rows = selectors.queue(request.user)
-    return render(request, "contracts/queue.html", {"rows": rows, "overdue": sum(1 for c in rows if c.overdue)})
+    overdue = sum(1 for c in rows if getattr(c, "overdue", False))
+    return render(request, "contracts/queue.html", {"rows": rows, "overdue": overdue})
 
 
 @login_required
