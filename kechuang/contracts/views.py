@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -85,6 +85,8 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = get_object_or_404(Contract.objects.restrict(request.user, "change"), pk=pk)
+    if not seller_member(request.user, contract):
+        raise Http404("只有卖方可以修改合同内容")  # registrars and bureau staff decide, they do not rewrite
     form = ContractForm(request.POST or None, request.FILES or None, instance=contract,
                         organisation=contract.seller_organisation)
     if request.method == "POST" and form.is_valid():
@@ -167,6 +169,8 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def request_change(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _visible(request, pk)
+    if not seller_member(request.user, contract):
+        raise Http404("变更和注销登记由卖方申请")
     form = ChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -183,6 +187,8 @@ def request_change(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _visible(request, pk)
+    if not seller_member(request.user, contract):
+        raise Http404("变更和注销登记由卖方申请")
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
