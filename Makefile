@@ -8,10 +8,11 @@ PORT ?= 8000
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	bash scripts/static-deps.sh
 	touch $@
 
 # Debian's chromium + chromedriver for the browser tests (never a browser download by a test tool).

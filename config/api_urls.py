@@ -3,12 +3,13 @@
 from importlib import import_module
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from kechuang.accounts.api import ObtainAuthTokenThrottled
+
 router = DefaultRouter()
-for app in ("directory", "market", "policies", "contracts"):
+for app in ("directory", "market", "policies", "contracts", "scores"):
     module = import_module(f"kechuang.{app}.api")
     module.register(router)
 
-urlpatterns = [path("token/", obtain_auth_token, name="api-token"), *router.urls]
+urlpatterns = [path("token/", ObtainAuthTokenThrottled.as_view(), name="api-token"), *router.urls]

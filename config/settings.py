@@ -7,6 +7,8 @@ defaults below switch on and ``manage.py check --deploy`` is clean.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +53,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
     "kechuang.core",
     "kechuang.accounts",
     "kechuang.workflow",
@@ -58,6 +63,7 @@ INSTALLED_APPS = [
     "kechuang.market",
     "kechuang.policies",
     "kechuang.contracts",
+    "kechuang.scores",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kechuang.core.middleware.AuditActorMiddleware",
+    "kechuang.core.errors.MethodNotAllowedPageMiddleware",  # the platform's Chinese 405 page
+    # Last, as django-axes requires: turns a locked-out login into the platform's Chinese lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,18 +119,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+    # Tests on a file as well, not Django's shared-cache in-memory database: there, two threads writing at once
+    # fail at once with "database table is locked" (table locks ignore the busy timeout), so tests of concurrent
+    # work (single-flight rebuilds, backups) could not run as production does. One file per test process.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's own validators, with Chinese messages (kechuang/accounts/validators.py says why they are subclassed).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "kechuang.accounts.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "kechuang.accounts.validators.MinimumLengthValidator"},
+    {"NAME": "kechuang.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "kechuang.accounts.validators.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out account before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:workspace"
 LOGOUT_REDIRECT_URL = "core:home"
+
+# --- Login throttling (django-axes) ----------------------------------------------------------------------
+# Lock an account, and an account at one address, after AXES_FAILURE_LIMIT failures; never a whole address
+# for one account's failures: a bureau's staff and many enterprises sit behind one NAT address.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kechuang.accounts.throttling.lockout_response"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，账户已临时锁定，请 15 分钟后再试，或联系科技局工作人员解锁。"
+AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
+AXES_VERBOSE = False  # its English log lines would repeat what the audit log records in Chinese
 
 # --- Locale ---------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -134,6 +162,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Browser libraries come from the npm registry at install time (package.json, scripts/static-deps.sh), never
+# copied into the repository; Apache ECharts is served from the platform's own static files as echarts/….
+STATICFILES_DIRS = [("echarts", BASE_DIR / "node_modules" / "echarts" / "dist")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -143,6 +174,12 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# --- Personal data (个人信息保护法, kechuang/directory/contacts.py) ------------------------------------------
+# How many different people's phone/email one account may be shown per day (pages and API together).
+CONTACT_REVEALS_PER_DAY = env_int("CONTACT_REVEALS_PER_DAY", 50)
+# How many relayed contact requests one account may send per day.
+CONTACT_REQUESTS_PER_DAY = env_int("CONTACT_REQUESTS_PER_DAY", 20)
 
 # --- Mail: console by default, so password-reset mails show in the terminal ---------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -166,9 +203,11 @@ if PRODUCTION:
 
 # --- API -----------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF answers a failed request with the first class's challenge, so a bad token gets
+    # 401 + WWW-Authenticate: Token rather than a 403 (session authentication has no challenge).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "kechuang.core.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "kechuang.core.pagination.Pagination",
@@ -199,11 +238,21 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# One time zone in every line (Asia/Shanghai, +08:00) and no traceback for a routine 403: kechuang/core/logs.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"local": {"()": "kechuang.core.logs.LocalTimeFormatter",
+                             "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"quiet_forbidden": {"()": "kechuang.core.logs.QuietForbidden"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "local", "filters": ["quiet_forbidden"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django.request logs to its own handler chain: route it to ours so the 403 filter applies.
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # axes' English lines repeat what the audit log records in Chinese (登录 / 登录失败 / 解除登录锁定).
+        "axes": {"level": "ERROR"},
+    },
 }
 
 # --- Kechuang -------------------------------------------------------------------------------------------
@@ -213,6 +262,27 @@ CSRF_FAILURE_VIEW = "kechuang.core.views.csrf_failure"
 # Publishing a record updates the index of this process at once and queues one rebuild job so that the other
 # app processes pick the change up; turn off where a scheduled `kechuang index build` does that instead.
 KECHUANG_INDEX_AUTO_REBUILD = env_bool("KECHUANG_INDEX_AUTO_REBUILD", True)
+# Background work runs on django-tasks (docs/dependencies.md says why). "thread": the embedded default, a task
+# runs in a thread of the process that asked for it once its transaction commits, nothing else to start;
+# "database": tasks are rows run by `kechuang manage run_jobs` workers (production, PostgreSQL or SQLite).
+KECHUANG_TASK_BACKEND = env_str("KECHUANG_TASK_BACKEND", "thread")
+_TASK_BACKENDS = {"thread": "kechuang.core.tasks.ThreadBackend", "database": "django_tasks_db.DatabaseBackend"}
+if KECHUANG_TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("KECHUANG_TASK_BACKEND 只能是 thread 或 database")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[KECHUANG_TASK_BACKEND]}}
+# A job still "running" after this many seconds is taken for dead (its process was killed) and marked failed,
+# so a single-flight job kind is never blocked for ever.
+KECHUANG_JOB_TIMEOUT = env_int("KECHUANG_JOB_TIMEOUT", 2 * 3600)
+# Periodic tasks: name -> (dotted path of a function f(now) -> dict | None, interval in seconds). The scheduler
+# (`kechuang manage run_jobs`, and with the thread backend the web process itself) runs each one when due as a
+# recorded job; a function that cannot be imported yet is skipped with a warning. The deadline sweep belongs to
+# kechuang.workflow.deadlines (time in workflows, issue 11).
+KECHUANG_PERIODIC_TASKS: dict[str, tuple[str, int]] = {
+    "workflow.deadlines.sweep": ("kechuang.workflow.deadlines.sweep", env_int("KECHUANG_SWEEP_SECONDS", 300)),
+}
 # 公示期 before a subsidy is paid, in calendar days with both ends counted (kechuang/policies/workflow.py says
 # why calendar rather than working days).
-POLICY_PUBLICITY_DAYS = env_int("POLICY_PUBLICITY_DAYS", 7)
+# 公示期 in working days (holidays and 调休 from kechuang.workflow.calendar), and how many working days an
+# application may wait in 受理 before staff are reminded (kechuang/policies/workflow.py).
+POLICY_PUBLICITY_WORKING_DAYS = env_int("POLICY_PUBLICITY_WORKING_DAYS", 5)
+POLICY_ACCEPTED_REMINDER_WORKING_DAYS = env_int("POLICY_ACCEPTED_REMINDER_WORKING_DAYS", 10)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("market/", include("kechuang.market.urls")),
     path("policies/", include("kechuang.policies.urls")),
     path("contracts/", include("kechuang.contracts.urls")),
+    path("scores/", include("kechuang.scores.urls")),
     path("workflow/", include("kechuang.workflow.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -6,6 +6,8 @@ class Role(models.TextChoices):
     INSTITUTION = "institution", "高校院所用户"
     BROKER = "broker", "技术经理人"
     REVIEWER = "reviewer", "评审专家"
+    BANK = "bank", "银行"
+    INSURER = "insurer", "保险机构"
     STAFF = "staff", "科技局工作人员"
     REGISTRAR = "registrar", "技术合同登记员"
     ADMIN = "admin", "系统管理员"

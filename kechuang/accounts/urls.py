@@ -12,6 +12,7 @@ urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("review/", views.review_queue, name="review_queue"),
     path("review/<int:pk>/", views.review_organisation, name="review_organisation"),
+    path("lockouts/", views.lockouts, name="lockouts"),
     path("password/change/", auth_views.PasswordChangeView.as_view(
         template_name="accounts/form_page.html", success_url=reverse_lazy("accounts:password_change_done"),
         extra_context={"title": "修改密码"}), name="password_change"),

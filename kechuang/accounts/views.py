@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -8,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts import services
+from kechuang.accounts import services, throttling
 from kechuang.accounts.forms import OrganisationRegistrationForm, ReviewForm
 from kechuang.core.exceptions import ApplicationError
 from kechuang.directory.choices import AccountStatus
@@ -68,3 +69,18 @@ def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("accounts:review_queue")
+
+
+@login_required
+def lockouts(request: HttpRequest) -> HttpResponse:
+    """Accounts locked by too many failed logins; staff unlock one with a POST."""
+    if not request.user.is_bureau:  # type: ignore[union-attr]
+        raise PermissionDenied("仅科技局工作人员可以解除登录锁定")
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        if username:
+            throttling.unlock(username=username, actor=request.user)
+            messages.success(request, f"已解除账户“{username}”的登录锁定。")
+        return redirect("accounts:lockouts")
+    return render(request, "accounts/lockouts.html", {"locked": throttling.locked_accounts(),
+                                                     "limit": settings.AXES_FAILURE_LIMIT})

@@ -8,6 +8,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect the audit signal handlers once the model registry is complete.
-        from kechuang.core import audit
+        from kechuang.core import audit, pinyin
 
         audit.connect()
+        pinyin.connect()
+        # Periodic tasks are job kinds too: a worker in another process must know them before it runs one.
+        from kechuang.core import periodic
+
+        periodic.register_all()

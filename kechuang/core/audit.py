@@ -48,7 +48,8 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    exclude = set(getattr(instance, "audit_exclude", ()))
+    # Derived sort keys (kechuang.core.pinyin) change with the name and say nothing of their own.
+    exclude = set(getattr(instance, "audit_exclude", ())) | set(getattr(instance, "pinyin_fields", {}).values())
     return {
         f.attname: _plain(getattr(instance, f.attname))
         for f in instance._meta.concrete_fields
@@ -58,7 +59,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 
 def record(
     *, action: str, instance: models.Model | None = None, changes: dict[str, Any] | None = None,
-    actor: Any = None, object_type: str = "", object_id: str = "", object_repr: str = "",
+    actor: Any = None, object_type: str = "", object_id: str = "", object_repr: str = "", actor_repr: str = "",
 ) -> None:
     from kechuang.core.models import AuditLog
 
@@ -71,7 +72,7 @@ def record(
         object_repr = object_repr or str(instance)[:300]
     AuditLog.objects.create(
         actor=user,
-        actor_repr=(user.get_username() if user is not None else "系统"),
+        actor_repr=(user.get_username() if user is not None else (actor_repr or "系统"))[:150],
         action=action,
         object_type=object_type,
         object_id=object_id,

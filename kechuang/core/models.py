@@ -60,6 +60,8 @@ class AuditLog(models.Model):
         TRANSITION = "transition", "状态变更"
         IMPORT = "import", "批量导入"
         LOGIN = "login", "登录"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        UNLOCK = "unlock", "解除登录锁定"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -126,3 +128,35 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}（{self.get_status_display()}）"
+
+
+class JobLock(models.Model):
+    """One row per single-flight job kind: claiming or finishing such a job locks this row first.
+
+    A row (not an advisory lock) so the same code serialises on PostgreSQL (``SELECT … FOR UPDATE``) and on
+    SQLite (whose IMMEDIATE transactions already take the write lock at BEGIN).
+    """
+
+    kind = models.CharField("任务类型", max_length=50, primary_key=True)
+
+    class Meta:
+        verbose_name = "任务锁"
+        verbose_name_plural = "任务锁"
+
+    def __str__(self) -> str:
+        return self.kind
+
+
+class PeriodicRun(models.Model):
+    """When a periodic task last ran: a conditional update of ``last_run_at`` claims a due run, so several
+    schedulers (web processes, workers) never start the same run twice."""
+
+    name = models.CharField("定时任务", max_length=50, primary_key=True)
+    last_run_at = models.DateTimeField("上次运行", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "定时任务"
+        verbose_name_plural = "定时任务"
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from kechuang.core import audit_display
 from kechuang.core.models import AuditLog
 from kechuang.core.stats import cards, home_counts
 
@@ -38,27 +42,32 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if not request.user.is_bureau:  # type: ignore[union-attr]
         raise PermissionDenied("仅科技局工作人员可以查看审计日志")
     logs = AuditLog.objects.select_related("actor")
-    filters: dict[str, Any] = {
-        "object_type": request.GET.get("object_type", "").strip(),
-        "action": request.GET.get("action", "").strip(),
-        "actor": request.GET.get("actor", "").strip(),
-        "object_id": request.GET.get("object_id", "").strip(),
-    }
+    get = request.GET
+    filters: dict[str, Any] = {key: get.get(key, "").strip()
+                               for key in ("object_type", "action", "actor", "object_id", "date_from", "date_to")}
+    errors = []
     if filters["object_type"]:
         logs = logs.filter(object_type=filters["object_type"])
     if filters["action"]:
         logs = logs.filter(action=filters["action"])
     if filters["actor"]:
-        logs = logs.filter(actor_repr__icontains=filters["actor"])
+        logs = logs.filter(Q(actor_repr__icontains=filters["actor"]) | Q(actor__display_name__icontains=filters["actor"]))
     if filters["object_id"]:
         logs = logs.filter(object_id=filters["object_id"])
-    page = Paginator(logs, 50).get_page(request.GET.get("page"))
+    for key, lookup, label in (("date_from", "at__date__gte", "起始日期"), ("date_to", "at__date__lte", "截止日期")):
+        if filters[key]:
+            try:
+                logs = logs.filter(**{lookup: dt.date.fromisoformat(filters[key])})
+            except ValueError:
+                errors.append(f"{label}“{filters[key]}”不是有效日期，请按 年-月-日 填写，例如 2026-01-31")
+    page = Paginator(logs, 50).get_page(get.get("page"))
     object_types = AuditLog.objects.order_by().values_list("object_type", flat=True).distinct()
-    return render(
-        request,
-        "core/audit_log.html",
-        {"page": page, "filters": filters, "actions": AuditLog.Action.choices, "object_types": sorted(object_types)},
-    )
+    query = {k: v for k, v in filters.items() if v}
+    return render(request, "core/audit_log.html", {
+        "page": page, "entries": audit_display.entries(page), "filters": filters, "errors": errors,
+        "actions": AuditLog.Action.choices, "object_types": audit_display.type_choices(object_types),
+        "filtered": bool(query), "query": urlencode(query),
+    })
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -4,6 +4,7 @@ test_every_directory_url_with_anonymous_and_outsider in tests/test_permissions.p
 
 PERMISSIONS_TESTS = "directory/tests/test_permissions.py"
 WORKSPACE_TESTS = "directory/tests/test_workspace_resources.py"
+CONTACTS_TESTS = "directory/tests/test_contacts.py"
 
 ACCESS_MATRIX: dict[str, str] = {
     "directory:organisation_list": "public",
@@ -11,10 +12,15 @@ ACCESS_MATRIX: dict[str, str] = {
     "directory:platform_list": "public",
     "directory:instrument_list": "public",
     "directory:organisation_detail": PERMISSIONS_TESTS,  # public for approved organisations
-    "directory:person_detail": PERMISSIONS_TESTS,  # public; contact details only for signed-in users
+    "directory:person_detail": PERMISSIONS_TESTS,  # public; contact details per contacts.py
     "directory:platform_detail": PERMISSIONS_TESTS,
     "directory:instrument_detail": PERMISSIONS_TESTS,
-    "directory:export": PERMISSIONS_TESTS,  # public lists; contact columns only for signed-in users
+    "directory:export": PERMISSIONS_TESTS,  # public lists; personal contacts bureau only, official approved accounts
+    # Contact requests (contacts.py): any signed-in user asks; the person's organisation or the bureau decides.
+    "directory:contact_request_create": CONTACTS_TESTS,  # any signed-in user; anonymous to the login page
+    "directory:contact_requests": "login",
+    "directory:contact_request_decide": CONTACTS_TESTS,  # POST; the person's organisation or bureau, others 404
+    "directory:contact_reveals": "bureau",
     "directory:import_start": "bureau",
     "directory:import_template": PERMISSIONS_TESTS,  # bureau only
     "directory:import_preview": PERMISSIONS_TESTS,  # bureau only

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from kechuang.directory.models import (
+    ContactRequest,
+    ContactReveal,
     IndustryChain,
     Instrument,
     Organisation,
@@ -65,3 +67,25 @@ class QualificationAdmin(admin.ModelAdmin):
     list_display = ("organisation", "kind", "level", "recognised_on", "valid_until")
     list_filter = ("kind", "level")
     raw_id_fields = ("organisation",)
+
+
+@admin.register(ContactRequest)
+class ContactRequestAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "requester", "person", "status")
+    list_filter = ("status",)
+    raw_id_fields = ("person", "requester")
+
+
+@admin.register(ContactReveal)
+class ContactRevealAdmin(admin.ModelAdmin):
+    """The reveal log is evidence: staff read it, nobody edits it."""
+
+    list_display = ("at", "viewer", "person_name", "channel")
+    list_filter = ("channel",)
+    search_fields = ("person_name", "viewer__username")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -1,7 +1,7 @@
 """REST collections of the directory, with the same permissions (``restrict``) and filters as the pages.
 
-Anonymous clients read what is public; contact fields are left out of their responses entirely (not blanked),
-so a scraper learns nothing from the field list either.
+Anyone reads what is public; contact fields are left out of a response entirely (not blanked) unless
+``contacts.py`` allows them to this user, so a scraper learns nothing from the field list either.
 """
 
 from __future__ import annotations
@@ -17,8 +17,15 @@ from rest_framework import serializers
 from kechuang.core import regions
 from kechuang.core.api import RestrictedReadOnlyViewSet
 from kechuang.core.pagination import Pagination
-from kechuang.directory import search
-from kechuang.directory.choices import Level, OrganisationKind, PersonKind, PlatformKind, QualificationKind
+from kechuang.directory import contacts, search
+from kechuang.directory.choices import (
+    Level,
+    OrganisationKind,
+    PersonKind,
+    PlatformKind,
+    QualificationKind,
+    RevealChannel,
+)
 from kechuang.directory.models import (
     IndustryChain,
     Instrument,
@@ -31,12 +38,19 @@ from kechuang.directory.selectors import CachedCountPaginator, chains_of, count_
 
 
 class ContactHidingSerializer(serializers.ModelSerializer):
+    """Official contacts (an organisation's, an instrument's): only for approved accounts and the organisation's
+    own members (contacts.py); left out of the response entirely, not blanked."""
+
     contact_fields: tuple[str, ...] = ()
+
+    def owner_id(self, instance: Any) -> Any:
+        return getattr(instance, "organisation_id", None)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if request is None or not request.user.is_authenticated:
+        user = request.user if request is not None else None
+        if not contacts.can_see_official_contacts(user, self.owner_id(instance)):
             for name in self.contact_fields:
                 data.pop(name, None)
         return data
@@ -50,6 +64,9 @@ class QualificationSerializer(serializers.ModelSerializer):
 
 class OrganisationSerializer(ContactHidingSerializer):
     contact_fields = ("contact_name", "contact_phone", "contact_email")
+
+    def owner_id(self, instance: Any) -> Any:
+        return instance.pk
     industry_chains: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     qualifications = QualificationSerializer(many=True, read_only=True)
     region_name = serializers.CharField(read_only=True)
@@ -61,14 +78,24 @@ class OrganisationSerializer(ContactHidingSerializer):
                   "qualifications", "contact_name", "contact_phone", "contact_email", "status"]
 
 
-class PersonSerializer(ContactHidingSerializer):
-    contact_fields = Person.CONTACT_FIELDS
+class PersonSerializer(serializers.ModelSerializer):
+    """A person's phone and email only where ``contacts.ContactGate`` allows it (consent, approved account,
+    daily limit); each one shown is logged. Without a gate in the context, never."""
+
     organisation_name = serializers.CharField(source="organisation.name", read_only=True, default=None)
 
     class Meta:
         model = Person
         fields = ["id", "name", "kind", "grade", "talent_programme", "title", "fields", "organisation",
                   "organisation_name", "region_code", "bio", "phone", "email"]
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        gate = self.context.get("contact_gate")
+        if gate is None or not gate.reveal(instance):
+            for name in Person.CONTACT_FIELDS:
+                data.pop(name, None)
+        return data
 
 
 class PlatformSerializer(serializers.ModelSerializer):
@@ -199,7 +226,7 @@ class OrganisationViewSet(DirectoryViewSet):
         # without the serializer (see organisation_rows). Detail responses still use the serializer.
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
         page = self.paginate_queryset(queryset.values(*ORGANISATION_COLUMNS))
-        rows = organisation_rows(list(page or []), with_contacts=request.user.is_authenticated)
+        rows = organisation_rows(list(page or []), with_contacts=contacts.is_approved_account(request.user))
         return self.get_paginated_response(rows)
 
 
@@ -208,6 +235,23 @@ class PersonViewSet(DirectoryViewSet):
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
     ordering_fields = ["name", "created_at"]
+
+    def contact_gate(self) -> contacts.ContactGate:
+        gate = getattr(self, "_contact_gate", None)
+        if gate is None:
+            gate = self._contact_gate = contacts.ContactGate(self.request.user, RevealChannel.API)
+        return gate
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "contact_gate": self.contact_gate()}
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        gate = getattr(self, "_contact_gate", None)
+        if gate is not None:
+            gate.flush()  # the reveals of this response, in one INSERT
+            if gate.limited and isinstance(response.data, dict):
+                response.data["contact_note"] = gate.note
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class PlatformViewSet(DirectoryViewSet):

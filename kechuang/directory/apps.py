@@ -33,7 +33,17 @@ class DirectoryConfig(AppConfig):
                            "queue": False, "template": "directory/_workspace_profile.html"})
             panels.append({"title": "本机构人员、平台与仪器", "url": reverse("directory:my_resources"), "count": None,
                            "queue": False, "template": "directory/_workspace_resources.html"})
+        if getattr(user, "is_authenticated", False):
+            from kechuang.directory.choices import ContactRequestStatus
+            from kechuang.directory.models import ContactRequest
+
+            waiting = (ContactRequest.objects.restrict(user, "change").exclude(requester=user)
+                       .filter(status=ContactRequestStatus.PENDING).count())
+            panels.append({"title": "联系请求", "url": reverse("directory:contact_requests"), "count": waiting,
+                           "queue": bool(waiting), "template": "directory/_workspace_contact_requests.html"})
         if getattr(user, "is_bureau", False):
+            panels.append({"title": "联系方式查看记录", "url": reverse("directory:contact_reveals"), "count": None,
+                           "queue": False, "template": "directory/_workspace_contact_reveals.html"})
             panels.append({"title": "创新资源批量导入", "url": reverse("directory:import_start"), "count": None,
                            "queue": False, "template": "directory/_workspace_import.html"})
         return panels

@@ -80,3 +80,15 @@ class PlatformKind(models.TextChoices):
     ENTERPRISE_INNOVATION_CENTER = "enterprise_innovation_center", "企业科技创新中心"
     INTERNATIONAL_BASE = "international_base", "国际科技合作基地"
     ACADEMICIAN_WORKSTATION = "academician_workstation", "院士（专家）工作站"
+
+
+class ContactRequestStatus(models.TextChoices):
+    PENDING = "pending", "待处理"
+    GRANTED = "granted", "已同意"
+    DECLINED = "declined", "已婉拒"
+
+
+class RevealChannel(models.TextChoices):
+    PAGE = "page", "详情页"
+    API = "api", "接口"
+    EXPORT = "export", "导出"

@@ -264,10 +264,12 @@ def load(out: TextIO) -> None:
                 YearlyFigure.objects.get_or_create(organisation=org, year=year, defaults={
                     "revenue_yuan": revenue, "rnd_expense_yuan": int(revenue * (0.03 + (h % 5) / 100)),
                     "rnd_staff": max(3, employees * (10 + h % 15) // 100)})
-    for name, kind, grade, programme, title, fields, org_name, phone, email in PEOPLE:
+    for i, (name, kind, grade, programme, title, fields, org_name, phone, email) in enumerate(PEOPLE):
         Person.objects.get_or_create(name=name, organisation=orgs[org_name], defaults={
             "kind": kind, "grade": grade, "talent_programme": programme, "title": title, "fields": fields,
             "region_code": orgs[org_name].region_code, "phone": phone, "email": email,
+            # Every other demo person agreed to show their contact; the others show the contact request.
+            "contact_consent": i % 2 == 0,
             "bio": f"{title}，主要研究方向为{fields}。"})
     for name, kind, level, host, year, fields, chain_codes in PLATFORMS:
         platform, created = Platform.objects.get_or_create(name=name, organisation=orgs[host], defaults={

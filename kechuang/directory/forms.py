@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from kechuang.directory.importing import all_specs
+from kechuang.core.tabular import all_specs
 from kechuang.directory.models import IndustryChain, Instrument, Organisation, Person, Platform
 from kechuang.directory.services import INSTRUMENT_FIELDS, PERSON_FIELDS, PLATFORM_FIELDS, PROFILE_FIELDS
 
@@ -68,7 +68,9 @@ class PersonForm(NamedErrorsMixin, forms.ModelForm):
         fields = list(PERSON_FIELDS)
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"region_code": "6位行政区划代码，如 530102（五华区）；可不填",
-                      "published": "取消勾选后，仅本机构与科技局可见"}
+                      "published": "取消勾选后，仅本机构与科技局可见",
+                      "contact_consent": "个人信息保护法：须有本人同意。勾选后电话和邮箱向审核通过的机构用户显示，"
+                                         "记录同意日期；不勾选则他人只能通过平台发送联系请求"}
 
 
 class PlatformForm(NamedErrorsMixin, forms.ModelForm):
@@ -99,6 +101,12 @@ def entity_choices() -> list[tuple[str, str]]:
     return [(s.entity, s.label) for s in all_specs()]
 
 
+class ContactRequestForm(forms.Form):
+    message = forms.CharField(label="来意", max_length=1000, widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="请说明您的身份和联系目的（最多1000字）。平台将请求转给专家所在单位，"
+                                        "同意后您才能看到联系方式。")
+
+
 class ImportUploadForm(forms.Form):
     entity = forms.ChoiceField(label="导入内容", choices=entity_choices)
     file = forms.FileField(label="文件", help_text="CSV（UTF-8 或 GBK）、XLSX 或 JSON lines；表头可用中文（名称、统一社会信用代码、行政区划代码……）或英文字段名")
@@ -108,3 +116,28 @@ class ImportUploadForm(forms.Form):
         if not f.name.lower().endswith((".csv", ".xlsx", ".jsonl", ".ndjson", ".json")):
             raise forms.ValidationError("请上传 CSV、XLSX 或 JSON lines 文件")
         return f
+
+
+MAX_ID = 2**63 - 1  # the largest primary key a database holds; a larger number cannot name a record
+
+
+def parse_merge_choices(post: Any) -> tuple[dict[int, int], list[str]]:
+    """The "merge row N into record #M" checkboxes of the import preview (``merge_<row>=<id>``).
+
+    Hand-made or stale form posts must give a Chinese message, never a server error: each key must be a row
+    number and each value a record number.
+    """
+    merges: dict[int, int] = {}
+    problems: list[str] = []
+    for key, value in post.items():
+        if not key.startswith("merge_") or not value:
+            continue
+        row_text, target_text = key.removeprefix("merge_"), str(value).strip()
+        if not row_text.isdigit() or not 1 <= int(row_text) <= 10_000_000:
+            problems.append(f"合并选项“{key[:40]}”无效：应为文件中的行号")
+            continue
+        if not target_text.isdigit() or not 1 <= int(target_text) <= MAX_ID:
+            problems.append(f"第{row_text}行的合并目标“{target_text[:40]}”无效：应为已有记录的编号")
+            continue
+        merges[int(row_text)] = int(target_text)
+    return merges, problems

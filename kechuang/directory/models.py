@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from kechuang.core import regions
@@ -16,11 +17,13 @@ from kechuang.core.validators import validate_credit_code, validate_region_code
 from kechuang.directory import search
 from kechuang.directory.choices import (
     AccountStatus,
+    ContactRequestStatus,
     Level,
     OrganisationKind,
     PersonKind,
     PlatformKind,
     QualificationKind,
+    RevealChannel,
     TechManagerGrade,
 )
 
@@ -54,6 +57,9 @@ class IndustryChain(BaseModel):
 class Organisation(BaseModel):
     kind = models.CharField("机构类型", max_length=20, choices=OrganisationKind.choices, db_index=True)
     name = models.CharField("名称", max_length=200, db_index=True)
+    # Pinyin sort key, kept by kechuang.core.pinyin (lists sort by it: 安宁 before 北京 before 昆明).
+    name_pinyin = models.CharField("名称拼音", max_length=255, blank=True, editable=False, db_index=True)
+    pinyin_fields = {"name": "name_pinyin"}
     credit_code = models.CharField(
         "统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code]
     )
@@ -86,7 +92,8 @@ class Organisation(BaseModel):
         # incremental sort of ~1,000 rows on page 50, 2 ms) to break ties between equal names.
         indexes = [models.Index(fields=["status", "name", "id"], name="dir_org_status_name_id"),
                    models.Index(fields=["status", "region_code", "name", "id"], name="dir_org_status_region_name_id"),
-                   models.Index(fields=["status", "kind", "name", "id"], name="dir_org_status_kind_name_id")]
+                   models.Index(fields=["status", "kind", "name", "id"], name="dir_org_status_kind_name_id"),
+                   models.Index(fields=["status", "name_pinyin", "id"], name="dir_org_status_pinyin_id")]
 
     def __str__(self) -> str:
         return self.name
@@ -237,9 +244,12 @@ class Published(OrganisationOwned):
 
 
 class Person(Published):
-    """An expert, 技术经理人, 科技特派员 or talent-programme member. Contact details: signed-in users only."""
+    """An expert, 技术经理人, 科技特派员 or talent-programme member. Contact details: see ``contacts.py``."""
 
     name = models.CharField("姓名", max_length=50, db_index=True)
+    # Pinyin sort key, kept by kechuang.core.pinyin (lists sort by it: 安宁 before 北京 before 昆明).
+    name_pinyin = models.CharField("姓名拼音", max_length=255, blank=True, editable=False, db_index=True)
+    pinyin_fields = {"name": "name_pinyin"}
     kind = models.CharField("人员类别", max_length=20, choices=PersonKind.choices, db_index=True)
     grade = models.CharField("技术经理人等级", max_length=20, choices=TechManagerGrade.choices, blank=True)
     talent_programme = models.CharField("人才计划", max_length=100, blank=True, help_text="如：春城计划高层次科技人才")
@@ -251,6 +261,12 @@ class Person(Published):
     bio = models.TextField("简介", blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
+    # 个人信息保护法: a person's phone and email are shown only where the person agreed (and only to approved
+    # accounts, see contacts.py). The date is when the organisation or the bureau recorded the consent.
+    contact_consent = models.BooleanField(
+        "本人同意公开联系方式", default=False,
+        help_text="本人同意后，电话和邮箱才向审核通过的机构用户显示；否则只能通过平台转达联系请求")
+    contact_consent_on = models.DateField("同意日期", null=True, blank=True)
 
     CONTACT_FIELDS = ("phone", "email")
 
@@ -271,9 +287,20 @@ class Person(Published):
         return search.compose(self.name, self.get_kind_display(), self.title, self.fields, self.talent_programme,
                               self.bio, org)
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The consent date follows the flag on every path (workspace, staff, admin): set when given, cleared
+        # when withdrawn.
+        from kechuang.directory.contacts import consent_date
+
+        self.contact_consent_on = consent_date(self.contact_consent, self.contact_consent_on)
+        super().save(*args, **kwargs)
+
 
 class Platform(Published):
     name = models.CharField("平台名称", max_length=200, db_index=True)
+    # Pinyin sort key, kept by kechuang.core.pinyin (lists sort by it: 安宁 before 北京 before 昆明).
+    name_pinyin = models.CharField("平台名称拼音", max_length=255, blank=True, editable=False, db_index=True)
+    pinyin_fields = {"name": "name_pinyin"}
     kind = models.CharField("平台类型", max_length=40, choices=PlatformKind.choices, db_index=True)
     level = models.CharField("级别", max_length=20, choices=Level.choices, db_index=True)
     organisation = models.ForeignKey(Organisation, verbose_name="依托单位", on_delete=models.CASCADE,
@@ -302,6 +329,9 @@ class Instrument(Published):
     """A large instrument (大型科研仪器) open for sharing."""
 
     name = models.CharField("仪器名称", max_length=200, db_index=True)
+    # Pinyin sort key, kept by kechuang.core.pinyin (lists sort by it: 安宁 before 北京 before 昆明).
+    name_pinyin = models.CharField("仪器名称拼音", max_length=255, blank=True, editable=False, db_index=True)
+    pinyin_fields = {"name": "name_pinyin"}
     model_number = models.CharField("规格型号", max_length=100, blank=True)
     manufacturer = models.CharField("生产厂商", max_length=100, blank=True)
     category = models.CharField("仪器类别", max_length=100, blank=True)
@@ -327,3 +357,59 @@ class Instrument(Published):
         org = self.organisation_name()
         return search.compose(self.name, self.model_number, self.manufacturer, self.category, self.location,
                               self.sharing_terms, org)
+
+
+class ContactRequest(BaseModel):
+    """A request to contact a person, relayed by the platform: the person's organisation (or, for an independent
+    expert, the bureau) grants or declines it; only a granted request shows the requester the contact."""
+
+    person = models.ForeignKey(Person, verbose_name="联系对象", on_delete=models.CASCADE,
+                               related_name="contact_requests")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="请求人", on_delete=models.CASCADE,
+                                  related_name="contact_requests")
+    message = models.TextField("来意", max_length=1000)
+    status = models.CharField("状态", max_length=20, choices=ContactRequestStatus.choices,
+                              default=ContactRequestStatus.PENDING, db_index=True)
+
+    class Meta:
+        verbose_name = "联系请求"
+        verbose_name_plural = "联系请求"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(
+            fields=["person", "requester"], condition=models.Q(status=ContactRequestStatus.PENDING),
+            name="dir_contact_request_one_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.person}"
+
+    @classmethod
+    def permission_q(cls, user: Any, action: str) -> models.Q | None:
+        if not getattr(user, "is_authenticated", False):
+            return NOTHING
+        own_id = _member_org_id(user)
+        manages = models.Q(person__organisation_id=own_id) if own_id is not None else NOTHING
+        if action == "view":
+            return models.Q(requester_id=user.pk) | manages
+        return manages
+
+
+class ContactReveal(models.Model):
+    """One row each time a person's phone or email was shown to someone (who saw whose, when, where): the log a
+    data-protection officer reads, and the count behind the daily limit."""
+
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="查看人", null=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(Person, verbose_name="被查看人", null=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    person_name = models.CharField("被查看人姓名", max_length=50)
+    channel = models.CharField("途径", max_length=10, choices=RevealChannel.choices)
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "联系方式查看记录"
+        verbose_name_plural = "联系方式查看记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["viewer", "at"], name="dir_reveal_viewer_at")]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} 查看 {self.person_name}（{self.get_channel_display()}）"

@@ -10,8 +10,17 @@ from django.db import transaction
 
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
-from kechuang.directory.importing import CellError, ImportReport, run_import
-from kechuang.directory.models import IndustryChain, Instrument, Organisation, Person, Platform, YearlyFigure
+from kechuang.core.tabular import CellError, ImportReport, run_import
+from kechuang.directory.choices import ContactRequestStatus
+from kechuang.directory.models import (
+    ContactRequest,
+    IndustryChain,
+    Instrument,
+    Organisation,
+    Person,
+    Platform,
+    YearlyFigure,
+)
 
 PROFILE_FIELDS = ("established_on", "business_scope", "introduction", "employees", "address", "website",
                   "contact_name", "contact_phone", "contact_email")
@@ -63,7 +72,7 @@ def yearly_figure_save(*, organisation: Organisation, year: int, revenue_yuan: i
 # Fields a member may set; the owning organisation is never taken from input: it is the actor's own on create
 # and stays as it is on update.
 PERSON_FIELDS = ("name", "kind", "grade", "talent_programme", "title", "fields", "region_code", "bio", "phone",
-                 "email", "published")
+                 "email", "contact_consent", "published")
 PLATFORM_FIELDS = ("name", "kind", "level", "recognised_on", "fields", "description", "published")
 INSTRUMENT_FIELDS = ("name", "model_number", "manufacturer", "category", "original_value_yuan", "location",
                      "sharing_terms", "fee", "contact_phone", "published")
@@ -190,3 +199,69 @@ def directory_import(*, entity: str, data: bytes, file_name: str, actor: Any, dr
                           max_rows=WEB_IMPORT_MAX_ROWS)
     except CellError as exc:
         raise ApplicationError(str(exc)) from exc
+
+
+# --- Contact requests relayed by the platform (contacts.py says who sees what) -----------------------------
+
+CONTACT_REQUESTS_PER_DAY = 20
+
+
+@transaction.atomic
+def contact_request_create(*, person: Person, message: str, actor: Any) -> ContactRequest:
+    """Ask for a person's contact: the person's organisation (or the bureau) is told and decides."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    if not getattr(actor, "is_authenticated", False):
+        raise ApplicationError("请先登录")
+    if not Person.objects.restrict(actor, "view").filter(pk=person.pk).exists():
+        raise ApplicationError("该专家未公开")
+    message = (message or "").strip()
+    if not message:
+        raise ApplicationError("请填写来意（您是谁、为什么联系）", field="message")
+    if len(message) > 1000:
+        raise ApplicationError(f"来意不能超过1000个字（当前{len(message)}个）", field="message")
+    if ContactRequest.objects.filter(person=person, requester=actor, status=ContactRequestStatus.PENDING).exists():
+        raise ApplicationError("您已向该专家发送过联系请求，请等待对方单位处理", field="message")
+    limit = int(getattr(settings, "CONTACT_REQUESTS_PER_DAY", CONTACT_REQUESTS_PER_DAY))
+    since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    if ContactRequest.objects.filter(requester=actor, created_at__gte=since).count() >= limit:
+        raise ApplicationError(f"每天最多发送{limit}个联系请求，请明天再试", field="message")
+    with acting_as(actor):
+        request = ContactRequest.objects.create(person=person, requester=actor, message=message)
+    recipients = contact_request_deciders(person)
+    who = getattr(actor, "display_name", "") or actor.username
+    org = getattr(actor, "organisation", None)
+    text = f"{who}{f'（{org.name}）' if org else ''}请求联系{person.name}，请处理"
+    transaction.on_commit(lambda: _notify(recipients, text, "/directory/workspace/contact-requests/"))
+    return request
+
+
+def contact_request_deciders(person: Person) -> list[Any]:
+    """Who is told of a request and may decide it: the members of the person's organisation; for an
+    independent expert, bureau staff."""
+    from django.contrib.auth import get_user_model
+
+    from kechuang.accounts.choices import BUREAU_ROLES
+
+    users = get_user_model().objects.filter(is_active=True)
+    if person.organisation_id:
+        return list(users.filter(organisation_id=person.organisation_id))
+    return list(users.filter(role__in=BUREAU_ROLES))
+
+
+def _notify(recipients: list[Any], text: str, url: str) -> None:
+    from kechuang.workflow.models import Notification
+
+    Notification.objects.bulk_create([Notification(recipient=r, message=text[:300], url=url) for r in recipients])
+
+
+@transaction.atomic
+def contact_request_decide(*, request: ContactRequest, trigger: str, actor: Any, comment: str = "") -> ContactRequest:
+    """同意 (grant) shows the requester the contact; 婉拒 (decline) does not. Through the workflow engine."""
+    from kechuang.directory.workflow import CONTACT_REQUEST_WORKFLOW
+    from kechuang.workflow.engine import transition
+
+    with acting_as(actor):
+        transition(request, CONTACT_REQUEST_WORKFLOW, trigger, actor=actor, comment=comment)
+    return request

@@ -1,4 +1,5 @@
-"""Import/export specs of the directory's entities (the framework is in ``importing.py``).
+"""Import/export specs of the directory's entities (the framework is ``kechuang.core.tabular``; the app's
+``importing.py`` imports this module, so autodiscovery finds it).
 
 Headers: the first Chinese name is what templates and exports write; aliases are what bureau spreadsheets
 have been seen to use. Choice columns accept the stored value or the Chinese label.
@@ -11,6 +12,14 @@ from typing import Any
 
 from django.db import models
 
+from kechuang.core.tabular import (
+    Column,
+    ImportContext,
+    ImportSpec,
+    after_import_hooks,
+    parsers,
+    register_spec,
+)
 from kechuang.directory.choices import (
     AccountStatus,
     Level,
@@ -20,7 +29,6 @@ from kechuang.directory.choices import (
     QualificationKind,
     TechManagerGrade,
 )
-from kechuang.directory.importing import Column, ImportContext, ImportSpec, parsers, register_spec
 from kechuang.directory.models import (
     Instrument,
     Organisation,
@@ -29,6 +37,17 @@ from kechuang.directory.models import (
     Qualification,
     YearlyFigure,
 )
+
+
+def _bump_counts() -> None:
+    # Bulk imports send no signals: tell the list pages that their cached totals are out of date.
+    from kechuang.directory.selectors import bump_count_generation
+
+    bump_count_generation()
+
+
+if _bump_counts not in after_import_hooks:
+    after_import_hooks.append(_bump_counts)
 
 LEVEL_SYNONYMS = {"国家": "national", "国家级": "national", "省": "provincial", "省级": "provincial",
                   "市": "municipal", "市级": "municipal", "区": "district", "县": "district", "区级": "district"}

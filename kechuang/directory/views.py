@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -22,31 +23,33 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.links import fixed_urls
-from kechuang.directory import selectors, services
+from kechuang.core.tabular import export_queryset, get_spec, template_bytes
+from kechuang.directory import contacts, selectors, services
+from kechuang.directory.choices import ContactRequestStatus, RevealChannel
 from kechuang.directory.forms import (
+    ContactRequestForm,
     ImportUploadForm,
     InstrumentForm,
     OrganisationProfileForm,
     PersonForm,
     PlatformForm,
     YearlyFigureForm,
+    parse_merge_choices,
 )
-from kechuang.directory.importing import export_queryset, get_spec, template_bytes
-from kechuang.directory.models import Instrument, Organisation, Person, Platform
+from kechuang.directory.models import (
+    ContactRequest,
+    ContactReveal,
+    Instrument,
+    Organisation,
+    Person,
+    Platform,
+)
 
 PAGE_SIZE = 20
+EXPORT_LIMIT = 100_000  # export_queryset's own limit
 TITLES = {"organisations": "机构", "people": "专家与人才", "platforms": "创新平台", "instruments": "大型仪器"}
 LIST_URLS = {"organisations": "directory:organisation_list", "people": "directory:person_list",
              "platforms": "directory:platform_list", "instruments": "directory:instrument_list"}
-# Contact columns an anonymous visitor never receives, on pages, in exports or through the API.
-CONTACT_COLUMNS = {
-    "organisations": ("contact_name", "contact_phone", "contact_email"),
-    "people": Person.CONTACT_FIELDS,
-    "platforms": (),
-    "instruments": Instrument.CONTACT_FIELDS,
-}
-
-
 def _list(request: HttpRequest, entity: str) -> HttpResponse:
     page = selectors.list_page(entity, request.user, request.GET, PAGE_SIZE)
     listing = selectors.LISTINGS[entity]
@@ -87,11 +90,19 @@ def _optional_template(name: str) -> str | None:
     return name
 
 
+def _hidden_contact_text(user: Any) -> str:
+    if not user.is_authenticated:
+        return "登录后可见"
+    return "机构审核通过后可见"
+
+
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(
         Organisation.objects.restrict(request.user, "view").prefetch_related("industry_chains"), pk=pk)
     return render(request, "directory/organisation_detail.html", {
         "org": org, **selectors.organisation_related(org, request.user),
+        "show_contacts": contacts.can_see_official_contacts(request.user, org.pk),
+        "hidden_contact_text": _hidden_contact_text(request.user),
         "market_panel": _optional_template("market/_organisation_panel.html"),
     })
 
@@ -107,7 +118,24 @@ def _edit_url(request: HttpRequest, key: str, obj: Any) -> str | None:
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.restrict(request.user, "view").select_related("organisation"), pk=pk)
-    return render(request, "directory/person_detail.html", {"person": person, "edit_url": _edit_url(request, "person", person)})
+    gate = contacts.ContactGate(request.user, RevealChannel.PAGE)
+    show = gate.reveal(person)
+    gate.flush()
+    mine = (ContactRequest.objects.filter(person=person, requester=request.user).order_by("-created_at").first()
+            if request.user.is_authenticated else None)
+    if show:
+        hidden = ""
+    elif gate.limited:
+        hidden = "今日查看个人联系方式已达上限"
+    elif not request.user.is_authenticated:
+        hidden = "登录后可发送联系请求"
+    else:
+        hidden = "本人未同意公开或您的机构尚未通过审核：可通过平台发送联系请求"
+    return render(request, "directory/person_detail.html", {
+        "person": person, "edit_url": _edit_url(request, "person", person), "show_contact": show,
+        "hidden_contact_text": hidden, "my_request": mine,
+        "can_request": request.user.is_authenticated and not show and not gate.manages(person),
+    })
 
 
 def platform_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -120,7 +148,10 @@ def platform_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = get_object_or_404(
         Instrument.objects.restrict(request.user, "view").select_related("organisation"), pk=pk)
-    return render(request, "directory/instrument_detail.html", {"instrument": instrument, "edit_url": _edit_url(request, "instrument", instrument)})
+    return render(request, "directory/instrument_detail.html", {
+        "instrument": instrument, "edit_url": _edit_url(request, "instrument", instrument),
+        "show_contacts": contacts.can_see_official_contacts(request.user, instrument.organisation_id),
+        "hidden_contact_text": _hidden_contact_text(request.user)})
 
 
 def export(request: HttpRequest, entity: str) -> HttpResponse:
@@ -131,10 +162,15 @@ def export(request: HttpRequest, entity: str) -> HttpResponse:
     if fmt not in ("xlsx", "csv"):
         raise Http404
     qs = selectors.search_list(entity, request.user, request.GET)
-    hide = () if request.user.is_authenticated else CONTACT_COLUMNS[entity]
+    # Personal contacts only for bureau staff, official contacts only for approved accounts (contacts.py).
+    hide = contacts.export_hides(entity, request.user)
     spec = get_spec(entity)
     assert spec is not None
     body, content_type, filename = export_queryset(spec, qs, fmt, hide=hide)
+    if entity == "people" and "phone" not in hide:
+        # One log row for the whole file (who exported how many people's contacts), not one per person.
+        ContactReveal.objects.create(viewer=request.user, person=None, channel=RevealChannel.EXPORT,
+                                     person_name=f"导出{min(qs.count(), EXPORT_LIMIT)}人"[:50])
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -198,16 +234,21 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("导入文件已失效，请重新上传")
     data = Path(item["path"]).read_bytes()
     merges: dict[int, Any] = {}
+    problems: list[str] = []
     if request.method == "POST":
-        for key, value in request.POST.items():
-            if key.startswith("merge_") and value:
-                merges[int(key.removeprefix("merge_"))] = int(str(value))
+        merges, problems = parse_merge_choices(request.POST)
+    confirm = request.method == "POST" and not problems
     try:
         report = services.directory_import(entity=item["entity"], data=data, file_name=item["name"],
-                                           actor=request.user, dry_run=request.method != "POST", merges=merges)
+                                           actor=request.user, dry_run=not confirm, merges=merges if confirm else {})
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("directory:import_start")
+        if not confirm or not merges:
+            messages.error(request, exc.message)
+            return redirect("directory:import_start")
+        # The merge choices were refused (a record gone since the preview): show the preview again.
+        problems, merges = [exc.message], {}
+        report = services.directory_import(entity=item["entity"], data=data, file_name=item["name"],
+                                           actor=request.user, dry_run=True)
     if request.method == "POST" and report.written:
         pending.pop(token, None)
         request.session[SESSION_KEY] = pending
@@ -217,7 +258,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     spec = get_spec(item["entity"])
     return render(request, "directory/import_preview.html", {
         "report": report, "token": token, "spec": spec, "errors_by_row": report.errors_by_row()[:500],
-        "merges": merges,
+        "merges": merges, "problems": problems,
         "existing_candidates": [c for c in report.candidates if c.existing_id is not None][:300],
         "file_candidates": [c for c in report.candidates if c.existing_id is None][:300],
     })
@@ -426,3 +467,64 @@ def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def instrument_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _resource_delete(request, "instrument", pk)
+
+
+# --- Contact requests relayed by the platform, and the reveal log -----------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_request_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.restrict(request.user, "view").select_related("organisation"), pk=pk)
+    form = ContactRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_request_create(person=person, message=form.cleaned_data["message"], actor=request.user)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            who = person.organisation.name if person.organisation else "科技局"
+            messages.success(request, f"联系请求已发送，{who}处理后会通知您。")
+            return redirect("directory:person_detail", pk=person.pk)
+    return render(request, "directory/contact_request_form.html", {"form": form, "person": person})
+
+
+@login_required
+def contact_requests(request: HttpRequest) -> HttpResponse:
+    """Requests to decide (members of the person's organisation; bureau staff: all) and the user's own."""
+    user: Any = request.user
+    incoming = (ContactRequest.objects.restrict(user, "change").select_related("person", "requester",
+                                                                              "requester__organisation")
+                .exclude(requester=user).order_by("status", "-created_at")[:200])
+    sent = ContactRequest.objects.filter(requester=user).select_related("person").order_by("-created_at")[:100]
+    return render(request, "directory/contact_requests.html", {
+        "incoming": incoming, "sent": sent, "pending": ContactRequestStatus.PENDING})
+
+
+@login_required
+@require_POST
+def contact_request_decide(request: HttpRequest, pk: int, trigger: str) -> HttpResponse:
+    item = get_object_or_404(ContactRequest.objects.restrict(request.user, "change").select_related("person"), pk=pk)
+    if trigger not in ("grant", "decline"):
+        raise Http404
+    try:
+        services.contact_request_decide(request=item, trigger=trigger, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        done = "已同意，对方现在可以在专家页面看到联系方式" if trigger == "grant" else "已婉拒"
+        messages.success(request, f"{item.person.name}的联系请求{done}。")
+    return redirect("directory:contact_requests")
+
+
+@login_required
+def contact_reveals(request: HttpRequest) -> HttpResponse:
+    """Bureau staff: who saw whose contact, newest first."""
+    _require_bureau_staff(request)
+    rows = ContactReveal.objects.select_related("viewer", "viewer__organisation").order_by("-at", "-id")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "directory/contact_reveals.html", {"page": page})
+
+
+def _require_bureau_staff(request: HttpRequest) -> None:
+    if not getattr(request.user, "is_bureau", False):
+        raise PermissionDenied("仅科技局工作人员可以查看联系方式查看记录")

@@ -16,11 +16,13 @@ class MarketConfig(AppConfig):
         from kechuang.market import indexing  # noqa: F401
 
     def home_counts(self) -> dict[str, Any]:
-        from kechuang.market.choices import Status
+        from kechuang.market.choices import LITERATURE_SOURCES, Status
         from kechuang.market.models import Achievement, Demand
 
+        # 科技文献 are not achievements anyone offers on the platform: not counted as 成果 (issue 10, item 5).
         return {
-            "achievements": Achievement.objects.filter(status=Status.PUBLISHED).count(),
+            "achievements": Achievement.objects.filter(status=Status.PUBLISHED)
+            .exclude(source__in=LITERATURE_SOURCES).count(),
             "demands": Demand.objects.filter(status=Status.PUBLISHED).count(),
         }
 

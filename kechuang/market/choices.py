@@ -80,3 +80,8 @@ SOURCE_PLATFORM = ""
 SOURCE_CSL = "csl"
 SOURCE_DEMO = "demo"
 SOURCE_IMPORT = "import"
+
+# 科技文献: records that are published literature, not achievements listed by an organisation. They are in the
+# matching index (they make matching real) but not in the achievement list, its count or the home page figure;
+# they have their own tab (科技文献) on the achievements page and their own group in the unified search.
+LITERATURE_SOURCES = (SOURCE_CSL,)

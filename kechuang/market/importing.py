@@ -1,4 +1,4 @@
-"""Import specs of the technology market (the framework is ``kechuang.directory.importing``, which
+"""Import specs of the technology market (the framework is ``kechuang.core.tabular``, which
 autodiscovers this module): ``achievements``, ``demands`` and ``papers`` (the CSL paper corpus).
 
 Imports are a bureau operation on vetted lists, so imported records are published at once; each import ends by
@@ -13,8 +13,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from kechuang.core.validators import make_credit_code
-from kechuang.directory.importing import CellError, Column, ImportContext, ImportSpec, parsers, register_spec
+from kechuang.core.tabular import CellError, Column, ImportContext, ImportSpec, parsers, register_spec
 from kechuang.market.choices import (
     SOURCE_CSL,
     SOURCE_IMPORT,
@@ -26,10 +25,6 @@ from kechuang.market.choices import (
 )
 from kechuang.market.models import Achievement, Demand
 
-# The fictional owner of the CSL papers: the corpus has no real owners, and a record must have one.
-CSL_OWNER = {"name": "中文科技文献成果库（CSL 数据集）", "credit_code": make_credit_code("12530000MB0C0L001"),
-             "kind": "institute", "region_code": "530102",
-             "business_scope": "收录中文核心期刊论文摘要（CSL 数据集），作为技术市场的演示成果库"}
 NEGOTIABLE = {"面议", "议价", "待定", "协商"}
 
 
@@ -109,23 +104,10 @@ def _build_demand(clean: dict[str, Any], ctx: ImportContext) -> models.Model:
     return _published(Demand(organisation_id=ref.pk, source=SOURCE_IMPORT, **fields))
 
 
-def csl_owner() -> Any:
-    from kechuang.directory.choices import AccountStatus
-    from kechuang.directory.models import Organisation
-
-    org, _ = Organisation.objects.get_or_create(
-        credit_code=CSL_OWNER["credit_code"],
-        defaults={k: v for k, v in CSL_OWNER.items() if k != "credit_code"} | {"status": AccountStatus.APPROVED},
-    )
-    return org
-
-
 def _build_paper(clean: dict[str, Any], ctx: ImportContext) -> models.Model:
-    owner = ctx.cache.get("csl_owner")
-    if owner is None:
-        owner = ctx.cache["csl_owner"] = csl_owner()
+    # 科技文献: published literature with no owner on the platform (no invented organisation in the directory).
     return _published(Achievement(
-        owner=owner, source=SOURCE_CSL, external_id=clean["external_id"], title=clean["title"],
+        owner=None, source=SOURCE_CSL, external_id=clean["external_id"], title=clean["title"],
         abstract=clean.get("abstract", ""), keywords=clean.get("keywords", []),
         discipline=clean.get("discipline", ""),
     ))
@@ -149,7 +131,7 @@ ACHIEVEMENTS = register_spec(ImportSpec(
     columns=[
         Column("title", "成果名称", ("名称", "标题", "项目名称"), required=True, parser=parsers.text(300)),
         Column("owner", "持有单位", ("成果持有单位", "完成单位", "所属单位", "单位"), required=True,
-               parser=parsers.organisation_ref(), export=lambda o: o.owner.name),
+               parser=parsers.organisation_ref(), export=lambda o: o.owner.name if o.owner else ""),
         Column("abstract", "摘要", ("成果简介", "简介", "成果摘要")),
         Column("keywords", "关键词", ("关键字",), parser=_list(), export=lambda o: "、".join(o.keywords)),
         Column("discipline", "学科", ("学科领域", "所属学科", "技术领域"), parser=parsers.text(50)),
@@ -189,7 +171,7 @@ DEMANDS = register_spec(ImportSpec(
 ))
 
 PAPERS = register_spec(ImportSpec(
-    entity="papers", label="CSL 论文成果", model=Achievement, key_fields=("external_id",), title_field="title",
+    entity="papers", label="科技文献（CSL 论文）", model=Achievement, key_fields=("external_id",), title_field="title",
     # Paper titles in one field are often alike; near-duplicate review would only be noise here.
     near_threshold=1.01,
     columns=[

@@ -2,9 +2,13 @@
 
 1. **Build** — ``build_index()`` turns every published achievement, every enterprise (its published demands and
    business scope) and, when the directory has them, experts, platforms and instruments into engine
-   ``Document``s, builds a ``MatchIndex`` and saves it under ``settings.KECHUANG_INDEX_DIR/matching`` (the engine
-   writes a new version directory and swaps the ``current`` symlink atomically). It runs as the recorded job
-   ``market.index.build`` so its progress and result are visible in the job table.
+   ``Document``s, builds a ``MatchIndex`` and saves it under ``settings.KECHUANG_INDEX_DIR/matching`` as a new
+   version directory, then swaps the ``current`` symlink atomically. It runs as the recorded job
+   ``market.index.build`` so its progress and result are visible in the job table. The job is single-flight
+   (``core.jobs``): a rebuild asked for while one runs is coalesced into exactly one more run after it. And a
+   build installs its version only if no build that read newer data has been installed meanwhile: each version
+   records its *snapshot* (the time its reading started), compared with the current one's under a file lock
+   at swap time — the build that finishes last is not the one that wins if it read older data.
 2. **Load** — ``get_index()`` loads ``current`` memory-mapped once per process (so gunicorn workers share the
    pages) and reloads when the symlink points at a new version; checking is one ``readlink``.
 3. **Keep current** — services call ``schedule_refresh(obj)``; on commit the record is upserted into (or removed
@@ -15,9 +19,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -35,6 +41,7 @@ from kechuang.matching import Document, MatchError, MatchIndex
 log = logging.getLogger(__name__)
 JOB_KIND = "market.index.build"
 KEEP_VERSIONS = 3
+SNAPSHOT_FILE = "snapshot.txt"  # beside the engine's files in a version directory; the engine ignores it
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {"index": None, "version": None, "dir": None}
@@ -63,7 +70,7 @@ def achievement_document(a: Any) -> Document:
         tags["chain"] = chains
     if a.maturity:
         tags["maturity"] = (str(a.maturity),)
-    if a.owner.region_code:
+    if a.owner is not None and a.owner.region_code:  # 科技文献 have no owner
         tags["region"] = (a.owner.region_code,)
     return Document(id=doc_id("achievement", a.pk), title=a.title, abstract=a.abstract or "",
                     keywords=tuple(a.keywords or ()), discipline=a.discipline or "", kind="achievement",
@@ -146,6 +153,8 @@ def build_index(progress: Any = None) -> dict[str, Any]:
     """Build from the database and swap it in. ``progress(fraction, message)`` as core.jobs passes it."""
     report = progress or (lambda fraction, message="": None)
     started = time.perf_counter()
+    # Taken before the first read: everything committed before it is in what this build reads.
+    snapshot = time.time_ns()
     report(0.0, "读取数据库")
     docs = list(documents())
     counts: dict[str, int] = {}
@@ -161,11 +170,59 @@ def build_index(progress: Any = None) -> dict[str, Any]:
 
     index = MatchIndex.build(docs, progress=engine_progress)
     report(0.9, "写入磁盘")
-    version_dir = index.save(index_dir())
-    _prune(index_dir())
+    version_dir = install(index, snapshot)
     seconds = round(time.perf_counter() - started, 2)
+    if version_dir is None:
+        log.info("match index build discarded: a build of newer data was installed meanwhile")
+        return {"documents": len(docs), "by_kind": counts, "discarded": True, "seconds": seconds,
+                "message": "已有读取了更新数据的索引版本，本次构建结果未启用"}
+    _prune(index_dir())
     log.info("match index %s: %s documents in %ss", version_dir.name, len(docs), seconds)
     return {"documents": len(docs), "by_kind": counts, "version": version_dir.name, "seconds": seconds}
+
+
+@contextmanager
+def _install_lock(directory: Path) -> Iterator[None]:
+    """Exclusive across processes and threads (each call opens its own file description)."""
+    with open(directory / ".install.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def snapshot_of(version_dir: Path) -> int:
+    try:
+        return int((version_dir / SNAPSHOT_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return 0  # a version written before snapshots were recorded: older than any new build
+
+
+def install(index: MatchIndex, snapshot: int) -> Path | None:
+    """Save ``index`` as a new version and make it ``current`` unless the current one read newer data.
+
+    Returns the version directory, or None when the build was discarded. The engine's ``save`` writes into a
+    private staging directory (it swaps a ``current`` link there, which nobody reads); the check and the swap
+    of the real ``current`` happen together under the install lock.
+    """
+    directory = index_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=directory))
+    try:
+        built = index.save(staging)
+        (built / SNAPSHOT_FILE).write_text(str(snapshot))
+        with _install_lock(directory):
+            if (directory / "current").exists() and snapshot_of(directory / "current") > snapshot:
+                return None
+            final = directory / built.name
+            os.replace(built, final)
+            link_tmp = directory / f".current-{built.name}"
+            os.symlink(built.name, link_tmp)
+            os.replace(link_tmp, directory / "current")  # atomic on POSIX
+            return final
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _prune(directory: Path) -> None:
@@ -187,7 +244,7 @@ def _job(job: Any, progress: Any) -> dict[str, Any]:
     return result
 
 
-jobs.register(JOB_KIND, _job)
+jobs.register(JOB_KIND, _job, single_flight=True)
 
 
 def build_index_command(out: TextIO) -> int:
@@ -197,6 +254,9 @@ def build_index_command(out: TextIO) -> int:
         out.write(f"索引构建失败（任务 #{job.pk}）：{job.error.splitlines()[0] if job.error else ''}\n")
         return 1
     r = job.result
+    if r.get("discarded"):
+        out.write(f"{r['message']}\n")
+        return 0
     if not r.get("documents"):
         out.write(f"{r.get('message', '没有可索引的记录')}\n")
         return 0
@@ -265,11 +325,9 @@ def _refresh(obj: Any) -> None:
 
 
 def queue_rebuild() -> None:
-    from kechuang.core.models import Job
-
-    # One waiting rebuild is enough: it reads the database when it starts, so it includes later changes too.
-    if not Job.objects.filter(kind=JOB_KIND, status=Job.Status.QUEUED).exists():
-        jobs.enqueue(JOB_KIND, background=True)
+    # Single-flight: a request while a rebuild waits joins it (the waiting one reads the database when it
+    # starts, so it includes this change); one while a rebuild runs waits and starts when that one ends.
+    jobs.enqueue(JOB_KIND, background=True)
 
 
 _suppressed = threading.local()

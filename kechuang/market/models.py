@@ -17,6 +17,7 @@ from kechuang.core.models import BaseModel
 from kechuang.core.money import format_yuan
 from kechuang.core.validators import validate_region_code
 from kechuang.market.choices import (
+    LITERATURE_SOURCES,
     CooperationMode,
     FeedbackVerdict,
     Industry,
@@ -83,6 +84,9 @@ class Listing(BaseModel):
 
 class Achievement(Listing):
     title = models.CharField("成果名称", max_length=300)
+    # Pinyin sort key for the 名称 sort, kept by kechuang.core.pinyin.
+    title_pinyin = models.CharField("成果名称拼音", max_length=255, blank=True, editable=False, db_index=True)
+    pinyin_fields = {"title": "title_pinyin"}
     abstract = models.TextField("摘要", blank=True)
     discipline = models.CharField("学科领域", max_length=50, blank=True, db_index=True)
     maturity = models.PositiveSmallIntegerField("成熟度（技术就绪水平）", choices=Maturity.choices, null=True,
@@ -91,8 +95,10 @@ class Achievement(Listing):
     transfer_modes = models.JSONField("转化方式", default=list, blank=True, encoder=UnicodeJSONEncoder,
                                       help_text="可多选：" + "、".join(TransferMode.labels))
     price_yuan = models.PositiveBigIntegerField("转让价格（元）", null=True, blank=True, help_text="留空表示面议")
+    # Empty only for 科技文献 (literature, ``source == SOURCE_CSL``): published papers with no owner on the
+    # platform. They feed the matching index but are not listed achievements (choices.LITERATURE_SOURCES).
     owner = models.ForeignKey("directory.Organisation", verbose_name="成果持有单位", on_delete=models.PROTECT,
-                              related_name="achievements")
+                              related_name="achievements", null=True, blank=True)
 
     owner_field = "owner"
 
@@ -111,6 +117,19 @@ class Achievement(Listing):
     @property
     def price_display(self) -> str:
         return yuan_display(self.price_yuan)
+
+    @property
+    def is_literature(self) -> bool:
+        return self.source in LITERATURE_SOURCES
+
+    @property
+    def kind_label(self) -> str:
+        return "科技文献" if self.is_literature else "科技成果"
+
+    @property
+    def maturity_short(self) -> str:
+        """The one short form of the readiness level used in lists and on detail pages alike: "7级"."""
+        return f"{self.maturity}级" if self.maturity else ""
 
     @property
     def transfer_mode_labels(self) -> list[str]:

@@ -7,11 +7,11 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from kechuang.accounts.choices import Role
-from kechuang.market.choices import Status
+from kechuang.market.choices import LITERATURE_SOURCES, Industry, Status
 from kechuang.market.models import Achievement, Demand
 
 SORTS: dict[str, dict[str, tuple[str, ...]]] = {
-    "achievement": {"new": ("-published_at", "-id"), "old": ("published_at", "id"), "title": ("title",),
+    "achievement": {"new": ("-published_at", "-id"), "old": ("published_at", "id"), "title": ("title_pinyin", "id"),
                     "maturity": ("-maturity", "-published_at")},
     "demand": {"new": ("-published_at", "-id"), "old": ("published_at", "id"), "deadline": ("deadline", "id"),
                "budget": ("-budget_yuan", "-published_at")},
@@ -39,9 +39,6 @@ def text_q(q: str, fields: tuple[str, ...]) -> Q:
     return cond
 
 
-RELEVANCE_FLOOR = 0.3
-
-
 def relevance_ranks(q: str, kind: str, k: int = 200) -> list[int]:
     """Primary keys of the records the matching engine ranks best for ``q`` (empty without an index)."""
     from kechuang.market.indexing import get_index, split_doc_id
@@ -54,15 +51,25 @@ def relevance_ranks(q: str, kind: str, k: int = 200) -> list[int]:
         hits = index.search(Query(title=q, kinds=(kind,)), k=k, explain=False)
     except MatchError:
         return []
-    # The engine fills every slot it is given; for a filtered list only the clearly related ones count.
-    if hits:
-        floor = hits[0].score * RELEVANCE_FLOOR
-        hits = [h for h in hits if h.score >= floor]
+    # The engine fills every slot it is given; only hits above the absolute floor of the calibrated relevance
+    # count (a floor relative to the best hit kept all 200 for a query that matches nothing).
+    from kechuang.market.recommend import RELEVANCE_FLOOR
+
+    hits = [h for h in hits if h.relevance >= RELEVANCE_FLOOR]
     return [int(pk) for h in hits for _, pk in [split_doc_id(h.id)] if pk.isdigit()]
 
 
+def is_literature_tab(params: Any) -> bool:
+    return params.get("source") == "literature"
+
+
 def achievements_for(user: Any, params: Any) -> tuple[QuerySet, dict[str, Any]]:
+    """Listed achievements, or with ``source=literature`` the 科技文献 (CSL papers) instead: never mixed."""
     qs = Achievement.objects.restrict(user, "view").filter(status=Status.PUBLISHED).select_related("owner")
+    if is_literature_tab(params):
+        qs = qs.filter(source__in=LITERATURE_SOURCES)
+    else:
+        qs = qs.exclude(source__in=LITERATURE_SOURCES)
     return _filter(qs, params, "achievement", ("title", "abstract", "keywords", "discipline", "owner__name"),
                    {"discipline": "discipline", "maturity": "maturity", "industry": "industry"},
                    multi={"mode": "transfer_modes"}, ranked_kind="achievement")
@@ -81,7 +88,10 @@ def _filter(qs: QuerySet, params: Any, entity: str, text_fields: tuple[str, ...]
     if q:
         # Text matches, plus what the engine finds with other words (同义/近义 via its bigram and LSA channels).
         ranks = relevance_ranks(q, ranked_kind) if ranked_kind else []
-        qs = qs.filter(text_q(q, text_fields) | Q(pk__in=ranks)) if ranks else qs.filter(text_q(q, text_fields))
+        # A query naming a sector ("生物医药") also finds the records filed under it (生物医药与大健康).
+        sectors = [value for value, label in Industry.choices if value != Industry.OTHER and q in label]
+        cond = text_q(q, text_fields) | Q(industry__in=sectors) if sectors else text_q(q, text_fields)
+        qs = qs.filter(cond | Q(pk__in=ranks)) if ranks else qs.filter(cond)
     for param, field in exact.items():
         value = params.get(param)
         if value:
@@ -109,9 +119,10 @@ def chains() -> list[tuple[str, str]]:
     return list(IndustryChain.objects.values_list("code", "name"))
 
 
-def disciplines() -> list[str]:
-    return list(Achievement.objects.filter(status=Status.PUBLISHED).exclude(discipline="")
-                .values_list("discipline", flat=True).distinct().order_by("discipline"))
+def disciplines(literature: bool = False) -> list[str]:
+    qs = Achievement.objects.filter(status=Status.PUBLISHED).exclude(discipline="")
+    qs = qs.filter(source__in=LITERATURE_SOURCES) if literature else qs.exclude(source__in=LITERATURE_SOURCES)
+    return list(qs.values_list("discipline", flat=True).distinct().order_by("discipline"))
 
 
 def workspace_panels(user: Any, reverse: Any) -> list[dict[str, Any]]:

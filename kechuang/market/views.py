@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core import regions
 from kechuang.core.exceptions import ApplicationError
-from kechuang.market import recommend, selectors, services
+from kechuang.core.redirects import redirect_next
+from kechuang.market import recommend, selectors, services, unified_search
 from kechuang.market.choices import CooperationMode, FeedbackVerdict, Industry, Maturity, Status, TransferMode
 from kechuang.market.forms import AchievementForm, DemandForm, RejectForm
 from kechuang.market.models import Achievement, Demand, Listing, MatchFeedback
@@ -35,9 +36,11 @@ def _sort_choices(entity: str, with_relevance: bool = False) -> list[tuple[str, 
 
 def achievement_list(request: HttpRequest) -> HttpResponse:
     qs, state = selectors.achievements_for(request.user, request.GET)
+    literature = selectors.is_literature_tab(request.GET)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "market/achievement_list.html", {
-        "page": page, **state, "disciplines": selectors.disciplines(), "maturities": Maturity.choices,
+        "page": page, **state, "literature": literature, "disciplines": selectors.disciplines(literature),
+        "maturities": Maturity.choices,
         "modes": TransferMode.choices, "industries": Industry.choices, "sorts": _sort_choices("achievement", bool(state["q"])),
         "chains": selectors.chains(), "export_query": _export_query(request), "entity": "achievement",
     })
@@ -55,7 +58,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 
 def export(request: HttpRequest, entity: str) -> HttpResponse:
     """The public list as filtered on screen, as XLSX or CSV, with the import headers (so it imports back)."""
-    from kechuang.directory.importing import export_queryset, get_spec
+    from kechuang.core.tabular import export_queryset, get_spec
 
     fmt = request.GET.get("format", "xlsx")
     if entity not in ENTITIES or fmt not in ("xlsx", "csv"):
@@ -92,7 +95,8 @@ def _detail_context(request: HttpRequest, obj: Listing, workflow: Any) -> dict[s
 def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     demand = get_object_or_404(Demand.objects.restrict(request.user, "view").select_related("organisation"), pk=pk)
     ctx = _detail_context(request, demand, DEMAND_WORKFLOW)
-    ctx["recommendations"], ctx["recommend_error"] = recommend.for_demand(demand, request.user)
+    recs, ctx["recommend_error"] = recommend.for_demand(demand, request.user, k=20)
+    ctx["recommendations"], ctx["literature"] = recommend.split_literature(recs)
     kinds = [k for k, _ in recommend.available_kinds() if k not in ("achievement", "enterprise")]
     ctx["resources"], _ = recommend.for_demand(demand, request.user, kinds=tuple(kinds), k=6) if kinds else ([], "")
     ctx["source_field"] = "demand"
@@ -110,17 +114,12 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    """One search box across every indexed kind, ranked by the matching engine, with the reasons shown."""
-    q = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    kinds_available = recommend.available_kinds()
-    results: list[Any] = []
-    error = ""
-    if q:
-        kinds = (kind,) if kind in dict(kinds_available) else None
-        results, error = recommend.search(q, request.user, kinds=kinds, k=30)
-    return render(request, "market/search.html", {"q": q, "kind": kind, "kinds": kinds_available,
-                                                  "results": results, "error": error})
+    """The one search of the platform: every kind, grouped, with counts and a link to each kind's full list."""
+    q = request.GET.get("q", "").strip()[:unified_search.MAX_QUERY]
+    groups = unified_search.search(request.user, q)
+    return render(request, "market/search.html", {
+        "q": q, "groups": groups, "total": sum(g.count for g in groups),
+    })
 
 
 # --------------------------------------------------------------------------- workspace
@@ -191,7 +190,7 @@ def listing_transition(request: HttpRequest, entity: str, pk: int, trigger: str)
         messages.success(request, f"操作成功：“{obj.title}”现为{obj.get_status_display()}")
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or obj.get_absolute_url())
+    return redirect_next(request, obj.get_absolute_url())
 
 
 @login_required
@@ -229,7 +228,12 @@ def match_feedback(request: HttpRequest) -> HttpResponse:
     except (ApplicationError, ValueError) as exc:
         return HttpResponse(f'<span class="errorlist">{getattr(exc, "message", "参数无效")}</span>', status=400)
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "market/_feedback_done.html", {"fb": fb})
+        # The whole block again (verdict and buttons), so the broker can change the verdict without a reload.
+        return render(request, "market/_feedback.html", {
+            "fb": fb, "verdicts": FeedbackVerdict.choices, "source_field": "demand" if source_model is Demand else "achievement", "source_id": source.pk,
+            "target_kind": fb.target_kind, "target_id": fb.target_id, "rank": fb.rank or "",
+            "score": "" if fb.score is None else fb.score,
+        })
     messages.success(request, f"已记录反馈：{fb.get_verdict_display()}")
     return redirect(source.get_absolute_url())
 
@@ -238,7 +242,7 @@ def _attach_feedback(ctx: dict[str, Any], source: Listing, user: Any) -> None:
     if not ctx["can_feedback"]:
         return
     latest = latest_feedback(source, user)
-    for rec in [*ctx["recommendations"], *ctx.get("resources", [])]:
+    for rec in [*ctx["recommendations"], *ctx.get("literature", []), *ctx.get("resources", [])]:
         rec.feedback = latest.get(rec.doc_id)
 
 

@@ -4,6 +4,7 @@
     match eval [--corpus C.jsonl ...] [--queries Q.jsonl] [--k 50] [--no-baseline]
     match build --corpus C.jsonl --out DIR                 build and save a versioned index
     match search --index DIR "text" [--k K]                explained results as JSON
+    match calibrate [--corpus C.jsonl ...] [--queries Q.jsonl]  refit the calibrated relevance
 
 Progress and errors go to stderr; stdout carries only the results.  Exit status: 0 ok, 2 bad input.
 """
@@ -103,6 +104,35 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    """Fit the relevance on the dev demands, check it on held-out halves, print the coefficients to store."""
+    import numpy as np
+
+    from .calibration import examples, fit_logistic, predict, reliability
+
+    docs = _load_corpus(args.corpus or default_corpus_paths())
+    queries = [q for q in read_queries(args.queries or default_queries_path()) if q.answer]
+    if not queries:
+        raise MatchError("查询文件中没有带 paper_id（标准答案）的查询，无法校准", field="paper_id")
+    index = MatchIndex.build(docs, progress=_progress)
+    x, y, groups = examples(index, queries)
+    coef = fit_logistic(x, y)
+    edges = [0.0, 0.03, 0.2, 0.5, 1.0]
+    print(f"{len(y)} hits of {len(set(groups))} queries, {int(y.sum())} labelled answers")
+    print("calibration = (" + ", ".join(f"{c:.4f}" for c in coef) + ")")
+    print(f"{'band':>12} {'hits':>6} {'predicted':>9} {'observed':>8}")
+    for row in reliability(predict(coef, x), y, edges):
+        print(f"{row.low:5.2f}-{row.high:4.2f}  {row.hits:6d} {row.predicted:9.3f} {row.observed:8.3f}")
+    # Held-out check: fit on the queries of one half, read the reliability on the other half.
+    half = np.asarray([sum(map(ord, g)) % 2 for g in groups])
+    for h in (0, 1):
+        fitted = fit_logistic(x[half == h], y[half == h])
+        rows = reliability(predict(fitted, x[half != h]), y[half != h], edges)
+        print(f"held-out half {1 - h}: " + "  ".join(
+            f"{r.low:.2f}-{r.high:.2f} n={r.hits} pred={r.predicted:.3f} obs={r.observed:.3f}" for r in rows))
+    return 0
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     index = MatchIndex.build(_load_corpus(args.corpus), progress=_progress)
     path = index.save(args.out)
@@ -120,6 +150,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
                 {
                     "id": h.id,
                     "score": h.score,
+                    "relevance": h.relevance,
                     "kind": h.kind,
                     "shared_terms": [[t.term, t.score, list(t.fields)] for t in e.shared_terms],
                     "neighbours": [[n.query_term, n.doc_term, n.similarity] for n in e.neighbours],
@@ -154,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--queries", type=Path)
     e.add_argument("--no-baseline", action="store_true")
     e.set_defaults(func=_cmd_eval)
+    c = sub.add_parser("calibrate", help="refit the calibrated relevance on labelled demands")
+    c.add_argument("--corpus", type=Path, nargs="+")
+    c.add_argument("--queries", type=Path)
+    c.set_defaults(func=_cmd_calibrate)
     bu = sub.add_parser("build", help="build an index and save it as a new version under --out")
     bu.add_argument("--corpus", type=Path, nargs="+", required=True)
     bu.add_argument("--out", type=Path, required=True)

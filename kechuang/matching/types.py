@@ -118,3 +118,6 @@ class Hit:
     score: float
     kind: str
     explanation: Explanation = field(default_factory=Explanation)
+    # Calibrated probability (0-1) that this is a right answer to the query; see calibration.py.  Unlike
+    # ``score`` (which ranks hits of one query), it is comparable across queries.
+    relevance: float = 0.0

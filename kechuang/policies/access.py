@@ -9,7 +9,9 @@ PUBLICITY_TESTS = "policies/tests/test_publicity.py"  # 公示, 异议 and 撤�
 ACCESS_MATRIX: dict[str, str] = {
     "policies:library": "public",
     "policies:measure_detail": PERMISSIONS_TESTS,  # public; 404 for an unknown measure
-    "policies:calculator_home": "login",  # members: own calculator; bureau: chooser; users without organisation: 403
+    # anonymous: a page saying what the calculator does and why to log in; members: own calculator; bureau:
+    # chooser; users without organisation: 403
+    "policies:calculator_home": "public",
     "policies:calculator": PERMISSIONS_TESTS,  # members of the organisation and bureau only
     "policies:calculator_facts": PERMISSIONS_TESTS,
     "policies:calculator_record_add": PERMISSIONS_TESTS,

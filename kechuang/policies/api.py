@@ -37,6 +37,8 @@ class MeasureSerializer(serializers.Serializer):
     exclusive_group = serializers.CharField(allow_null=True)
     budget_line = serializers.CharField()
     max_per_payout = serializers.IntegerField(allow_null=True)
+    parameters = serializers.ListField(child=serializers.DictField(),
+                                       help_text="金额与门槛的各版本：from（起始日期）、reference（依据）、amount、thresholds")
 
 
 class MeasureViewSet(viewsets.ViewSet):

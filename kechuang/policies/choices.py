@@ -11,6 +11,12 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
+# The states in which an application is still being handled ("在办"): one definition for the workflow, the
+# duplicate check, the push list and the database constraint (the migration spells the same list out).
+OPEN_APPLICATION_STATES = (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED, ApplicationStatus.REVIEWED,
+                           ApplicationStatus.PUBLICISED)
+
+
 class ObjectionStatus(models.TextChoices):
     OPEN = "open", "待处理"
     UPHELD = "upheld", "异议成立"

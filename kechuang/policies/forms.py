@@ -57,7 +57,7 @@ class FactSheetForm(forms.Form):
 
 def record_type_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Grouped "collection:type" choices, so one select covers every record the engine understands."""
-    return [(label, [(f"{name}:{t}", tl) for t, tl in types.items()]) for name, (label, types, _f) in COLLECTIONS.items()]
+    return [(label, [(f"{name}:{t}", tl) for t, tl in types.items()]) for name, (label, types, *_rest) in COLLECTIONS.items()]
 
 
 class FactRecordForm(forms.Form):

@@ -12,7 +12,13 @@ from django.conf import settings
 from django.db import models
 
 from kechuang.core.models import BaseModel
-from kechuang.policies.choices import ApplicationStatus, Collection, ObjectionStatus, PushStatus
+from kechuang.policies.choices import (
+    OPEN_APPLICATION_STATES,
+    ApplicationStatus,
+    Collection,
+    ObjectionStatus,
+    PushStatus,
+)
 
 
 def _own_org_q(user: Any, field: str = "organisation") -> models.Q:
@@ -138,6 +144,9 @@ class Application(BaseModel):
     measure_id = models.CharField("措施编号", max_length=100, db_index=True)
     measure_title = models.CharField("措施名称", max_length=200)
     year = models.PositiveIntegerField("年度", db_index=True)
+    # What the one-open-application rule counts per (rules.period_key): "once" for a one-time award, else the
+    # year. Set by the service from the measure, so the database constraint below holds for both kinds.
+    period_key = models.CharField("申报周期", max_length=10, default="", editable=False)
     amount_requested = models.BigIntegerField("申请金额（元）")
     amount_approved = models.BigIntegerField("核定金额（元）", null=True, blank=True)
     status = models.CharField("状态", max_length=20, choices=ApplicationStatus.choices,
@@ -161,9 +170,10 @@ class Application(BaseModel):
         constraints = [
             # One open application per organisation, measure and year: the service says so politely, the
             # database makes sure two simultaneous submissions cannot both get through.
+            # period_key, not year: a one-time award cannot be applied for again by typing another year.
             models.UniqueConstraint(
-                fields=["organisation", "measure_id", "year"], name="policies_app_one_open",
-                condition=models.Q(status__in=["submitted", "accepted", "reviewed", "publicised"])),
+                fields=["organisation", "measure_id", "period_key"], name="policies_app_one_open_per_period",
+                condition=models.Q(status__in=[str(s) for s in OPEN_APPLICATION_STATES])),
             models.CheckConstraint(condition=models.Q(amount_requested__gte=0), name="policies_app_requested_gte_0"),
             models.CheckConstraint(condition=models.Q(amount_approved__gte=0) | models.Q(amount_approved__isnull=True),
                                    name="policies_app_approved_gte_0"),
@@ -171,6 +181,14 @@ class Application(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.measure_title}（{self.year}）"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.period_key:  # every path that creates a row (service, demo, admin) gets the same key
+            from kechuang.policies import rules
+
+            measure = rules.measure_or_none(self.measure_id)
+            self.period_key = rules.period_key(measure, self.year) if measure else str(self.year)
+        super().save(*args, **kwargs)
 
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:

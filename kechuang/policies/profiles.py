@@ -153,7 +153,7 @@ def _shown(name: str, value: Any) -> str:
 
 
 def record_label(collection: str, rec: dict[str, Any]) -> str:
-    _coll_label, types, _fields = COLLECTIONS[collection]
+    types = COLLECTIONS[collection].types
     level = LEVELS.get(rec.get("level") or "", "")
     return f"{level}{types.get(rec['type'], rec['type'])}（{rec['date']}）"
 
@@ -201,6 +201,16 @@ PREFETCH = ("qualifications", "platforms", "yearly_figures", "policy_records")
 SELECT = ("policy_facts",)
 
 
+def _score_tier(org: Any) -> str | None:
+    from django.apps import apps
+
+    if not apps.is_installed("kechuang.scores"):
+        return None
+    from kechuang.scores.selectors import score_tier_fact
+
+    return score_tier_fact(org)
+
+
 def build_profile(org: Any, *, as_of: dt.date | None = None) -> ProfileData:
     """The engine's profile for ``org`` plus where each fact came from (for the calculator's review table)."""
     from kechuang.policies.models import FactSheet
@@ -222,12 +232,16 @@ def build_profile(org: Any, *, as_of: dt.date | None = None) -> ProfileData:
     if kind is not None:
         profile["kind"] = kind
     data.facts.append(SourcedFact("kind", "主体类型", kind, KINDS.get(kind or "", "未知（待补充）"), kind_source))
+    tier = _score_tier(org)  # 企业创新积分档次 from the scores app, when installed and the firm is scored
+    if tier is not None:
+        profile["score_tier"] = tier
 
     # --- recognitions from the directory -----------------------------------------------------------------
     recs: dict[str, list[dict[str, Any]]] = {}
     seen: set[tuple[str, str | None, str]] = set()
 
-    def add_directory(rtype: str, level: str | None, date: str, expires: str | None, origin: str) -> None:
+    def add_directory(rtype: str, level: str | None, date: str, expires: str | None, origin: str,
+                      name: str = "") -> None:
         key = (rtype, level, date)
         if key in seen:  # the same recognition held both as a qualification and as a platform
             return
@@ -237,6 +251,8 @@ def build_profile(org: Any, *, as_of: dt.date | None = None) -> ProfileData:
             rec["level"] = level
         if expires:
             rec["expires"] = expires
+        if name:  # traces name the record by it: 第3项认定/称号「滇中精密省级企业技术中心」
+            rec["name"] = name
         recs.setdefault("recognitions", []).append(rec)
         data.records.append(SourcedRecord("recognitions", rec, "directory", f"{record_label('recognitions', rec)}"
                                           f" · 来自创新资源库{origin}"))
@@ -268,7 +284,7 @@ def build_profile(org: Any, *, as_of: dt.date | None = None) -> ProfileData:
             data.unused.append(f"{getattr(p, 'name', label)}（{label}）：已编码的政策措施不涉及该平台"
                                if date else f"{getattr(p, 'name', label)}：缺少认定日期，无法用于政策计算")
             continue
-        add_directory(rtype, level, date, None, f"（平台：{getattr(p, 'name', label)}）")
+        add_directory(rtype, level, date, None, f"（平台：{getattr(p, 'name', label)}）", getattr(p, "name", ""))
 
     # --- the organisation's own records ------------------------------------------------------------------
     for r in sorted(org.policy_records.all(), key=lambda x: (x.collection, x.date, x.pk)):
@@ -281,7 +297,7 @@ def build_profile(org: Any, *, as_of: dt.date | None = None) -> ProfileData:
         data.records.append(SourcedRecord(r.collection, rec, "own", record_label(r.collection, rec), pk=r.pk))
 
     confirmed = set(sheet.complete_collections or []) if sheet is not None else set()
-    for name, (label, _types, _fields) in COLLECTIONS.items():
+    for name, label in ((n, c.label) for n, c in COLLECTIONS.items()):
         if name in recs or name in confirmed:
             profile[name] = recs.get(name, [])
         else:

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from kechuang.core.money import format_yuan
 from kechuang.rules import Measure, Policy, RuleSet
-from kechuang.rules.engine import default_rules
+from kechuang.rules.engine import default_rules, measure_as_of
+from kechuang.rules.facts import LEVELS
 
 __all__ = ["format_range", "format_yuan"]
 
@@ -37,15 +40,21 @@ def measure_choices() -> list[tuple[str, str]]:
     return [(m.id, f"{m.clause}{m.title}") for m in measures()]
 
 
+def current(measure: Measure) -> Measure:
+    """The measure with the amounts and thresholds in force today (a final text supersedes the draft's figures
+    from its date; see docs/policy-engine.md, dated parameters)."""
+    return measure_as_of(measure, timezone.localdate())[0]
+
+
 def max_per_payout(measure: Measure) -> int | None:
     """The most one application may ask for: one payout. A measure paid yearly (e.g. 每年不超过10万元，补助期限3年)
     is applied for, budgeted and paid year by year, so its ceiling is one year's amount."""
-    return measure.amount.max_possible()
+    return current(measure).amount.max_possible()
 
 
 def max_total(measure: Measure) -> int | None:
     """The most one application may be granted: one payout's ceiling times the years where the text pays yearly."""
-    top = measure.amount.max_possible()
+    top = current(measure).amount.max_possible()
     if top is None:
         return None
     if measure.payout.frequency == "yearly" and measure.payout.years:
@@ -66,8 +75,7 @@ def format_range(lo: int | None, hi: int | None) -> str:
 
 def amount_summary(measure: Measure) -> str:
     """The amount form in words, for the library and the measure page."""
-    a = measure.amount
-    from kechuang.rules.facts import LEVELS
+    a = current(measure).amount
 
     if a.form == "fixed":
         text = format_yuan(a.value)
@@ -77,16 +85,19 @@ def amount_summary(measure: Measure) -> str:
         text = format_range(a.min, a.max)
     elif a.form in ("rate", "ratio_of_grant"):
         rate = a.rate
-        if rate is not None:
+        base_label = a.base_label.replace("（元）", "")
+        if a.form == "ratio_of_grant" and rate == 1:
+            text = f"与{base_label}相同（1:1配套）"
+        elif rate is not None:
             pct = format((Decimal(rate.numerator) * 100 / Decimal(rate.denominator)).normalize(), "f")
-            text = f"{a.base_label}的{pct}%"
+            text = f"{base_label}的{pct}%"
         elif a.rates:
             text = "，".join(
                 f"{LEVELS.get(k, k)}{format((Decimal(v.numerator) * 100 / Decimal(v.denominator)).normalize(), 'f')}%"
                 for k, v in a.rates.items()
-            ) + f"（{a.base_label}）"
+            ) + f"（{base_label}）"
         else:
-            text = a.base_label
+            text = base_label
         if a.cap is not None:
             text += f"，最高{format_yuan(a.cap)}"
     elif a.form == "per_unit":
@@ -96,3 +107,26 @@ def amount_summary(measure: Measure) -> str:
     if measure.payout.frequency == "yearly":
         text += f"／年（{measure.payout.years}年）" if measure.payout.years else "／年"
     return text
+
+
+def application_years(measure: Measure) -> range:
+    """The years one may apply for under a measure: its own period, else its policy's (2025–2027 for the
+    征求意见稿). A policy without an end date runs to the current year."""
+    import datetime as dt
+
+    policy = policy_of(measure)
+    start = measure.effective_from or policy.effective_from
+    end = measure.effective_to or policy.effective_to or dt.date.today()
+    return range(start.year, end.year + 1)
+
+
+ONCE = "once"
+
+
+def period_key(measure: Measure, year: int) -> str:
+    """What "one open application" counts per: a one-time award paid once per beneficiary (一次性奖励) is one
+    application whatever year is typed ("once"), so choosing another year cannot open a second one; a yearly
+    measure, or one that pays for each record (分别一次性给予, each new recognition), is one per year."""
+    if measure.payout.frequency == "once" and measure.per == "beneficiary":
+        return ONCE
+    return str(year)

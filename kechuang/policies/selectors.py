@@ -83,3 +83,12 @@ def budgets_with_measures(year: int | None = None) -> list[dict[str, Any]]:
         b = budgets.get(m.id)
         rows.append({"measure": m, "budget": b, "year": year})
     return rows
+
+
+def applications_by_measure(org: Any) -> dict[str, Application]:
+    """The organisation's latest application per measure (any state), for marking the calculator's results.
+    Callers have checked ``can_act_for``."""
+    out: dict[str, Application] = {}
+    for app in Application.objects.filter(organisation=org).order_by("measure_id", "-year", "-pk"):
+        out.setdefault(app.measure_id, app)
+    return out

@@ -9,7 +9,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from kechuang.accounts.choices import BUREAU_ROLES
@@ -19,19 +18,28 @@ from kechuang.core.exceptions import ApplicationError
 from kechuang.directory.choices import AccountStatus
 from kechuang.directory.models import Organisation
 from kechuang.policies import rules
-from kechuang.policies.choices import ApplicationStatus, Collection, ObjectionStatus, PushStatus
-from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Objection, Payout, Push
+from kechuang.policies.choices import (
+    OPEN_APPLICATION_STATES,
+    ApplicationStatus,
+    Collection,
+    ObjectionStatus,
+    PushStatus,
+)
+from kechuang.policies.claims import check_claim, claim_limit, evaluation_snapshot  # noqa: F401 (re-exported for demo)
+from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Objection, Push
 from kechuang.policies.profiles import PREFETCH as PROFILE_PREFETCH
 from kechuang.policies.profiles import SCALAR_FIELDS, build_profile
 from kechuang.policies.profiles import SELECT as PROFILE_SELECT
 from kechuang.policies.workflow import (
     APPLICATION_WORKFLOW,
     OBJECTION_WORKFLOW,
+    PUSH_WORKFLOW,
     in_publicity,
     publicity_reason,
 )
-from kechuang.rules import Profile, ProfileError, evaluate, evaluate_batch
+from kechuang.rules import Profile, ProfileError, evaluate_batch
 from kechuang.rules.facts import COLLECTIONS, KINDS, PUBLIC_WELFARE_CLASSES
+from kechuang.workflow import clock
 from kechuang.workflow.engine import transition
 from kechuang.workflow.models import Notification
 
@@ -54,7 +62,7 @@ def _require_bureau(user: Any) -> None:
 
 
 def today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 # --- Facts -------------------------------------------------------------------------------------------------
@@ -242,42 +250,28 @@ def push_batch_start(*, actor: Any, as_of: dt.date | None = None, background: bo
 
 @transaction.atomic
 def push_review(*, push: Push, approve: bool, actor: Any, comment: str = "") -> Push:
-    """Staff approve (push to the organisation: its members are notified) or dismiss one line."""
+    """Staff approve (push to the organisation: its members are notified) or dismiss one line — a step of
+    ``PUSH_WORKFLOW``, so the guarded update, the log and the open-application condition apply."""
     _require_bureau(actor)
-    target = PushStatus.APPROVED if approve else PushStatus.DISMISSED
-    # Conditional update: two clerks deciding the same line at once cannot both succeed.
-    changed = Push.objects.filter(pk=push.pk, status=PushStatus.PENDING).update(
-        status=target, reviewed_by=actor, reviewed_at=timezone.now(), comment=comment[:300],
-        updated_at=timezone.now())
-    if changed != 1:
+    push_transition(push=push, trigger="approve" if approve else "dismiss", actor=actor, data={"comment": comment})
+    return push
+
+
+def push_transition(*, push: Push, trigger: str, actor: Any, data: Any = None) -> Push:
+    """One step of the push list (推送 / 忽略) from its page; 已转申报 happens only through ``application_submit``."""
+    if push.status != PushStatus.PENDING and trigger in ("approve", "dismiss"):
         raise ApplicationError("该推送已被处理，请刷新后查看")
-    push.refresh_from_db()
-    from kechuang.core import audit
-
-    audit.record(action="transition", instance=push, actor=actor,
-                 changes={"status": [PushStatus.PENDING, target], **({"comment": comment} if comment else {})})
-    if approve:
-        from kechuang.policies.rules import format_range
-
-        text = (f"免申即享：贵单位符合“{push.measure_title}”，预计可获 {format_range(push.amount_min, push.amount_max)}，"
-                "可在政策计算器中一键申报")
-        recipients = list(push.organisation.members.filter(is_active=True))
-        transaction.on_commit(lambda: Notification.objects.bulk_create(
-            [Notification(recipient=u, message=text[:300], url="/policies/calculator/") for u in recipients]))
+    transition(push, PUSH_WORKFLOW, trigger, actor=actor, data=data)
     return push
 
 
 # --- Applications -------------------------------------------------------------------------------------------
 
 
-def evaluation_snapshot(organisation: Organisation, measure_id: str) -> dict[str, Any]:
-    """The engine's verdict on one measure for the organisation today, kept with the application."""
-    try:
-        data = build_profile(organisation)
-        r = evaluate(Profile.from_dict(data.profile), today()).result(measure_id)
-        return {**r.to_json(), "self_declared": data.self_declared(list(r.decided_by))}
-    except (ProfileError, KeyError) as exc:
-        return {"error": str(exc)}
+def _duplicate_message(key: str) -> str:
+    if key == rules.ONCE:
+        return "该措施为一次性奖补，已有在办申报，请勿重复申报"
+    return "本年度已有该措施的在办申报，请勿重复申报"
 
 
 @transaction.atomic
@@ -295,120 +289,66 @@ def application_submit(*, organisation: Organisation, measure_id: str, amount_re
         raise ApplicationError("该措施不是资金奖补，无需申报兑现", field="measure_id")
     if not isinstance(amount_requested, int) or isinstance(amount_requested, bool) or amount_requested <= 0:
         raise ApplicationError("申请金额应为正整数（元）", field="amount_requested")
-    ceiling = rules.max_per_payout(measure)
-    if ceiling is not None and amount_requested > ceiling:
-        raise ApplicationError(f"申请金额超过该措施上限 {rules.format_yuan(ceiling)}", field="amount_requested")
+    claim = claim_limit(organisation, measure)
+    check_claim(claim, amount_requested, description)
     year = year or today().year
-    open_states = [ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED, ApplicationStatus.REVIEWED,
-                   ApplicationStatus.PUBLICISED]
-    if Application.objects.filter(organisation=organisation, measure_id=measure_id, year=year,
-                                  status__in=open_states).exists():
-        raise ApplicationError("本年度已有该措施的在办申报，请勿重复申报", field="measure_id")
+    years = rules.application_years(measure)
+    if isinstance(year, bool) or not isinstance(year, int) or year not in years:
+        raise ApplicationError(f"申报年度应在政策有效期内（{years[0]}—{years[-1]}年），而不是“{year}”", field="year")
+    key = rules.period_key(measure, year)
+    if Application.objects.filter(organisation=organisation, measure_id=measure_id, period_key=key,
+                                  status__in=OPEN_APPLICATION_STATES).exists():
+        raise ApplicationError(_duplicate_message(key), field="measure_id")
     if push is not None:
         if push.organisation_id != organisation.pk or push.measure_id != measure_id:
             raise ApplicationError("推送与申报不一致")
         if push.status != PushStatus.APPROVED:
             raise ApplicationError("该推送尚未推送或已转为申报")
-    result = evaluation_snapshot(organisation, measure_id)
+    result = claim.snapshot
     with acting_as(actor):
         try:
             with transaction.atomic():
                 app = Application.objects.create(
                     organisation=organisation, measure_id=measure_id, measure_title=measure.title[:200], year=year,
+                    period_key=key,
                     amount_requested=amount_requested, description=description, push=push, submitted_by=actor,
                     evaluation=result,
                 )
         except IntegrityError:  # a simultaneous submission won the unique constraint
-            raise ApplicationError("本年度已有该措施的在办申报，请勿重复申报", field="measure_id") from None
-        if push is not None:
-            push.status = PushStatus.APPLIED
-            push.save()
+            raise ApplicationError(_duplicate_message(key), field="measure_id") from None
+    if push is not None:
+        transition(push, PUSH_WORKFLOW, "apply", actor=actor, internal=True, comment=f"已转为申报 #{app.pk}")
     return app
 
 
 def application_transition(*, application: Application, trigger: str, actor: Any, comment: str = "",
-                           amount_approved: int | None = None) -> Application:
-    """受理 / 审核（with the approved amount）/ 公示 / 驳回. 兑现 goes through ``application_pay``, 撤回 through
-    ``application_withdraw``; 退回审核 only through ``objection_resolve``."""
-    if trigger == "pay":
-        return application_pay(application=application, actor=actor)
-    if trigger == "withdraw":
-        return application_withdraw(application=application, actor=actor, comment=comment)
-    extra: dict[str, Any] = {}
-    if trigger == "review":
-        if amount_approved is None:
-            raise ApplicationError("请填写核定金额", field="amount_approved")
-        if isinstance(amount_approved, bool) or not isinstance(amount_approved, int) or amount_approved <= 0:
-            raise ApplicationError("核定金额应为正整数（元）", field="amount_approved")
-        if amount_approved > application.amount_requested:
-            raise ApplicationError("核定金额不能超过申请金额", field="amount_approved")
-        measure = rules.measure_or_none(application.measure_id)
-        ceiling = rules.max_per_payout(measure) if measure is not None else None
-        if ceiling is not None and amount_approved > ceiling:
-            raise ApplicationError(f"核定金额超过该措施上限 {rules.format_yuan(ceiling)}", field="amount_approved")
-        # Only bureau may review; checked by transition() before anything is written.
-        if getattr(actor, "is_bureau", False):
-            application.amount_approved = amount_approved
-            extra["amount_approved"] = amount_approved
-    if trigger == "reject":
-        application.reject_reason = comment
-        extra["reject_reason"] = comment
-    transition(application, APPLICATION_WORKFLOW, trigger, actor=actor, comment=comment, extra=extra)
+                           amount_approved: int | None = None, data: Any = None) -> Application:
+    """Any page step of ``APPLICATION_WORKFLOW`` with its input (``data``: the step's form fields). What a step
+    sets and does is in its row (核定金额, the budget and ledger of 兑现, the push given back on 撤回)."""
+    given = dict(data.items()) if data is not None else {}
+    if amount_approved is not None:
+        given["amount_approved"] = amount_approved
+    transition(application, APPLICATION_WORKFLOW, trigger, actor=actor, comment=comment, data=given)
     return application
 
 
-@transaction.atomic
 def application_withdraw(*, application: Application, actor: Any, comment: str = "") -> Application:
-    """撤回: a member of the applying organisation takes its application back while it is 申报 or 受理 (the
-    workflow table says who and when). Logged like every step; a push it came from can be applied from again."""
-    transition(application, APPLICATION_WORKFLOW, "withdraw", actor=actor, comment=comment[:500])
-    if application.push_id is not None:
-        with acting_as(actor):
-            push = Push.objects.select_for_update().get(pk=application.push_id)
-            if push.status == PushStatus.APPLIED:
-                push.status = PushStatus.APPROVED
-                push.save()
-    return application
+    """撤回 by a member of the applying organisation (the workflow table says who and when)."""
+    return application_transition(application=application, trigger="withdraw", actor=actor, comment=comment[:500])
 
 
 @transaction.atomic
 def application_pay(*, application: Application, actor: Any) -> Application:
-    """兑现: lock the budget row, refuse a payout that would pass it, then move the application and write the ledger.
-
-    ``select_for_update`` holds the budget row until commit on PostgreSQL, so two clerks paying at once are served
-    one after the other and the second sees the first's ``paid_total``. On SQLite the whole database is locked by
-    the IMMEDIATE transaction (settings), which serialises them the same way. The CHECK constraint
-    ``paid_total <= amount`` is the last line: even a code path that forgot the lock cannot overspend.
-    """
+    """兑现 (the step's own ``perform`` locks the budget and writes the ledger). The publicity check is said first,
+    on the field it concerns, so the API can attach it there."""
     _require_bureau(actor)
     app = Application.objects.select_for_update().get(pk=application.pk)
     if app.status != ApplicationStatus.PUBLICISED:
         raise ApplicationError(f"当前状态“{app.get_status_display()}”下不能兑现，须先完成公示")
     reason = publicity_reason(app)
-    if reason:  # also the workflow's condition on "pay"; said here first so no budget row is locked for nothing
+    if reason:
         raise ApplicationError(reason, field="publicity_ends_on")
-    amount = app.amount_approved or 0
-    if amount <= 0:
-        raise ApplicationError("核定金额为空，不能兑现")
-    budget = Budget.objects.select_for_update().filter(measure_id=app.measure_id, year=app.year).first()
-    if budget is None:
-        raise ApplicationError(f"“{app.measure_title}”{app.year}年度尚未设立预算，不能兑现")
-    remaining = budget.amount - budget.paid_total
-    if amount > remaining:
-        raise ApplicationError(
-            f"预算不足，拒绝兑现：“{app.measure_title}”{app.year}年度预算 {budget.amount:,} 元，"
-            f"已兑现 {budget.paid_total:,} 元，剩余 {remaining:,} 元，本次需兑现 {amount:,} 元。"
-        )
-    app._payout_locked = True  # type: ignore[attr-defined]
     transition(app, APPLICATION_WORKFLOW, "pay", actor=actor)
-    Budget.objects.filter(pk=budget.pk).update(paid_total=F("paid_total") + amount, updated_at=timezone.now())
-    # .update() sends no signal, so the budget's change is written to the audit log here.
-    from kechuang.core import audit
-
-    audit.record(action="update", instance=budget, actor=actor,
-                 changes={"paid_total": [budget.paid_total, budget.paid_total + amount], "application": app.pk})
-    with acting_as(actor):
-        Payout.objects.create(application=app, budget=budget, amount=amount, paid_by=actor)
     application.status = app.status
     return app
 
@@ -453,24 +393,11 @@ def objection_raise(*, application: Application, content: str, actor: Any, conta
 def objection_resolve(*, objection: Objection, decision: str, actor: Any, comment: str = "") -> Objection:
     """Staff resolve one objection with a written opinion: 不成立 (the application continues in 公示), or 成立 with
     the application sent back to 受理 for a new 审核 (a later 公示 starts a new period) or 驳回 with the opinion as
-    the reason. Both objects move through ``transition()`` in this one transaction."""
+    the reason. The objection's step moves the application itself (``OBJECTION_WORKFLOW``), in this transaction."""
     _require_bureau(actor)
     if decision not in OBJECTION_DECISIONS:
         raise ApplicationError(f"处理结果“{decision}”无效", field="decision")
-    if not comment.strip():
-        raise ApplicationError("请填写处理意见", field="comment")
-    app = Application.objects.select_for_update().get(pk=objection.application_id)
-    trigger = "dismiss" if decision == "dismiss" else "uphold"
-    transition(objection, OBJECTION_WORKFLOW, trigger, actor=actor, comment=comment,
-               extra={"resolution": comment})
-    if decision != "dismiss" and app.status == ApplicationStatus.PUBLICISED:
-        if decision == "uphold_review":
-            app._objection_upheld = True  # type: ignore[attr-defined]
-            transition(app, APPLICATION_WORKFLOW, "reopen", actor=actor, comment=f"异议成立：{comment}")
-        else:
-            app.reject_reason = f"公示期内异议成立：{comment}"
-            transition(app, APPLICATION_WORKFLOW, "reject", actor=actor, comment=comment,
-                       extra={"reject_reason": app.reject_reason})
+    transition(objection, OBJECTION_WORKFLOW, decision, actor=actor, comment=comment)
     return objection
 
 

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.models import Job
+from kechuang.core.redirects import redirect_next
 from kechuang.directory.models import Organisation
-from kechuang.policies import rules, selectors, services
+from kechuang.policies import claims, rules, selectors, services
 from kechuang.policies.choices import ApplicationStatus, PushStatus
 from kechuang.policies.forms import (
     ApplicationForm,
@@ -29,13 +30,16 @@ from kechuang.policies.forms import (
     FactRecordForm,
     FactSheetForm,
     ObjectionForm,
-    ObjectionResolveForm,
-    TransitionForm,
 )
 from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Objection, Push
 from kechuang.policies.profiles import yearly_figures
-from kechuang.policies.workflow import APPLICATION_WORKFLOW, in_publicity, publicity_reason
-from kechuang.workflow.engine import history
+from kechuang.policies.workflow import (
+    APPLICATION_WORKFLOW,
+    OBJECTION_WORKFLOW,
+    PUSH_WORKFLOW,
+    in_publicity,
+)
+from kechuang.rules import describe
 
 
 def _bureau_only(request: HttpRequest) -> None:
@@ -71,8 +75,11 @@ def measure_detail(request: HttpRequest, measure_id: str) -> HttpResponse:
         raise Http404("政策措施不存在")
     user: Any = request.user
     budgets = list(Budget.objects.filter(measure_id=m.id)) if getattr(user, "is_bureau", False) else []
+    policy = rules.policy_of(m)
     return render(request, "policies/measure_detail.html", {
-        "m": m, "policy": rules.policy_of(m), "amount": rules.amount_summary(m), "budgets": budgets,
+        "m": m, "policy": policy, "amount": rules.amount_summary(m), "budgets": budgets,
+        "number": describe.measure_number(policy, m), "conditions": describe.conditions(m, services.today()),
+        "materials": describe.materials(m), "versions": m.versions,
         "can_apply": bool(getattr(user, "organisation_id", None)) and m.benefit == "grant",
         "max_total": rules.max_total(m), "max_per_payout": rules.max_per_payout(m),
     })
@@ -81,9 +88,11 @@ def measure_detail(request: HttpRequest, measure_id: str) -> HttpResponse:
 # --- 政策计算器 ----------------------------------------------------------------------------------------------
 
 
-@login_required
 def calculator_home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    if not user.is_authenticated:
+        # Not a silent redirect: say what the calculator does and why it needs the organisation's account.
+        return render(request, "policies/calculator_intro.html", {"measure_count": len(rules.measures())})
     if user.organisation_id and not user.is_bureau:
         # Members get their own organisation's calculator at the short address (no redirect to follow).
         return calculator(request, org_pk=user.organisation_id)
@@ -110,9 +119,10 @@ def calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
     sheet = FactSheet.objects.filter(organisation=org).first()
     pushes = Push.objects.filter(organisation=org, status=PushStatus.APPROVED)
     return render(request, "policies/calculator.html", {
-        "org": org, "calc": calc, "sheet_form": FactSheetForm.for_sheet(sheet), "record_form": FactRecordForm(),
+        "org": org, "calc": calc, "sheet_form": FactSheetForm.for_sheet(sheet),
+        "record_form": FactRecordForm(auto_id="rec_%s"),  # both forms have a "kind" field: ids must differ
         "pushes": pushes, "is_member": request.user.organisation_id == org.pk,  # type: ignore[union-attr]
-        "figures": yearly_figures(org),
+        "figures": yearly_figures(org), "applied": selectors.applications_by_measure(org),
     })
 
 
@@ -202,10 +212,12 @@ def application_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not user.organisation_id:
         raise PermissionDenied("只有机构用户可以申报")
-    initial: dict[str, Any] = {"measure_id": request.GET.get("measure", "")}
+    initial: dict[str, Any] = {"measure_id": request.POST.get("measure_id") or request.GET.get("measure", "")}
     m = rules.measure_or_none(initial["measure_id"])
-    if m is not None and m.amount.max_possible():
-        initial["amount_requested"] = rules.max_per_payout(m)
+    # Pre-filled from THIS organisation's evaluation (a 市级 centre's 10万元, not the measure's top tier).
+    claim = claims.claim_limit(user.organisation, m) if m is not None else None
+    if claim is not None and claim.suggested:
+        initial["amount_requested"] = claim.suggested
     form = ApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -217,27 +229,20 @@ def application_new(request: HttpRequest) -> HttpResponse:
             return redirect("policies:application_detail", pk=app.pk)
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return render(request, "policies/application_form.html", {"form": form})
+    return render(request, "policies/application_form.html", {"form": form, "measure": m, "claim": claim})
 
 
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(selectors.applications_for(request.user), pk=pk)
     is_bureau = getattr(request.user, "is_bureau", False)
-    actions = APPLICATION_WORKFLOW.available(app, request.user)
-    # 兑现 is offered to staff on a publicised application once the 公示期 is over and every 异议 is resolved;
-    # the budget condition is met inside application_pay.
-    pay_blocked = publicity_reason(app)
-    if is_bureau and app.status == ApplicationStatus.PUBLICISED and not pay_blocked:
-        actions = [t for t in APPLICATION_WORKFLOW.transitions if t.trigger == "pay"] + actions
     budget = Budget.objects.filter(measure_id=app.measure_id, year=app.year).first() if is_bureau else None
-    # Staff see every objection with the objector; the applicant sees how many there are and their outcome.
+    # Staff see every objection with the objector and its own actions; the applicant sees how many there are.
     objections = list(app.objections.select_related("raised_by", "resolved_by"))
     return render(request, "policies/application_detail.html", {
-        "app": app, "actions": actions, "history": history(app), "form": TransitionForm(), "budget": budget,
-        "measure": rules.measure_or_none(app.measure_id), "pay_blocked": pay_blocked, "is_bureau": is_bureau,
+        "app": app, "workflow": APPLICATION_WORKFLOW, "objection_workflow": OBJECTION_WORKFLOW, "budget": budget,
+        "measure": rules.measure_or_none(app.measure_id), "is_bureau": is_bureau,
         "objections": objections, "open_objections": sum(o.status == "open" for o in objections),
-        "resolve_form": ObjectionResolveForm(),
         "steps": [(v, lbl) for v, lbl in ApplicationStatus.choices
                   if v not in (ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)],
     })
@@ -247,15 +252,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(selectors.applications_for(request.user), pk=pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(str(v[0]) for v in form.errors.values()))
-        return redirect("policies:application_detail", pk=app.pk)
-    d = form.cleaned_data
+    trigger = request.POST.get("trigger", "")
     try:
-        services.application_transition(application=app, trigger=d["trigger"], actor=request.user,
-                                        comment=d.get("comment") or "", amount_approved=d.get("amount_approved"))
-        messages.success(request, f"已办理：{app.get_status_display()}")
+        services.application_transition(application=app, trigger=trigger, actor=request.user, data=request.POST)
+        messages.success(request, f"已办理：{APPLICATION_WORKFLOW.label_of(trigger)}，当前状态为{app.get_status_display()}")
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("policies:application_detail", pk=app.pk)
@@ -273,7 +273,7 @@ def push_list(request: HttpRequest) -> HttpResponse:
         pushes = pushes.filter(status=status)
     page = Paginator(pushes, 50).get_page(request.GET.get("page"))
     jobs = Job.objects.filter(kind=services.PUSH_JOB)[:5]
-    return render(request, "policies/push_list.html", {"page": page, "status": status,
+    return render(request, "policies/push_list.html", {"page": page, "status": status, "workflow": PUSH_WORKFLOW,
                                                        "statuses": PushStatus.choices, "jobs": jobs})
 
 
@@ -291,13 +291,14 @@ def push_run(request: HttpRequest) -> HttpResponse:
 def push_review(request: HttpRequest, pk: int) -> HttpResponse:
     _bureau_only(request)
     push = get_object_or_404(Push, pk=pk)
+    # The step's form posts ``trigger``; ``decision=approve|dismiss`` is the older spelling, still accepted.
+    trigger = request.POST.get("trigger") or ("approve" if request.POST.get("decision") == "approve" else "dismiss")
     try:
-        services.push_review(push=push, approve=request.POST.get("decision") == "approve", actor=request.user,
-                             comment=request.POST.get("comment", ""))
+        services.push_transition(push=push, trigger=trigger, actor=request.user, data=request.POST)
         messages.success(request, f"已处理：{push.organisation} · {push.measure_title}（{push.get_status_display()}）")
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or "policies:push_list")
+    return redirect_next(request, "policies:push_list")
 
 
 @login_required
@@ -317,7 +318,7 @@ def push_bulk_review(request: HttpRequest) -> HttpResponse:
             refused += 1
     refused += len(ids) - done - refused
     messages.success(request, f"已{'推送' if approve else '忽略'} {done} 条" + (f"，{refused} 条已被处理或不存在" if refused else ""))
-    return redirect(request.POST.get("next") or "policies:push_list")
+    return redirect_next(request, "policies:push_list")
 
 
 @login_required
@@ -399,13 +400,11 @@ def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
 def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     _bureau_only(request)
     objection = get_object_or_404(Objection, pk=pk)
-    form = ObjectionResolveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()))
-        return redirect("policies:application_detail", pk=objection.application_id)
+    # The step's form posts ``trigger``; ``decision`` is the older spelling, still accepted.
+    decision = request.POST.get("trigger") or request.POST.get("decision", "")
     try:
-        services.objection_resolve(objection=objection, decision=form.cleaned_data["decision"],
-                                   comment=form.cleaned_data["comment"], actor=request.user)
+        services.objection_resolve(objection=objection, decision=decision,
+                                   comment=request.POST.get("comment", ""), actor=request.user)
         messages.success(request, f"异议已处理：{objection.get_status_display()}")
     except ApplicationError as exc:
         messages.error(request, exc.message)

@@ -209,7 +209,7 @@ def _evaluate_batch(
     out = []
     for p, row in zip(profiles, rows, strict=True):
         final = apply_exclusive_groups(rs, row) if has_groups else row
-        out.append(Evaluation(profile_id=p.id, as_of=day, results=final, warnings=list(warnings)))
+        out.append(Evaluation(profile_id=p.id, as_of=day, results=final, warnings=list(warnings), profile=p))
     return out
 
 

@@ -7,15 +7,16 @@ the missing facts are listed. A missing fact is never read as zero or "no".
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Final
 
-from .facts import COLLECTIONS, KINDS, LEVELS, SCALAR_FACTS, Profile, Record
+from .facts import COLLECTIONS, KINDS, LEVELS, SCALAR_FACTS, Profile, Record, ref_label
 from .loader import load_policies
 from .model import AnyOf, Holds, Measure, Policy, RuleSet, Test
 
@@ -62,7 +63,13 @@ class MeasureResult:
     def total_max(self) -> int | None:
         return _times(self.amount_max, self.payout_years)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, label: Callable[[str], str] | None = None) -> dict[str, Any]:
+        """JSON of the result. With `label` (an Evaluation's), the fact paths also come in Chinese: the ids stay
+        for programs, `decided_by_labels` / `missing_labels` are what a person reads."""
+        extra: dict[str, Any] = {}
+        if label is not None:
+            extra = {"decided_by_labels": [label(x) for x in self.decided_by],
+                     "missing_labels": [label(x) for x in self.missing_facts]}
         return {
             "measure_id": self.measure_id,
             "policy": self.policy,
@@ -79,6 +86,7 @@ class MeasureResult:
             "potential_max": self.potential_max,
             "missing_facts": list(self.missing_facts),
             "decided_by": list(self.decided_by),
+            **extra,
             "trace": list(self.trace),
         }
 
@@ -95,6 +103,16 @@ class Evaluation:
     as_of: dt.date
     results: list[MeasureResult]
     warnings: list[str] = field(default_factory=list)
+    # The profile evaluated, to name its records in Chinese (labels are computed only when asked for: a batch
+    # of 100,000 organisations should not format names nobody reads).
+    profile: Profile | None = field(default=None, compare=False, repr=False)
+
+    def label(self, ref: str) -> str:
+        """The Chinese name of a fact path or measure id in `decided_by` / `missing_facts`."""
+        for r in self.results:
+            if r.measure_id == ref:
+                return f"{r.clause}{r.title}"
+        return ref_label(ref, self.profile)
 
     def result(self, measure_id: str) -> MeasureResult:
         for r in self.results:
@@ -123,7 +141,7 @@ class Evaluation:
             "summary": {**counts, "grant_total_min": lo, "grant_total_max": hi},
             "benefits": [r.measure_id for r in self.results if r.status == ELIGIBLE],
             "warnings": list(self.warnings),
-            "results": [r.to_json() for r in self.results],
+            "results": [r.to_json(self.label) for r in self.results],
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -175,11 +193,12 @@ def _test_line(t: Test, name_label: str, actual: Any, ok: bool, values: Any = No
 class _Acc:
     """Accumulates the outcome of the checks of one measure."""
 
-    __slots__ = ("decided", "failed", "missing", "trace")
+    __slots__ = ("decided", "failed", "missing", "missing_labels", "trace")
 
     def __init__(self, head: str) -> None:
         self.trace: list[str] = [head]
         self.missing: list[str] = []
+        self.missing_labels: list[str] = []  # the same facts in Chinese, for the verdict line
         self.decided: list[str] = []
         self.failed = False
 
@@ -194,10 +213,11 @@ class _Acc:
         if ref is not None and ref not in self.decided:
             self.decided.append(ref)
 
-    def unknown(self, line: str, ref: str) -> None:
+    def unknown(self, line: str, ref: str, label: str | None = None) -> None:
         self.trace.append("? " + line)
         if ref not in self.missing:
             self.missing.append(ref)
+            self.missing_labels.append(label if label is not None else ref_label(ref))
 
 
 def measure_head(m: Measure) -> str:
@@ -229,9 +249,45 @@ def _texts(m: Measure) -> _Texts:
     return t
 
 
+_versions_cache: dict[tuple[int, int], tuple[Measure, str]] = {}
+
+
+def measure_as_of(m: Measure, as_of: dt.date) -> tuple[Measure, str]:
+    """The measure with the parameters in force on `as_of`, and the trace line naming them.
+
+    A later version (the final text superseding the draft from a date) replaces the amount and the trigger's
+    thresholds; everything else, and every earlier evaluation, is untouched. Cached: the objects are immutable
+    and the batch asks for the same one millions of times."""
+    versions = m.versions
+    idx = 0
+    if len(versions) > 1:  # most measures have one version: no scan
+        for i in range(1, len(versions)):
+            if versions[i].start <= as_of:
+                idx = i
+    key = (id(m), idx)
+    hit = _versions_cache.get(key)
+    if hit is None:
+        v = versions[idx] if versions else m.version_at(as_of)
+        eff = m
+        if idx > 0:
+            trig = dataclasses.replace(m.trigger, where=v.where) if m.trigger is not None else None
+            eff = dataclasses.replace(m, amount=v.amount, trigger=trig)
+        line = f"· 参数：依据{v.reference}，自 {v.start} 起适用" if v.reference else ""
+        # Keep `m` alive with its entry so that id(m) is never reused while cached.
+        hit = _versions_cache[key] = (eff, line)
+        _versions_keep.append(m)
+    return hit
+
+
+_versions_keep: list[Measure] = []
+
+
 def evaluate_measure(m: Measure, profile: Profile, as_of: dt.date) -> MeasureResult:
+    m, params_line = measure_as_of(m, as_of)
     tx = _texts(m)
     acc = _Acc(tx.head)
+    if params_line:
+        acc.trace.append(params_line)
     # 1. Is the measure in force on the evaluation date?
     if m.effective_from and as_of < m.effective_from or m.effective_to and as_of > m.effective_to:
         acc.fail(f"评估日期 {as_of} 不在措施有效期（{m.effective_from} 至 {m.effective_to or '长期'}）内")
@@ -241,7 +297,7 @@ def evaluate_measure(m: Measure, profile: Profile, as_of: dt.date) -> MeasureRes
         kind = profile.facts.get("kind")
         allowed = tx.allowed
         if kind is None:
-            acc.unknown(f"未提供主体类型（kind），受益对象为：{allowed}", "kind")
+            acc.unknown(f"未提供主体类型，受益对象为：{allowed}", "kind")
         elif kind not in m.beneficiary_kinds:
             acc.fail(f"主体类型为“{KINDS[kind]}”，不属于受益对象（{allowed}）", "kind")
             return _result(m, acc, INELIGIBLE, None, None)
@@ -278,7 +334,7 @@ def _result(
         else:
             acc.trace.append(f"结论：符合条件，金额 {yuan(lo or 0)} 至 {yuan(hi or 0)}（由评审确定）" + _yearly(m))
     elif status == UNDETERMINED:
-        acc.trace.append("结论：待定，缺少事实：" + "、".join(acc.missing))
+        acc.trace.append("结论：待定，缺少事实：" + "、".join(acc.missing_labels))
     else:
         acc.trace.append("结论：不符合条件")
     # Positional: this runs millions of times in a batch, and keyword passing costs a fifth of it.
@@ -336,15 +392,15 @@ def _cond_value(c: Test | Holds, profile: Profile, as_of: dt.date) -> tuple[bool
         label = c.label or "持有" + "/".join(COLLECTIONS[c.collection][1][t] for t in c.types)
         recs = profile.collections.get(c.collection)
         if recs is None:
-            return None, f"未提供{COLLECTIONS[c.collection][0]}（{c.collection}），无法判断“{label}”", c.collection
+            return None, f"未提供{COLLECTIONS[c.collection].label}，无法判断“{label}”", c.collection
         for r in recs:
             if r.type in c.types and r.date <= as_of:
-                return True, f"{r.ref} {r.label()}，符合“{label}”", r.ref
+                return True, f"{r.title} {r.label()}，符合“{label}”", r.ref
         return False, f"{COLLECTIONS[c.collection][0]}中没有“{label}”", c.collection
     spec = SCALAR_FACTS[c.field]
     actual = profile.facts.get(c.field)
     if actual is None:
-        return None, f"未提供“{spec.label}”（{c.field}）", c.field
+        return None, f"未提供“{spec.label}”", c.field
     ok = c.holds(actual)
     return ok, _test_line(c, spec.label, actual, ok, spec.values), c.field
 
@@ -354,25 +410,25 @@ def _check_record_tests(m: Measure, r: Record, acc: _Acc) -> bool | None:
     trig = m.trigger
     assert trig is not None
     status: bool | None = True
-    if trig.levels is not None:
+    levels = trig.levels_for(r.type)
+    if levels is not None:
         if r.level is None:
-            acc.unknown(f"{r.ref} 未提供级别（level），需为{'/'.join(LEVELS[x] for x in trig.levels)}", f"{r.ref}.level")
+            acc.unknown(f"{r.title} 未提供级别，需为{'/'.join(LEVELS[x] for x in levels)}", f"{r.ref}.level",
+                        f"{r.title}的级别")
             status = None
-        elif r.level not in trig.levels:
-            acc.trace.append(
-                f"✗ {r.ref} {r.label()}：级别不在{'/'.join(LEVELS[x] for x in trig.levels)}之列"
-            )
+        elif r.level not in levels:
+            acc.trace.append(f"✗ {r.title} {r.label()}：级别不在{'/'.join(LEVELS[x] for x in levels)}之列")
             return False
-    fields = COLLECTIONS[r.collection][2]
+    fields = COLLECTIONS[r.collection].fields
     for t in trig.where:
         actual = r.get(t.field)
         spec = fields[t.field]
         if actual is None:
-            acc.unknown(f"{r.ref} 未提供“{spec.label}”（{t.field}）", f"{r.ref}.{t.field}")
+            acc.unknown(f"{r.title} 未提供“{spec.label}”", f"{r.ref}.{t.field}", f"{r.title}的{spec.label}")
             status = None
             continue
         ok = t.holds(actual)
-        line = f"{r.ref} " + _test_line(t, spec.label, actual, ok, spec.values)
+        line = f"{r.title} " + _test_line(t, spec.label, actual, ok, spec.values)
         acc.trace.append(("✓ " if ok else "✗ ") + line)
         if not ok:
             return False
@@ -382,7 +438,7 @@ def _check_record_tests(m: Measure, r: Record, acc: _Acc) -> bool | None:
 def _in_period(m: Measure, r: Record, acc: _Acc) -> bool:
     lo, hi = m.effective_from, m.effective_to
     if (lo and r.date < lo) or (hi and r.date > hi):
-        acc.trace.append(f"✗ {r.ref} {r.label()}：日期不在政策期间（{lo} 至 {hi or '长期'}）内")
+        acc.trace.append(f"✗ {r.title} {r.label()}：日期不在政策期间（{lo} 至 {hi or '长期'}）内")
         return False
     return True
 
@@ -391,12 +447,12 @@ def _is_new(m: Measure, r: Record, same: Sequence[Record], acc: _Acc) -> bool:
     """新认定/首次认定: inside the measure's period, and no earlier record of the same type and level."""
     lo, hi = m.effective_from, m.effective_to
     if (lo and r.date < lo) or (hi and r.date > hi):
-        acc.trace.append(f"✗ {r.ref} {r.label()}：认定日期不在政策期间（{lo} 至 {hi or '长期'}）内，不属于新认定/首次认定")
+        acc.trace.append(f"✗ {r.title} {r.label()}：认定日期不在政策期间（{lo} 至 {hi or '长期'}）内，不属于新认定/首次认定")
         return False
     for o in same:
         earlier = o.date < r.date or (o.date == r.date and o.index < r.index)  # a same-day duplicate is not new
         if o is not r and o.type == r.type and o.level == r.level and earlier:
-            acc.trace.append(f"✗ {r.ref} {r.label()}：此前已于 {o.date} 获得同级认定（{o.ref}），不属于新认定/首次认定")
+            acc.trace.append(f"✗ {r.title} {r.label()}：此前已于 {o.date} 获得同级认定（{o.title}），不属于新认定/首次认定")
             return False
     return True
 
@@ -411,14 +467,14 @@ def _check_trigger(
     recs = profile.collections.get(trig.collection)
     potential = tx.potential
     if recs is None:
-        acc.unknown(f"未提供{tx.coll_label}（{trig.collection}），无法判断是否有“{wanted}”", trig.collection)
+        acc.unknown(f"未提供{tx.coll_label}，无法判断是否有“{wanted}”", trig.collection)
         return (None, None), potential
     types = trig.types
     cands: list[Record] = []
     for r in recs:
         if r.type in types:
             if r.date > as_of:
-                acc.trace.append(f"· {r.ref} {r.label()} 晚于评估日期 {as_of}，不计")
+                acc.trace.append(f"· {r.title} {r.label()} 晚于评估日期 {as_of}，不计")
             else:
                 cands.append(r)
     if not cands:
@@ -439,7 +495,7 @@ def _check_trigger(
         if st is None:
             any_unknown = True
             continue
-        acc.ok(f"{r.ref} {r.label()}" + ("：属新认定/首次认定" if trig.new else "") + "，符合条件", r.ref)
+        acc.ok(f"{r.title} {r.label()}" + ("：属新认定/首次认定" if trig.new else "") + "，符合条件", r.ref)
         passing.append(r)
     if not passing:
         if not any_unknown:
@@ -517,6 +573,62 @@ def _rate_amount(
     return capped, capped
 
 
+# One function per amount form, for one qualifying record: (lo, hi) in yuan, or (None, None) when the base is
+# missing. A dispatch table rather than an if-chain, so a new form is one function and one entry (the loader's
+# AMOUNT_FORMS and this table are checked against each other by a test).
+_Range = tuple[int | None, int | None]
+
+
+def _fixed_amount(m: Measure, r: Record, profile: Profile | None, acc: _Acc, quiet: bool) -> _Range:
+    v = m.amount.value
+    if not quiet:
+        acc.trace.append(f"金额：{r.title} 定额 {yuan(v or 0)}")
+    return v, v
+
+
+def _tiered_amount(m: Measure, r: Record, profile: Profile | None, acc: _Acc, quiet: bool) -> _Range:
+    tiers = m.amount.tiers
+    assert tiers is not None and r.level is not None
+    v = tiers[r.level]
+    acc.trace.append(f"金额：{r.title} {LEVELS[r.level]}档 {yuan(v)}")
+    return v, v
+
+
+def _range_amount(m: Measure, r: Record, profile: Profile | None, acc: _Acc, quiet: bool) -> _Range:
+    a = m.amount
+    acc.trace.append(f"金额：{r.title} {yuan(a.min or 0)} 至 {yuan(a.max or 0)}，具体数额由评审确定")
+    return a.min, a.max
+
+
+def _based_amount(m: Measure, r: Record, profile: Profile | None, acc: _Acc, quiet: bool) -> _Range:
+    """rate / ratio_of_grant: a rate of a record field or of a yearly fact."""
+    a = m.amount
+    assert a.base is not None
+    if a.base.startswith("fact."):
+        base = profile.facts.get(a.base[5:]) if profile is not None else None
+        ref, label = a.base[5:], _fact_label(a.base[5:])
+    else:
+        base = r.values.get(a.base)
+        ref, label = f"{r.ref}.{a.base}", f"{r.title}的{a.base_label}"
+    rate = a.rates[r.level] if a.rates is not None and r.level is not None else a.rate
+    assert rate is not None
+    if base is None:
+        acc.unknown(f"未提供“{label}”，无法计算金额", ref, label)
+        return None, None
+    if ref not in acc.decided:
+        acc.decided.append(ref)
+    return _rate_amount(m, int(base), rate, a.base_label, acc)
+
+
+_RECORD_AMOUNT: Final[dict[str, Callable[[Measure, Record, Profile | None, _Acc, bool], _Range]]] = {
+    "fixed": _fixed_amount,
+    "tiered": _tiered_amount,
+    "range": _range_amount,
+    "rate": _based_amount,
+    "ratio_of_grant": _based_amount,
+}
+
+
 def _amount_for_records(
     m: Measure, recs: list[Record], profile: Profile | None, acc: _Acc, quiet: bool = False
 ) -> tuple[int | None, int | None]:
@@ -530,39 +642,8 @@ def _amount_for_records(
         total = a.unit * n
         acc.trace.append(f"金额：每家 {yuan(a.unit)} × {n} 家 = {yuan(total)}")
         return total, total
-    per_record: list[tuple[Record, int | None, int | None]] = []
-    for r in recs:
-        lo: int | None
-        hi: int | None
-        if a.form == "fixed":
-            lo = hi = a.value
-            if not quiet:
-                acc.trace.append(f"金额：{r.ref} 定额 {yuan(a.value or 0)}")
-        elif a.form == "tiered":
-            assert a.tiers is not None and r.level is not None
-            lo = hi = a.tiers[r.level]
-            acc.trace.append(f"金额：{r.ref} {LEVELS[r.level]}档 {yuan(hi)}")
-        elif a.form == "range":
-            lo, hi = a.min, a.max
-            acc.trace.append(f"金额：{r.ref} {yuan(lo or 0)} 至 {yuan(hi or 0)}，具体数额由评审确定")
-        else:  # rate / ratio_of_grant
-            assert a.base is not None
-            if a.base.startswith("fact."):
-                base = profile.facts.get(a.base[5:]) if profile is not None else None
-                ref = a.base[5:]
-            else:
-                base = r.values.get(a.base)
-                ref = f"{r.ref}.{a.base}"
-            rate = a.rates[r.level] if a.rates is not None and r.level is not None else a.rate
-            assert rate is not None
-            if base is None:
-                acc.unknown(f"未提供“{a.base_label}”（{ref}），无法计算金额", ref)
-                lo = hi = None
-            else:
-                if ref not in acc.decided:
-                    acc.decided.append(ref)
-                lo, hi = _rate_amount(m, int(base), rate, a.base_label, acc)
-        per_record.append((r, lo, hi))
+    compute = _RECORD_AMOUNT[a.form]
+    per_record = [(r, *compute(m, r, profile, acc, quiet)) for r in recs]
     known = [(r, lo, hi) for r, lo, hi in per_record if lo is not None and hi is not None]
     if not known:
         return None, None
@@ -574,7 +655,7 @@ def _amount_for_records(
         return slo, shi
     best = max(known, key=lambda x: (x[2] or 0, x[1] or 0))
     if len(known) > 1:
-        acc.trace.append(f"有 {len(known)} 条符合条件的记录，每个主体享受一次，按就高取 {best[0].ref}")
+        acc.trace.append(f"有 {len(known)} 条符合条件的记录，每个主体享受一次，按就高取 {best[0].title}")
     return best[1], best[2]
 
 
@@ -593,7 +674,7 @@ def _amount_from_facts(m: Measure, profile: Profile, acc: _Acc) -> tuple[tuple[i
     name = a.base[5:]
     base = profile.facts.get(name)
     if base is None:
-        acc.unknown(f"未提供“{_fact_label(name)}”（{name}），无法计算金额", name)
+        acc.unknown(f"未提供“{_fact_label(name)}”，无法计算金额", name)
         return (None, None), potential
     if name not in acc.decided:
         acc.decided.append(name)
@@ -656,4 +737,5 @@ def evaluate(profile: Profile, as_of: dt.date | None = None, rules: RuleSet | No
         as_of=day,
         results=apply_exclusive_groups(rs, results),
         warnings=policy_warnings(rs, day),
+        profile=profile,
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 # ---------------------------------------------------------------------------------------------------------
 # Enumerations (value -> Chinese label). One place, used by validation, traces, what-if and the JSON schema.
@@ -43,6 +43,9 @@ LEVELS: Final[dict[str, str]] = {
     "municipal": "市级",
     "district": "县区级",
 }
+
+# 企业创新积分档次 (kechuang.scoring's national model tiers; filled by the scores app when the firm is scored).
+SCORE_TIERS: Final[dict[str, str]] = {"A": "A档", "B": "B档", "C": "C档", "D": "D档"}
 
 PUBLIC_WELFARE_CLASSES: Final[dict[str, str]] = {
     "class1": "公益一类",
@@ -155,6 +158,7 @@ SCALAR_FACTS: Final[dict[str, FieldSpec]] = {
         _f("innovation_spending_increase", "int", "科技创新支出年度增量（元）", minimum=0),
         _f("non_fiscal_construction_expenditure", "int", "当年非财政投入机构建设经费支出（元）", minimum=0),
         _f("horizontal_contract_net_income", "int", "横向项目技术合同净收入（元）", minimum=0),
+        _f("score_tier", "enum", "企业创新积分档次", values=SCORE_TIERS),
     )
 }
 
@@ -163,10 +167,24 @@ _COMMON_RECORD = (
     _f("note", "str", "备注"),
 )
 
-COLLECTIONS: Final[dict[str, tuple[str, Mapping[str, str], dict[str, FieldSpec]]]] = {
-    # collection -> (Chinese label, record types, fields). `type` and `date` are required in every record:
-    # every condition in the rules is over dated facts.
-    "recognitions": (
+class Collection(NamedTuple):
+    """A dated record collection: its Chinese label, record types, fields, and how a reader counts its records
+    ("第2项认定/称号", "第1个项目"): traces and 判断依据 name records that way, never as `projects[0]`."""
+
+    label: str
+    types: Mapping[str, str]
+    fields: dict[str, FieldSpec]
+    noun: str
+    counter: str
+
+    def nth(self, index: int) -> str:
+        return f"第{index + 1}{self.counter}{self.noun}"
+
+
+COLLECTIONS: Final[dict[str, Collection]] = {
+    # collection -> Collection(label, record types, fields, noun, counter). `type` and `date` are required in
+    # every record: every condition in the rules is over dated facts.
+    "recognitions": Collection(
         "认定/称号记录",
         RECOGNITION_TYPES,
         {
@@ -179,8 +197,10 @@ COLLECTIONS: Final[dict[str, tuple[str, Mapping[str, str], dict[str, FieldSpec]]
                 *_COMMON_RECORD,
             )
         },
+        "认定/称号",
+        "项",
     ),
-    "projects": (
+    "projects": Collection(
         "项目记录",
         PROJECT_TYPES,
         {
@@ -195,8 +215,10 @@ COLLECTIONS: Final[dict[str, tuple[str, Mapping[str, str], dict[str, FieldSpec]]
                 *_COMMON_RECORD,
             )
         },
+        "项目",
+        "个",
     ),
-    "awards": (
+    "awards": Collection(
         "获奖记录",
         AWARD_TYPES,
         {
@@ -209,8 +231,10 @@ COLLECTIONS: Final[dict[str, tuple[str, Mapping[str, str], dict[str, FieldSpec]]
                 *_COMMON_RECORD,
             )
         },
+        "获奖",
+        "项",
     ),
-    "hires": (
+    "hires": Collection(
         "引进人才记录",
         HIRE_TYPES,
         {
@@ -223,8 +247,10 @@ COLLECTIONS: Final[dict[str, tuple[str, Mapping[str, str], dict[str, FieldSpec]]
                 *_COMMON_RECORD,
             )
         },
+        "引进人才",
+        "位",
     ),
-    "grants": (
+    "grants": Collection(
         "上级资助/立项记录",
         GRANT_TYPES,
         {
@@ -237,8 +263,10 @@ COLLECTIONS: Final[dict[str, tuple[str, Mapping[str, str], dict[str, FieldSpec]]
                 *_COMMON_RECORD,
             )
         },
+        "上级资助/立项",
+        "项",
     ),
-    "cultivated": (
+    "cultivated": Collection(
         "自主培育记录",
         CULTIVATED_TYPES,
         {
@@ -250,6 +278,8 @@ COLLECTIONS: Final[dict[str, tuple[str, Mapping[str, str], dict[str, FieldSpec]]
                 *_COMMON_RECORD,
             )
         },
+        "自主培育记录",
+        "条",
     ),
 }
 
@@ -301,12 +331,18 @@ class Record:
     date: dt.date
     level: str | None = None
     values: Mapping[str, Any] = field(default_factory=dict)
-    # "recognitions[2]": how traces and missing facts name the record. Computed once: traces use it a lot.
+    # "recognitions[2]": how missing facts and decided_by name the record in JSON (stable ids for programs).
     ref: str = field(default="", compare=False)
+    # "第3项认定/称号「…」": how a person reads it (traces, 判断依据). Both computed once: traces use them a lot.
+    title: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if not self.ref:
             object.__setattr__(self, "ref", f"{self.collection}[{self.index}]")
+        if not self.title:
+            name = self.values.get("name")
+            shown = f"「{name}」" if isinstance(name, str) and name.strip() else ""
+            object.__setattr__(self, "title", COLLECTIONS[self.collection].nth(self.index) + shown)
 
     def get(self, name: str) -> Any:
         if name == "level":
@@ -319,7 +355,7 @@ class Record:
 
     def label(self) -> str:
         """Chinese description, e.g. "国家级 科技企业孵化器（2025-03-01）"."""
-        types = COLLECTIONS[self.collection][1]
+        types = COLLECTIONS[self.collection].types
         lvl = f"{LEVELS[self.level]}" if self.level else ""
         return f"{lvl}{types[self.type]}（{self.date.isoformat()}）"
 
@@ -384,10 +420,31 @@ class Profile:
         return Profile.from_dict(d)
 
 
+def ref_label(ref: str, profile: Profile | None = None) -> str:
+    """The Chinese name of a fact path used in `missing_facts` / `decided_by`: "kind" -> 主体类型,
+    "projects" -> 项目记录, "projects[0]" -> 第1个项目「…」, "projects[0].investment" -> 第1个项目「…」的实际投资额（元）.
+    With the profile the record's own name is given; an unknown path is returned unchanged."""
+    if ref in SCALAR_FACTS:
+        return SCALAR_FACTS[ref].label
+    if ref in COLLECTIONS:
+        return COLLECTIONS[ref].label
+    head, _, fname = ref.partition(".")
+    coll, _, idx = head.partition("[")
+    spec = COLLECTIONS.get(coll)
+    if spec is None or not idx.endswith("]") or not idx[:-1].isdigit():
+        return ref
+    i = int(idx[:-1])
+    recs = profile.collections.get(coll) if profile is not None else None
+    text = recs[i].title if recs is not None and i < len(recs) else spec.nth(i)
+    if fname:
+        text += "的" + (spec.fields[fname].label if fname in spec.fields else fname)
+    return text
+
+
 def _parse_collection(name: str, value: Any) -> tuple[Record, ...]:
     if not isinstance(value, list):
         raise ProfileError(name, "应为列表（数组）")
-    specs = COLLECTIONS[name][2]
+    specs = COLLECTIONS[name].fields
     out: list[Record] = []
     for i, item in enumerate(value):
         where = f"{name}[{i}]"

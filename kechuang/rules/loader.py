@@ -29,6 +29,7 @@ from .model import (
     ExclusiveGroup,
     Holds,
     Measure,
+    ParameterVersion,
     Payout,
     Policy,
     RuleSet,
@@ -117,7 +118,7 @@ def parse_policy(raw: Any, ctx: _Ctx) -> Policy:
     for i, rm in enumerate(raw_measures):
         mid = rm.get("id") if isinstance(rm, Mapping) else None
         mctx = _Ctx(ctx.file, mid if isinstance(mid, str) else f"measures[{i}]")
-        m = _measure(rm, mctx, pid, eff_from, eff_to)
+        m = _measure(rm, mctx, pid, eff_from, eff_to, _str(pol.get("title"), ctx, "policy.title"))
         if m.id in ids:
             raise mctx.err("id", "措施标识重复")
         ids.add(m.id)
@@ -164,11 +165,13 @@ def parse_policy(raw: Any, ctx: _Ctx) -> Policy:
 
 _MEASURE_KEYS: Final = {
     "id", "clause", "clause_text", "title", "amount", "beneficiary_kinds", "trigger", "conditions", "payout",
-    "per", "benefit", "effective_from", "effective_to", "exclusive_group", "budget_line", "notes",
+    "per", "benefit", "effective_from", "effective_to", "exclusive_group", "budget_line", "notes", "revisions",
 }
 
 
-def _measure(raw: Any, ctx: _Ctx, pid: str, pol_from: dt.date, pol_to: dt.date | None) -> Measure:
+def _measure(
+    raw: Any, ctx: _Ctx, pid: str, pol_from: dt.date, pol_to: dt.date | None, pol_title: str
+) -> Measure:
     m = _mapping(raw, ctx, "(measure)", _MEASURE_KEYS)
     mid = _id(m.get("id"), ctx, "id")
     clause = _str(m.get("clause"), ctx, "clause")
@@ -212,6 +215,8 @@ def _measure(raw: Any, ctx: _Ctx, pid: str, pol_from: dt.date, pol_to: dt.date |
     group = m.get("exclusive_group")
     if group is not None and not isinstance(group, str):
         raise ctx.err("exclusive_group", "应为字符串")
+    first = ParameterVersion(eff_from, f"《{pol_title}》{clause}", amount, trig.where if trig else ())
+    versions = _revisions(m.get("revisions"), ctx, trig, first, eff_to)
     return Measure(
         id=mid,
         policy=pid,
@@ -230,7 +235,52 @@ def _measure(raw: Any, ctx: _Ctx, pid: str, pol_from: dt.date, pol_to: dt.date |
         exclusive_group=group,
         budget_line=str(m.get("budget_line") or ""),
         notes=str(m.get("notes") or ""),
+        versions=versions,
     )
+
+
+def _revisions(
+    raw: Any, ctx: _Ctx, trig: Trigger | None, first: ParameterVersion, eff_to: dt.date | None
+) -> tuple[ParameterVersion, ...]:
+    """`revisions: [{from, reference, amount?, thresholds?}]`: later texts superseding the parameters from a date.
+    Each restates what it changes and inherits the rest from the version before; the base of a rate and the
+    shape of the thresholds do not change (a different base is a different measure)."""
+    if raw is None:
+        return (first,)
+    if not isinstance(raw, list) or not raw:
+        raise ctx.err("revisions", "应为非空列表")
+    out = [first]
+    for i, rv in enumerate(raw):
+        where = f"revisions[{i}]"
+        r = _mapping(rv, ctx, where, {"from", "reference", "amount", "thresholds"})
+        start = _date(r.get("from"), ctx, f"{where}.from")
+        prev = out[-1]
+        if start <= prev.start or (eff_to is not None and start > eff_to):
+            raise ctx.err(f"{where}.from", "应晚于上一版本的起始日期，且在措施有效期内")
+        reference = _str(r.get("reference"), ctx, f"{where}.reference")
+        amount = prev.amount
+        if r.get("amount") is not None:
+            amount = _amount(r.get("amount"), ctx, trig)
+            if amount.base != first.amount.base:
+                raise ctx.err(f"{where}.amount.base", f"计算基数应与原版本一致（{first.amount.base}）")
+        tests = prev.where
+        if r.get("thresholds") is not None:
+            th = _mapping(r.get("thresholds"), ctx, f"{where}.thresholds", {t.field for t in tests})
+            tests = tuple(_replace_value(t, th, ctx, f"{where}.thresholds") for t in tests)
+        if amount == prev.amount and tests == prev.where:
+            raise ctx.err(where, "新版本没有改变任何参数")
+        out.append(ParameterVersion(start, reference, amount, tests))
+    return tuple(out)
+
+
+def _replace_value(t: Test, th: Mapping[str, Any], ctx: _Ctx, where: str) -> Test:
+    if t.field not in th:
+        return t
+    v = th[t.field]
+    if not isinstance(v, int | float) or isinstance(v, bool) or not isinstance(t.value, int | float):
+        raise ctx.err(f"{where}.{t.field}", "只能修改数值门槛，新值应为数值")
+    # The label quotes the old figure; a changed figure is shown from the test itself.
+    return Test(field=t.field, op=t.op, value=v, label="")
 
 
 def _trigger(raw: Any, ctx: _Ctx) -> Trigger:
@@ -238,13 +288,23 @@ def _trigger(raw: Any, ctx: _Ctx) -> Trigger:
     coll = t.get("collection")
     if coll not in COLLECTIONS:
         raise ctx.err("trigger.collection", f"未知的记录集合“{coll}”，应为 {'/'.join(COLLECTIONS)}")
-    _label, types_enum, fields = COLLECTIONS[coll]
+    types_enum, fields = COLLECTIONS[coll].types, COLLECTIONS[coll].fields
     types = _str_list(t.get("types"), ctx, "trigger.types", types_enum)
     levels = None
+    type_levels: dict[str, tuple[str, ...]] | None = None
     if t.get("levels") is not None:
         if "level" not in fields:
             raise ctx.err("trigger.levels", f"{coll} 记录没有级别字段")
-        levels = _str_list(t.get("levels"), ctx, "trigger.levels", LEVELS)
+        raw_levels = t.get("levels")
+        if isinstance(raw_levels, Mapping):
+            # per type: {digital_workshop: [national], lighthouse_factory: [national, provincial]}
+            lv = _mapping(raw_levels, ctx, "trigger.levels", set(types))
+            if set(lv) != set(types):
+                raise ctx.err("trigger.levels", "按类型写级别时应列出每个类型")
+            type_levels = {k: _str_list(v, ctx, f"trigger.levels.{k}", LEVELS) for k, v in lv.items()}
+            levels = tuple(x for x in LEVELS if any(x in v for v in type_levels.values()))
+        else:
+            levels = _str_list(raw_levels, ctx, "trigger.levels", LEVELS)
     new = t.get("new", False)
     if not isinstance(new, bool):
         raise ctx.err("trigger.new", "应为 true/false")
@@ -264,7 +324,7 @@ def _trigger(raw: Any, ctx: _Ctx) -> Trigger:
             raise ctx.err("trigger.consecutive.validity_years", "应为正整数（证书有效年限）")
         cons = Consecutive(min_count=mc, validity_years=vy)
     return Trigger(
-        collection=str(coll), types=types, levels=levels, new=new, in_period=in_period, where=where, consecutive=cons
+        collection=str(coll), types=types, levels=levels, type_levels=type_levels, new=new, in_period=in_period, where=where, consecutive=cons
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 # Reading conventions of Chinese legal text (民法典 第一千二百五十九条: 以上、以下、以内、届满 include the number;
 # 不满、超过 exclude it). 不少于/不低于 and 不超过/不高于 are the explicit forms of the same inclusive bounds.
@@ -134,11 +134,19 @@ class Trigger:
 
     collection: str
     types: tuple[str, ...]
-    levels: tuple[str, ...] | None = None
+    levels: tuple[str, ...] | None = None  # every level any type may have (None = level not checked)
+    # Levels per record type, where the clause names them per title ("国家级数字化车间/智能工厂、省级灯塔工厂/
+    # 数智工厂"): a type absent from the map may have any of `levels`.
+    type_levels: Mapping[str, tuple[str, ...]] | None = None
     new: bool = False  # 新认定/首次认定: inside the policy period and not held before at that level
     in_period: bool = False  # the record's date must fall inside the measure's period (without "not before")
     where: tuple[Test, ...] = ()
     consecutive: Consecutive | None = None
+
+    def levels_for(self, record_type: str) -> tuple[str, ...] | None:
+        if self.type_levels is not None and record_type in self.type_levels:
+            return self.type_levels[record_type]
+        return self.levels
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +213,19 @@ class Payout:
     years: int | None = None  # yearly: for how many years (None = each year while eligible)
 
 
+class ParameterVersion(NamedTuple):
+    """The measure's parameters (amount and thresholds) in force from `start`, with the text they come from.
+
+    OpenFisca's habit: when the final text replaces the 征求意见稿, its amounts supersede the draft's from a date
+    instead of being edited in place, so an evaluation as of an earlier date still uses (and names) the draft's.
+    """
+
+    start: dt.date
+    reference: str  # where the figures come from: document and clause, e.g. 《…（征求意见稿）》（一）
+    amount: Amount
+    where: tuple[Test, ...]  # the trigger's record thresholds (same fields and words, values may change)
+
+
 @dataclass(frozen=True, slots=True)
 class Measure:
     id: str
@@ -224,6 +245,21 @@ class Measure:
     exclusive_group: str | None = None
     budget_line: str = ""  # budget-relevant: which fund pays (for the platform's budget per measure and year)
     notes: str = ""
+    # Dated parameters, oldest first; the first is `amount` / `trigger.where` from `effective_from`. The loader
+    # always gives at least one; a measure built by hand without versions has its fields as the only version.
+    versions: tuple[ParameterVersion, ...] = ()
+
+    def version_at(self, day: dt.date) -> ParameterVersion:
+        """The parameters in force on `day` (the latest version starting on or before it; the first before)."""
+        vs = self.versions or (
+            ParameterVersion(self.effective_from or dt.date.min, "", self.amount,
+                             self.trigger.where if self.trigger else ()),
+        )
+        chosen = vs[0]
+        for v in vs[1:]:
+            if v.start <= day:
+                chosen = v
+        return chosen
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -242,6 +278,11 @@ class Measure:
             "exclusive_group": self.exclusive_group,
             "budget_line": self.budget_line,
             "max_per_payout": self.amount.max_possible(),
+            "parameters": [
+                {"from": v.start.isoformat(), "reference": v.reference, "amount": v.amount.to_json(),
+                 "thresholds": {t.field: t.value for t in v.where}}
+                for v in self.versions
+            ],
         }
 
 

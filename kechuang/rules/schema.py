@@ -39,7 +39,7 @@ def _field(spec: FieldSpec) -> dict[str, Any]:
 
 def profile_schema() -> dict[str, Any]:
     props: dict[str, Any] = {name: _field(spec) for name, spec in SCALAR_FACTS.items()}
-    for name, (label, _types, fields) in COLLECTIONS.items():
+    for name, (label, _types, fields, *_rest) in COLLECTIONS.items():
         item = {
             "type": "object",
             "additionalProperties": False,

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .engine import ELIGIBLE, Evaluation, MeasureResult, default_rules, evaluate, yuan
+from .engine import ELIGIBLE, Evaluation, MeasureResult, default_rules, evaluate, measure_as_of, yuan
 from .facts import COLLECTIONS, LEVELS, SCALAR_FACTS, Profile
 from .model import OPS, AnyOf, Holds, Measure, RuleSet, Test
 
@@ -70,11 +70,12 @@ def _satisfying(t: Test) -> Any:
 
 
 def _record_candidates(m: Measure, as_of: dt.date) -> list[tuple[str, dict[str, Any]]]:
+    m = measure_as_of(m, as_of)[0]  # the thresholds and caps in force on that day
     trig = m.trigger
     assert trig is not None
     out = []
     for typ in trig.types:
-        for level in trig.levels or (None,):
+        for level in trig.levels_for(typ) or (None,):
             rec: dict[str, Any] = {"type": typ, "date": as_of.isoformat()}
             if level is not None:
                 rec["level"] = level
@@ -124,7 +125,7 @@ def _describe(change: str, where: str, what: Any) -> str:
     if change == "fact":
         spec = SCALAR_FACTS[where]
         return f"补充/变更事实：{spec.label}为“{'是' if what is True else '否' if what is False else what}”"
-    coll_label, types, fields = COLLECTIONS[where]
+    coll_label, types, fields = COLLECTIONS[where][:3]
     lvl = LEVELS[what["level"]] if "level" in what else ""
     extra = []
     for k, v in what.items():

@@ -14,6 +14,8 @@ class StateChange(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who, when the actor is not a user: the deadline sweep's SYSTEM actor ("系统（期限到期自动办理）").
+    actor_name = models.CharField("操作人（非用户）", max_length=50, blank=True)
     comment = models.TextField("意见", blank=True)
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
@@ -83,3 +85,42 @@ class HolidayYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} 年"
+
+
+class WorkflowDeadline(models.Model):
+    """One pending (or fired) deadline of one object in one state, from a ``Deadline`` row of its workflow.
+
+    Written by ``transition()`` when the object enters the state; the object's unfired rows of other states are
+    deleted when it leaves them. ``due_at`` (indexed) is the moment the deadline passes: the start of the day
+    after ``due_on``. When the holiday calendar does not know the year yet, ``due_on``/``due_at`` stay empty and
+    the sweep computes them once the bureau has entered that year.
+    """
+
+    content_type = models.ForeignKey(ContentType, verbose_name="对象类型", on_delete=models.CASCADE)
+    object_id = models.CharField("对象编号", max_length=64)
+    workflow = models.CharField("流程", max_length=50)
+    state = models.CharField("状态", max_length=30)
+    key = models.CharField("期限", max_length=100)
+    label = models.CharField("期限名称", max_length=100, blank=True)
+    action = models.CharField("到期处理", max_length=20, choices=[
+        ("remind", "提醒"), ("escalate", "督办"), ("transition", "自动办理")])
+    trigger = models.CharField("自动办理的操作", max_length=50, blank=True)
+    entered_on = models.DateField("进入状态日期")
+    days = models.PositiveIntegerField("期限天数")
+    working = models.BooleanField("按工作日计算", default=True)
+    due_on = models.DateField("期限日（含）", null=True, blank=True)
+    due_at = models.DateTimeField("到期时刻", null=True, blank=True)
+    fired_at = models.DateTimeField("处理时间", null=True, blank=True)
+    outcome = models.CharField("处理结果", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "流程期限"
+        verbose_name_plural = "流程期限"
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(fields=["fired_at", "due_at"], name="workflow_deadline_due"),
+            models.Index(fields=["content_type", "object_id"], name="workflow_deadline_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label or self.key} 至 {self.due_on or '—'}"

@@ -24,7 +24,7 @@ POST_BUREAU = "post-bureau"  # POST-only action for bureau staff
 MATRIX: dict[str, str] = {
     "core:home": PUBLIC, "core:statistics": PUBLIC, "core:healthz": PUBLIC, "core:audit_log": BUREAU,
     "accounts:login": PUBLIC, "accounts:logout": POST_LOGIN, "accounts:register": PUBLIC,
-    "accounts:workspace": LOGIN, "accounts:review_queue": BUREAU,
+    "accounts:workspace": LOGIN, "accounts:review_queue": BUREAU, "accounts:lockouts": BUREAU,
     "accounts:review_organisation": "accounts/tests/test_registration.py",
     "accounts:password_change": LOGIN, "accounts:password_change_done": LOGIN,
     "accounts:password_reset": PUBLIC, "accounts:password_reset_done": PUBLIC,
@@ -40,7 +40,7 @@ def _app_matrices() -> dict[str, str]:
     from importlib import import_module
 
     merged: dict[str, str] = {}
-    for app in ("directory", "market", "policies", "contracts"):
+    for app in ("directory", "market", "policies", "contracts", "scores"):
         try:
             module = import_module(f"kechuang.{app}.access")
         except ModuleNotFoundError:

@@ -57,3 +57,65 @@ def test_admin_offers_no_way_to_change_the_log(staff_client, staff_user):
     OrganisationFactory()
     log = AuditLog.objects.first()
     assert staff_client.get(f"/admin/core/auditlog/{log.pk}/delete/").status_code == 403
+
+
+def test_the_log_reads_in_chinese_with_labels_before_after_and_a_link(staff_client, staff_user):
+    from kechuang.accounts.services import organisation_review
+    from kechuang.directory.choices import AccountStatus
+
+    with acting_as(staff_user):
+        org = OrganisationFactory(name="滇池测试光电有限公司", status=AccountStatus.PENDING)
+    organisation_review(organisation=org, approve=True, comment="材料齐全", actor=staff_user)
+    page = staff_client.get("/audit/", {"object_type": "directory.Organisation"}).content.decode()
+    # Record type, field names and choice values by their Chinese names; the status change as before → after.
+    assert "机构" in page and "directory.Organisation" not in page.split("<table", 1)[1]
+    assert "账户状态" in page
+    assert "待审核" in page and "已通过" in page and "→" in page
+    assert "意见" in page and "材料齐全" in page
+    assert "机构类型" in page
+    # No raw identifiers or dict/list dumps.
+    body = page.split("<table", 1)[1]
+    for raw in ("['", "{'", "pending", "approved", "status:", "trigger"):
+        assert raw not in body, raw
+    assert f'href="/directory/organisations/{org.pk}/"' in page
+
+
+def test_foreign_keys_show_the_related_name_and_deleted_records_have_no_link(staff_client, staff_user):
+    from kechuang.directory.models import Person
+
+    with acting_as(staff_user):
+        org = OrganisationFactory(name="外键显示测试有限公司")
+        Person.objects.create(name="赵工", kind="expert", organisation=org)
+        gone = OrganisationFactory(name="已删除测试有限公司")
+        gone_pk = gone.pk
+        gone.delete()
+    page = staff_client.get("/audit/", {"object_type": "directory.Person"}).content.decode()
+    assert "所在单位" in page and "外键显示测试有限公司" in page and "人员类别" in page
+    page = staff_client.get("/audit/", {"object_id": str(gone_pk), "object_type": "directory.Organisation"}).content.decode()
+    assert "已删除测试有限公司" in page and f'/directory/organisations/{gone_pk}/"' not in page
+
+
+def test_filters_by_record_type_person_and_date_range(staff_client, staff_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kechuang.tests_support.factories import UserFactory
+
+    clerk = UserFactory(username="clerk2", display_name="王科员")
+    with acting_as(clerk):
+        OrganisationFactory(name="王科员录入的机构")
+    with acting_as(staff_user):
+        OrganisationFactory(name="工作人员录入的机构")
+    page = staff_client.get("/audit/", {"actor": "王科员"}).content.decode()
+    assert "王科员录入的机构" in page and "工作人员录入的机构" not in page
+    # The record-type filter lists Chinese names, with the stored value behind them.
+    page = staff_client.get("/audit/").content.decode()
+    assert '<option value="directory.Organisation"' in page and ">机构<" in page
+    today = timezone.localdate()
+    page = staff_client.get("/audit/", {"date_from": str(today), "date_to": str(today)}).content.decode()
+    assert "王科员录入的机构" in page
+    page = staff_client.get("/audit/", {"date_to": str(today - dt.timedelta(days=1))}).content.decode()
+    assert "王科员录入的机构" not in page and "没有符合筛选条件的记录" in page
+    page = staff_client.get("/audit/", {"date_from": "2026-13-45"}).content.decode()
+    assert "起始日期“2026-13-45”不是有效日期" in page

@@ -10,8 +10,7 @@ import pytest
 import tablib
 
 from kechuang.core.models import AuditLog
-from kechuang.core.validators import make_credit_code
-from kechuang.directory.importing import (
+from kechuang.core.tabular import (
     CellError,
     ImportContext,
     export_queryset,
@@ -23,6 +22,7 @@ from kechuang.directory.importing import (
     run_import,
     run_import_command,
 )
+from kechuang.core.validators import make_credit_code
 from kechuang.directory.models import Organisation, Person, Qualification
 from kechuang.directory.tests.factories import IndustryChainFactory
 from kechuang.tests_support.factories import OrganisationFactory
@@ -296,7 +296,7 @@ def test_export_round_trips_through_import():
 
 
 def test_large_imports_refresh_planner_statistics(monkeypatch):
-    from kechuang.directory import importing
+    from kechuang.core.tabular import writing as importing
 
     calls = []
     monkeypatch.setattr(importing, "ANALYZE_AFTER_ROWS", 1)

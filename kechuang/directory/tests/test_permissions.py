@@ -27,7 +27,8 @@ STAFF_ONLY = ["/directory/import/", "/directory/import/template/organisations/"]
 @pytest.fixture
 def resources(enterprise_org):
     return {
-        "person": PersonFactory(organisation=enterprise_org, name="公开专家", phone="13911112222", email="pub@example.test"),
+        "person": PersonFactory(organisation=enterprise_org, name="公开专家", phone="13911112222", email="pub@example.test",
+                                contact_consent=True),
         "hidden_person": PersonFactory(organisation=enterprise_org, name="未公开专家", published=False),
         "platform": PlatformFactory(organisation=enterprise_org),
         "instrument": InstrumentFactory(organisation=enterprise_org, contact_phone="0871-61234567"),
@@ -45,7 +46,7 @@ def test_lists_are_public(client, outsider_client, resources, url):
 def test_details_are_public_but_contacts_need_sign_in(client, outsider_client, resources, enterprise_org):
     person = resources["person"]
     anonymous = client.get(f"/directory/people/{person.pk}/").content.decode()
-    assert "登录后可见" in anonymous and "13911112222" not in anonymous and "pub@example.test" not in anonymous
+    assert "登录后" in anonymous and "13911112222" not in anonymous and "pub@example.test" not in anonymous
     signed_in = outsider_client.get(f"/directory/people/{person.pk}/").content.decode()
     assert "13911112222" in signed_in
     inst = client.get(f"/directory/instruments/{resources['instrument'].pk}/").content.decode()
@@ -141,13 +142,17 @@ def test_user_without_organisation_has_no_profile_page(broker_client):
 
 
 @pytest.mark.parametrize("entity", ["organisations", "people", "platforms", "instruments"])
-def test_exports_hide_contacts_from_anonymous(client, outsider_client, resources, entity):
+def test_exports_hide_contacts_from_anonymous(client, outsider_client, staff_client, resources, entity):
     anonymous = client.get(f"/directory/export/{entity}/?format=csv").content.decode("utf-8-sig")
     signed_in = outsider_client.get(f"/directory/export/{entity}/?format=csv").content.decode("utf-8-sig")
+    staff = staff_client.get(f"/directory/export/{entity}/?format=csv").content.decode("utf-8-sig")
     assert "未公开专家" not in anonymous and "未公开专家" not in signed_in
-    if entity in ("people", "instruments", "organisations"):
+    if entity in ("instruments", "organisations"):  # official contacts: approved accounts
         assert "联系电话" not in anonymous.splitlines()[0]
         assert "联系电话" in signed_in.splitlines()[0]
+    if entity == "people":  # personal contacts: bureau staff only, even with the person's consent
+        assert "联系电话" not in anonymous.splitlines()[0] and "联系电话" not in signed_in.splitlines()[0]
+        assert "联系电话" in staff.splitlines()[0] and "13911112222" in staff
 
 
 def test_every_directory_url_with_anonymous_and_outsider(client, outsider_client, enterprise_client, staff_client,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kechuang.directory.importing import run_import
+from kechuang.core.tabular import run_import
 from kechuang.market.choices import SOURCE_CSL, Status
 from kechuang.market.models import Achievement, Demand
 
@@ -57,7 +57,7 @@ def test_english_headers_work_for_demands(enterprise_org):
     assert d.budget_yuan == 300_000 and d.cooperation_mode == "licence" and d.region_code == enterprise_org.region_code
 
 
-def test_papers_load_as_published_achievements_of_the_csl_organisation(tmp_path):
+def test_papers_load_as_literature_without_an_invented_owner(tmp_path):
     lines = [{"id": f"csl-test-{i}", "title": f"论文{i}：基于深度学习的图像识别", "abstract": "摘要", "keywords": ["深度学习"],
               "discipline": "计算机科学与技术"} for i in range(3)]
     data = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines).encode()
@@ -65,7 +65,11 @@ def test_papers_load_as_published_achievements_of_the_csl_organisation(tmp_path)
     assert report.written and report.created == 3
     a = Achievement.objects.get(external_id="csl-test-1")
     assert a.source == SOURCE_CSL and a.status == Status.PUBLISHED and a.keywords == ["深度学习"]
-    assert a.owner.name.startswith("中文科技文献成果库")
+    # 科技文献: no owner, and no invented organisation in the directory (issue 10, item 5).
+    assert a.owner is None and a.is_literature and a.kind_label == "科技文献"
+    from kechuang.directory.models import Organisation
+
+    assert not Organisation.objects.filter(name__contains="CSL").exists()
     bad = data + b'\n{"title": "no id"}\n'
     assert not run_import("papers", bad, file_name="papers.jsonl").written
 
@@ -73,7 +77,7 @@ def test_papers_load_as_published_achievements_of_the_csl_organisation(tmp_path)
 def test_the_papers_command_as_the_readme_shows_it(tmp_path, capsys):
     import io
 
-    from kechuang.directory.importing import run_import_command
+    from kechuang.core.tabular import run_import_command
 
     path = tmp_path / "papers-dev.jsonl"
     path.write_text('{"id": "csl-x-1", "title": "高原果蔬冷链保鲜技术研究", "abstract": "预冷", "keywords": ["冷链"]}\n',

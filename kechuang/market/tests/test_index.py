@@ -78,10 +78,15 @@ def test_match_api_explains_each_hit(client, market):
     assert any(t["term"] in ("冷链", "保鲜", "预冷") for t in top["explanation"]["shared_terms"])
 
 
-def test_search_page_spans_kinds(client, market):
+def test_search_page_spans_kinds(client, market, enterprise_org):
     indexing.build_index()
     html = _page(client, "/market/search/?q=冷链保鲜")
-    assert "果蔬冷链预冷保鲜技术" in html and "企业" in html
+    # One search, grouped by kind with counts: the achievement and the demand (with its enterprise) are found.
+    achievements = html.split('id="group-achievements"', 1)[1].split("</section>", 1)[0]
+    demands = html.split('id="group-demands"', 1)[1].split("</section>", 1)[0]
+    assert "果蔬冷链预冷保鲜技术" in achievements and "共 1 条" in achievements
+    assert "农产品冷链运输保鲜需求" in demands and enterprise_org.name in demands
+    assert "没有找到与“冷链保鲜”相关的大型仪器" in html  # each kind says when it has nothing
 
 
 def test_publishing_and_withdrawing_update_this_process_at_once(market, university_org, institution_user, staff_user,

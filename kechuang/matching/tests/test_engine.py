@@ -35,7 +35,7 @@ def test_explanation(small_index: MatchIndex, small_docs: list[Document]) -> Non
     assert e.shared_terms and all(t.score > 0 for t in e.shared_terms)
     assert "title" in e.matched_fields
     assert e.matched_tags == {"region": d.tags["region"]}
-    assert set(e.channels) == {"word", "bigram", "dense"}
+    assert set(e.channels) == {"word", "bigram", "dense", "coverage_word", "coverage_bigram", "query_bigrams"}
     for n in e.neighbours:
         assert n.query_term != n.doc_term and -1.0 <= n.similarity <= 1.0
 
@@ -291,12 +291,12 @@ def test_string_filter_values_and_prune(
 def test_parallel_build_is_identical(small_docs: list[Document], monkeypatch: pytest.MonkeyPatch) -> None:
     import numpy as np
 
-    from kechuang.matching import index as index_module
+    from kechuang.matching import build as build_module
 
     serial = MatchIndex.build(small_docs)
-    monkeypatch.setattr(index_module, "PARALLEL_MIN_DOCS", 1)
-    monkeypatch.setattr(index_module, "MIN_CHUNK", 7)  # several chunks, merged in order
-    parallel = MatchIndex.build(small_docs, params=index_module.Params(build_workers=2))
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_DOCS", 1)
+    monkeypatch.setattr(build_module, "MIN_CHUNK", 7)  # several chunks, merged in order
+    parallel = MatchIndex.build(small_docs, params=build_module.Params(build_workers=2))
     assert serial.word_vocab == parallel.word_vocab and serial.bigram_vocab == parallel.bigram_vocab
     for name in ("indptr", "docs", "weights"):
         assert np.array_equal(getattr(serial.main.word, name), getattr(parallel.main.word, name))
@@ -321,3 +321,39 @@ def test_cli_batch_keeps_id_types(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["batch", "--corpus", str(corpus), "--queries", str(queries), "--k", "2"]) == 0
     line = json.loads(capsys.readouterr().out)
     assert line["query_id"] == 5 and line["results"][0]["id"] == 17 and len(line["results"]) == 2
+
+
+def test_relevance_is_calibrated_not_relative(small_index: MatchIndex, small_docs: list[Document]) -> None:
+    """A made-up query's best hit still gets the top fused score, but its relevance is near zero; a
+    paper's own title and abstract find it with a high relevance (docs/matching.md)."""
+    nonsense = small_index.search(Query(title="今天天气很好我们去公园散步"), k=3)
+    assert nonsense[0].score > 1.0  # relative to the best hit: meaningless on its own
+    assert all(h.relevance < 0.03 for h in nonsense)
+    d = next(d for d in small_docs if d.kind == "achievement")
+    hit = small_index.search(Query(title=d.title, description=d.abstract), k=1)[0]
+    assert hit.id == d.id and hit.relevance > 0.5
+
+
+def test_relevance_does_not_depend_on_filtered_out_records(small_docs: list[Document]) -> None:
+    """The draft/published bug: indexing a record the query filters out (the demand's own enterprise)
+    changed the fused score of the same achievement from 2.4 to 0.5.  Neither may change now."""
+    d = next(d for d in small_docs if d.kind == "achievement")
+    index = MatchIndex.build(small_docs)
+    q = Query(title=d.title, description=d.abstract[:200], kinds=("achievement",))
+    before = index.search(q, k=3)
+    index.upsert(Document(id="enterprise:1", title=d.title, abstract=d.abstract, kind="enterprise"))
+    after = index.search(q, k=3)
+    assert [(h.id, h.score, h.relevance) for h in before] == [(h.id, h.score, h.relevance) for h in after]
+
+
+def test_calibration_fit_recovers_a_separable_rule() -> None:
+    import numpy as np
+
+    from kechuang.matching.calibration import fit_logistic, predict
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, size=(400, 1))
+    y = (x[:, 0] > 0.5).astype(float)
+    coef = fit_logistic(x, y)
+    p = predict(coef, np.array([[0.1], [0.9]]))
+    assert p[0] < 0.1 and p[1] > 0.9

@@ -70,6 +70,7 @@ def test_search_invariants(small_index: MatchIndex, small_docs: list[Document], 
         assert h.kind == by_id[h.id].kind
         for t in h.explanation.shared_terms:
             assert t.score > 0 and set(t.fields) <= {"title", "keywords", "abstract"}
+        assert 0.0 <= h.relevance <= 1.0
     again = small_index.search(q, k)
     assert [(h.id, h.score, h.explanation) for h in hits] == [(h.id, h.score, h.explanation) for h in again]
 

@@ -33,22 +33,15 @@ def trace_class(line: str) -> str:
 
 @register.filter
 def fact_label(name: str) -> str:
-    """The Chinese name of a missing fact: "awards" -> 获奖记录, "projects[0].investment" -> 项目记录第1条·实际投资额."""
-    from kechuang.rules.facts import COLLECTIONS, SCALAR_FACTS
+    """The Chinese name of a fact path: "awards" -> 获奖记录, "projects[0].investment" -> 第1个项目的实际投资额（元）."""
+    from kechuang.rules.facts import ref_label
 
-    if name in SCALAR_FACTS:
-        return SCALAR_FACTS[name].label
-    head, _, field = name.partition(".")
-    coll, _, idx = head.partition("[")
-    if coll in COLLECTIONS:
-        label, _types, fields = COLLECTIONS[coll]
-        text = label
-        if idx.rstrip("]").isdigit():
-            text += f"第{int(idx.rstrip(']')) + 1}条"
-        if field:
-            text += "·" + (fields[field].label if field in fields else field)
-        return text
-    return name
+    return ref_label(name)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if hasattr(mapping, "get") else None
 
 
 @register.filter

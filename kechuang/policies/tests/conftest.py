@@ -62,3 +62,16 @@ def end_publicity(app: Any, days_ago: int = 1) -> Any:
                                                  publicity_ends_on=end)
     app.refresh_from_db()
     return app
+
+
+@pytest.fixture
+def on_day(monkeypatch: Any) -> Any:
+    """Set the day the platform believes it is (``kechuang.workflow.clock``), for pages and services alike."""
+    from kechuang.workflow import clock
+
+    def set_day(day: dt.date) -> dt.date:
+        moment = dt.datetime.combine(day, dt.time(10, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        monkeypatch.setattr(clock, "now", lambda: moment)
+        return day
+
+    return set_day

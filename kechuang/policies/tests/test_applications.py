@@ -116,7 +116,8 @@ def _second_application(rich_org: Any, staff_user: Any) -> Application:
     other: Any = OrganisationFactory(name="第二家企业有限公司")
     member = UserFactory(username="second", role=Role.ENTERPRISE, organisation=other)
     app = services.application_submit(organisation=other, measure_id="kc001-03-enterprise-tech-center",
-                                      amount_requested=200_000, actor=member, year=2026)
+                                      amount_requested=200_000, actor=member, year=2026,
+                                      description="省级企业技术中心认定文件附后（平台尚未登记）")
     return move_to_publicised(app, staff_user)
 
 

@@ -42,10 +42,18 @@ def test_public_pages(client: Any) -> None:
     assert client.get(reverse("policies:measure_detail", args=["kc001-03-incubator"])).status_code == 200
 
 
-@pytest.mark.parametrize("name", ["calculator_home", "application_list", "application_new", "push_list",
-                                  "budget_list"])
+@pytest.mark.parametrize("name", ["application_list", "application_new", "push_list", "budget_list"])
 def test_anonymous_must_sign_in(client: Any, name: str) -> None:
     assert _login_redirect(client.get(reverse(f"policies:{name}")))
+
+
+def test_anonymous_calculator_explains_why_to_log_in(client: Any, outsider_client: Any, rich_org: Any) -> None:
+    """Not a silent redirect: what the calculator does, why it needs the account, and a way in."""
+    page = client.get(reverse("policies:calculator_home")).content.decode()
+    assert "为什么需要登录" in page and "/accounts/login/?next=/policies/calculator/" in page
+    assert rich_org.name not in page  # nothing of any organisation is shown
+    # An outsider still cannot open another organisation's calculator.
+    assert outsider_client.get(reverse("policies:calculator", args=[rich_org.pk])).status_code == 403
 
 
 def test_anonymous_refused_everywhere_with_objects(client: Any, world: dict[str, Any]) -> None:
@@ -157,7 +165,7 @@ def test_member_submits_on_the_page(enterprise_client: Any, rich_org: Any) -> No
     r = enterprise_client.post(url, {"measure_id": "kc001-06-high-tech-consecutive", "amount_requested": "50000"})
     assert r.status_code == 200 and "请勿重复申报" in r.content.decode()
     r = enterprise_client.post(url, {"measure_id": "kc001-06-unicorn", "amount_requested": "6000000"})
-    assert r.status_code == 200 and "超过该措施上限 500万元" in r.content.decode()
+    assert r.status_code == 200 and "该措施的上限最多可申请500万元" in r.content.decode()
 
 
 # --- API ---------------------------------------------------------------------------------------------------

@@ -37,18 +37,33 @@ def _set_period(app: Any, start: dt.date, end: dt.date) -> Any:
 # --- 公示期 ------------------------------------------------------------------------------------------------------
 
 
-def test_publicise_sets_a_seven_day_period_both_ends_included(application: Any, staff_user: Any) -> None:
+def test_publicity_period_counts_five_working_days_across_national_day(application: Any, staff_user: Any,
+                                                                         on_day: Any) -> None:
+    # Publicised on Wednesday 30 September 2026: 1–7 October are holidays, Saturday 10 October is worked (调休).
+    on_day(dt.date(2026, 9, 30))
     app = _publicised(application, staff_user)
-    today = services.today()
-    assert app.publicity_starts_on == today and app.publicity_ends_on == today + dt.timedelta(days=6)
+    assert app.publicity_starts_on == dt.date(2026, 9, 30)
     app.refresh_from_db()
-    assert app.publicity_ends_on == today + dt.timedelta(days=6)
+    assert app.publicity_ends_on == dt.date(2026, 10, 13)  # 8, 9, 10, 12, 13 October
 
 
-def test_period_length_is_a_setting(application: Any, staff_user: Any, settings: Any) -> None:
-    settings.POLICY_PUBLICITY_DAYS = 10
+def test_period_length_is_a_setting(application: Any, staff_user: Any, settings: Any, on_day: Any) -> None:
+    settings.POLICY_PUBLICITY_WORKING_DAYS = 10
+    on_day(dt.date(2026, 6, 1))  # a Monday in an ordinary June
     app = _publicised(application, staff_user)
-    assert app.publicity_ends_on == app.publicity_starts_on + dt.timedelta(days=9)
+    assert app.publicity_ends_on == dt.date(2026, 6, 15)
+
+
+def test_a_year_without_a_holiday_calendar_refuses_publicity(application: Any, staff_user: Any,
+                                                             on_day: Any) -> None:
+    on_day(dt.date(2026, 12, 28))  # five working days later is in 2027, which the calendar does not know
+    services.application_transition(application=application, trigger="accept", actor=staff_user)
+    services.application_transition(application=application, trigger="review", actor=staff_user,
+                                    amount_approved=100_000)
+    with pytest.raises(ApplicationError, match="尚未录入 2027 年的法定节假日"):
+        services.application_transition(application=application, trigger="publicise", actor=staff_user)
+    application.refresh_from_db()
+    assert application.status == S.REVIEWED
 
 
 def test_time_condition_on_pay_with_explicit_dates(application: Any, staff_user: Any) -> None:
@@ -66,7 +81,6 @@ def test_pay_refused_during_the_period_then_paid(application: Any, budget: Any, 
     assert "公示期未满" in e.value.message and e.value.field == "publicity_ends_on"
     # Last day of the period (today): still refused, also by the workflow condition itself.
     _set_period(app, services.today() - dt.timedelta(days=6), services.today())
-    app._payout_locked = True
     with pytest.raises(ApplicationError) as e:
         transition(app, APPLICATION_WORKFLOW, "pay", actor=staff_user)
     assert "公示期未满" in e.value.message

@@ -30,7 +30,7 @@ def _value(spec: FieldSpec) -> st.SearchStrategy[Any]:
 
 @st.composite
 def records(draw: st.DrawFn, collection: str) -> dict[str, Any]:
-    _label, types, fields = COLLECTIONS[collection]
+    types, fields = COLLECTIONS[collection].types, COLLECTIONS[collection].fields
     rec: dict[str, Any] = {"type": draw(st.sampled_from(sorted(types))), "date": draw(DATES).isoformat()}
     for name, spec in fields.items():
         if name in ("type", "date", "name", "note"):
