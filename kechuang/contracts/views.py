@@ -323,19 +323,20 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     year, scope = _year(request), _scope(request)
     tables = [(title, _with_bars(stats.statistics(year, by, scope))) for by, title in
               (("type", "按合同类型"), ("field", "按技术领域"), ("month", "按登记月份"), ("region", "按区县"))]
+    summary = stats.summary(year, scope)
+    by = dict(tables)
+    chart = {"months": by["按登记月份"]["results"], "fields": by["按技术领域"]["results"],
+             "cumulative": summary["cumulative"]}
     return render(request, "contracts/stats.html", {
-        "year": year, "scope": scope, "tables": tables, "summary": stats.summary(year, scope),
+        "year": year, "scope": scope, "tables": tables, "summary": summary, "chart": chart,
         "scopes": [("output", "技术输出（卖方在本市）"), ("input", "技术吸纳（买方在本市）")],
         "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
     })
 
 
 def _with_bars(data: dict[str, Any]) -> dict[str, Any]:
-    """Each row's share of the largest contract amount, drawn as a CSS bar next to the figure.
-
-    No PyPI package ships Apache ECharts' own JS (pyecharts and django-static-echarts load it from a CDN), and
-    nothing third-party is copied into the repository, so the page draws plain bars; the tables are the figures.
-    """
+    """Each row's share of the largest contract amount, drawn as a CSS bar next to the figure in the tables (the
+    ECharts charts above them need JavaScript; the tables do not)."""
     top = max((Decimal(r["contract_amount"]) for r in data["results"]), default=Decimal("0"))
     for r in data["results"]:
         r["bar"] = int(Decimal(r["contract_amount"]) * 100 / top) if top else 0

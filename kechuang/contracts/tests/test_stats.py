@@ -114,7 +114,9 @@ def test_stats_page_and_export_show_the_same_totals(client, rows):
     page = client.get("/contracts/stats/?year=2026")
     assert page.status_code == 200
     api = client.get("/api/contracts/stats/", {"year": 2026, "by": "type"}).json()
-    assert f'<strong id="total-count">{api["total"]["count"]}</strong>' in page.content.decode()
+    html = page.content.decode()
+    assert f'<strong id="total-count">{api["total"]["count"]}</strong>' in html
+    assert "/static/echarts/echarts.min.js" in html and 'id="contract-chart-data"' in html  # served locally
     export = client.get("/contracts/stats/export/?year=2026")
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
 
