@@ -119,7 +119,7 @@ def main() -> int:
     print(f"机器：{platform.processor() or platform.machine()}，{os.cpu_count()} 核；数据库：{engine}；"
           f"{dt.datetime.now():%Y-%m-%d %H:%M}", flush=True)
 
-    from kechuang.directory.importing import run_import_command
+    from kechuang.core.tabular import run_import_command
 
     csv_path = workdir / "contracts.csv"
     generate(csv_path, args.rows, year)

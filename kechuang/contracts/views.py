@@ -292,7 +292,7 @@ def expert_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """Registered contracts of a year in the JJ-001 column order, for upload to the national system."""
-    from kechuang.directory.importing import export_queryset, get_spec
+    from kechuang.core.tabular import export_queryset, get_spec
 
     _require_registrar(request)
     year = _year(request)
