@@ -31,6 +31,7 @@ from kechuang.contracts.forms import (
 from kechuang.contracts.models import Contract, is_registrar
 from kechuang.contracts.workflow import seller_member
 from kechuang.core.exceptions import ApplicationError
+from kechuang.workflow import clock
 from kechuang.workflow.engine import history
 
 STATUS_LABELS = dict(Status.choices)
@@ -58,7 +59,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("您的账户未关联机构：技术合同由合同当事人的机构申报和查看")
     qs = selectors.mine(request.user).order_by("-updated_at")
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    today = clock.today()
     for c in page:
         c.remaining = selectors.remaining_days(c, today)  # type: ignore[attr-defined]
     return render(request, "contracts/mine.html", {"page": page})
