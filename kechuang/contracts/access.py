@@ -23,4 +23,5 @@ ACCESS_MATRIX: dict[str, str] = {
     "contract-list": PAGES,  # signed in: parties see their own, registrars all; anonymous 401/403
     "contract-detail": PAGES,
     "contract-stats": "public",
+    "contract-stats-summary": "public",
 }

@@ -18,6 +18,7 @@ from kechuang.contracts.models import Contract, is_registrar
 from kechuang.contracts.workflow import CONTRACT_WORKFLOW
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
+from kechuang.workflow import clock
 from kechuang.workflow.engine import transition
 
 EDITABLE_FIELDS = (
@@ -56,7 +57,7 @@ def _apply(contract: Contract, data: dict[str, Any]) -> None:
         contract.full_clean(exclude=["registration_number"])
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        label = "" if field == "__all__" else f"{contract._meta.get_field(field).verbose_name}："
+        label = "" if field == "__all__" else f"{getattr(contract._meta.get_field(field), 'verbose_name', field)}："
         raise ApplicationError(f"{label}{messages[0]}", field=field) from exc
 
 
@@ -174,7 +175,7 @@ def contract_register(*, contract: Contract, actor: Any, deductions: list[dict[s
     new_sub = sub_type or (contract.sub_type if contract.sub_type in SUBTYPES_OF[new_type] else "")
     if new_sub and new_sub not in SUBTYPES_OF[new_type]:
         raise ApplicationError("合同子类与认定的合同类型不符", field="sub_type")
-    day = registered_on or timezone.localdate()
+    day = registered_on or clock.today()
     extra = {"transaction_amount": amount, "deductions": deductions, "contract_type": new_type, "sub_type": new_sub,
              "decision_note": note, "registered_on": day, "refusal_reason": "",
              "registration_number": contract.registration_number or next_registration_number(day.year)}

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from kechuang.contracts import deadlines
 from kechuang.contracts.choices import Status
 from kechuang.contracts.models import is_registrar
+from kechuang.workflow import clock
 from kechuang.workflow.engine import Transition, Workflow
 
 
@@ -39,7 +38,7 @@ def _prechecks_pass(obj: Any) -> str | None:
 
 
 def _clock(obj: Any, actor: Any) -> dict[str, Any]:
-    today = timezone.localdate()
+    today = clock.today()
     days = deadlines.decision_days(obj.declared_transaction_amount or obj.transaction_amount, obj.expert_review)
     deadline, exact = deadlines.add_working_days(today, days)
     return {"accepted_on": today, "deadline_on": deadline, "deadline_estimated": not exact,
