@@ -169,3 +169,17 @@ def test_contract_file_type_and_size_limits():
     big.size = 21 * 1024 * 1024
     with pytest.raises(ValidationError, match="20 MB"):
         validate_contract_file(big)
+
+
+def test_registrars_are_told_of_submissions_and_sellers_of_decisions(enterprise_org, enterprise_user,
+                                                                      django_capture_on_commit_callbacks):
+    from kechuang.workflow.models import Notification
+
+    registrar = registrar_user()
+    c = draft_for(enterprise_org)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.contract_submit(contract=c, actor=enterprise_user)
+    assert Notification.objects.filter(recipient=registrar, message__contains="新受理").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.contract_request_correction(contract=c, items=["补充签章页"], actor=registrar)
+    assert Notification.objects.filter(recipient=enterprise_user, message__contains="补正").exists()
