@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 import pytest
-from django.db import close_old_connections
+from django.db import connections
 
 from kechuang.core import jobs
 from kechuang.core.models import Job
@@ -62,7 +62,7 @@ def test_concurrent_publishes_end_in_the_current_index(settings: Any, monkeypatc
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
-            close_old_connections()
+            connections.close_all()
 
     threads = [threading.Thread(target=publish, args=(a,)) for a in pending]
     for t in threads:
