@@ -76,9 +76,9 @@ def _keep_the_test_connection() -> Any:
 @pytest.fixture(params=["anonymous", "enterprise", "staff"])
 def auth_headers(request: Any, enterprise_user: Any, staff_user: Any, university_org: Any) -> dict[str, str]:
     # Records for the detail operations to find (ids the generator may hit) and for the match operations.
-    achievement = AchievementFactory(owner=university_org, status=Status.PUBLISHED, title="冷链预冷保鲜技术",
+    achievement: Any = AchievementFactory(owner=university_org, status=Status.PUBLISHED, title="冷链预冷保鲜技术",
                                      keywords=["冷链"])
-    demand = DemandFactory(organisation=enterprise_user.organisation, status=Status.PUBLISHED, title="冷链保鲜需求",
+    demand: Any = DemandFactory(organisation=enterprise_user.organisation, status=Status.PUBLISHED, title="冷链保鲜需求",
                            keywords=["冷链"])
     chain = IndustryChain.objects.create(code="cold-chain", name="冷链物流")
     request.node.existing = {"owner": university_org.pk, "organisation": university_org.pk,
