@@ -44,7 +44,8 @@ def _with_city(by_region: dict[str, Decimal]) -> Figures:
 
 
 def _contracts(day: dt.date, amount: bool) -> Figures:
-    qs = contract_stats.counted(day.year, "output").filter(registered_on__lte=day)
+    # The whole year, exactly the rows of the statistics API (a 登记日期 cannot lie after the statistics date).
+    qs = contract_stats.counted(day.year, "output")
     rows = qs.values("seller_region_code").annotate(n=Count("id"), a=Sum("contract_amount")).order_by()
     if amount:
         return _with_city({r["seller_region_code"]: (r["a"] or Decimal(0)) / HUNDRED_MILLION for r in rows})

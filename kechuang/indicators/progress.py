@@ -161,6 +161,8 @@ def normalise(values: Mapping[str, float], method: str, lower_is_better: bool = 
             return {k: 100.0 for k in signed}
         return {k: (v - lo) / (hi - lo) * 100 for k, v in signed.items()}
     if method == "zscore":
+        if max(signed.values()) == min(signed.values()):
+            return {k: 0.0 for k in signed}  # all equal (a float mean would leave a spurious spread)
         n = len(signed)
         mean = sum(signed.values()) / n
         sd = math.sqrt(sum((v - mean) ** 2 for v in signed.values()) / n)
