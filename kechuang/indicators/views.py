@@ -60,6 +60,7 @@ def _charts(year: int) -> dict[str, Any]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     _bureau(request)
     context = _charts(_year(request))
+    context["open_tables"] = True  # staff work from the table; the public display leads with the charts
     context["last_job"] = Job.objects.filter(kind=computing.JOB_KIND).order_by("-created_at").first()
     tc = Indicator.objects.filter(code="TC-AMOUNT").first()
     context["tc_latest"] = (Observation.objects.filter(indicator=tc, region_code=CITY, superseded_by__isnull=True)

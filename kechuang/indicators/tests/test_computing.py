@@ -29,7 +29,8 @@ def contracts():
     for i in range(80):
         status = rng.choice(STATUSES)
         registered = dt.date(rng.choice([2025, 2026]), rng.randint(1, 11), rng.randint(1, 28))
-        ContractFactory(contract_amount=Decimal(rng.randint(1, 900_000_000)) / 100, status=status,
+        amount = Decimal(rng.randint(1, 900_000_000)) / 100
+        ContractFactory(contract_amount=amount, transaction_amount=amount, status=status,
                         registered_on=None if status == Status.REFUSED else registered,
                         registration_number=None if status == Status.REFUSED else f"X{i:06d}",
                         seller_region_code=rng.choice(REGIONS))
