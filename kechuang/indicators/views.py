@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -68,8 +69,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/dashboard.html", context)
 
 
+DISPLAY_SECONDS = 60
+DISPLAY_KEY = "indicators:display:{year}"
+
+
 def display(request: HttpRequest) -> HttpResponse:
-    return render(request, "indicators/display.html", _charts(_year(request)))
+    """The public screen: its figures are cached for a minute (a screen refreshes often; the staff dashboard and
+    every recomputation, entry or import read afresh and clear this cache)."""
+    year = _year(request)
+    context = cache.get(DISPLAY_KEY.format(year=year))
+    if context is None:
+        context = _charts(year)
+        cache.set(DISPLAY_KEY.format(year=year), context, DISPLAY_SECONDS)
+    return render(request, "indicators/display.html", context)
+
+
+def forget_display() -> None:
+    this_year = timezone.localdate().year
+    cache.delete_many([DISPLAY_KEY.format(year=y) for y in range(this_year - 10, this_year + 2)])
 
 
 @login_required
@@ -77,6 +94,7 @@ def display(request: HttpRequest) -> HttpResponse:
 def recompute(request: HttpRequest) -> HttpResponse:
     _bureau(request)
     job = jobs.run_now(computing.JOB_KIND, params={"year": timezone.localdate().year}, actor=request.user)
+    forget_display()
     if job.status == "done":
         messages.success(request, f"已按平台数据重新计算（任务 #{job.pk}，新增或修订 {job.result.get('rows', 0)} 个观测值）")
     else:
@@ -118,6 +136,7 @@ def observe(request: HttpRequest, code: str) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, str(exc))
         else:
+            forget_display()
             messages.success(request, "已记录观测值（同日已有数值时作为新修订版本，原值保留）")
     else:
         messages.error(request, "；".join(f"{form.fields[f].label}：{' '.join(e)}" for f, e in form.errors.items()))
@@ -135,6 +154,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         try:
             report = run_import("indicator-observations", upload.read(), file_name=upload.name, actor=request.user,
                                 max_rows=20000)
+            forget_display()
         except CellError as exc:
             error = str(exc)
     return render(request, "indicators/import.html", {"form": form, "report": report, "error": error})
