@@ -38,6 +38,9 @@ def current_observations(indicators: list[Indicator] | None = None) -> dict[tupl
 
 def target_progress(target: Target, points: list[Observation], today: dt.date) -> dict[str, Any]:
     ind = target.indicator
+    if target.year < today.year:
+        # A target whose year is over is judged on the figures up to its deadline, not on later ones.
+        points = [o for o in points if o.date.year <= target.year]
     data = [(progress.decimal_year(o.date), float(o.value)) for o in points]
     result = progress.assess(data, float(target.value), target.comparator, ind.direction, target.year,
                              progress.decimal_year(today), ind.growth)

@@ -135,3 +135,19 @@ def test_reports_yearly_and_monthly_are_printable(client, loaded):
 
 def test_statistics_page_links_to_the_display(client):
     assert reverse("indicators:display") in client.get(reverse("core:statistics")).content.decode()
+
+
+def test_a_past_target_is_judged_on_the_figures_up_to_its_deadline(loaded):
+    from kechuang.indicators import selectors, services
+    from kechuang.indicators.models import Indicator, Target
+
+    ind = Indicator.objects.get(code="HIGH-TECH")
+    services.record_observation(ind, "530111", dt.date(2019, 12, 31), "80", method="entered", source="区统计公报")
+    services.record_observation(ind, "530111", dt.date(2020, 12, 31), "90", method="entered", source="区统计公报")
+    services.record_observation(ind, "530111", dt.date(2025, 12, 31), "150", method="entered", source="区统计公报")
+    target = Target.objects.get(indicator=ind, region_code="530111", year=2020)
+    series = selectors.current_observations([ind])[(ind.pk, "530111")]
+    row = selectors.target_progress(target, series, dt.date(2026, 6, 1))
+    assert row["latest"].value == 90 and row["result"].status == "滞后"
+    # Mid-2020 with only the 2019 figure: no forecast is possible (数据不足), so 有风险.
+    assert selectors.target_progress(target, series[:1], dt.date(2020, 6, 1))["result"].status == "有风险"
