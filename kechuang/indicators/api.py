@@ -33,12 +33,16 @@ class IsBureauForWrites(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and getattr(request.user, "is_bureau", False))
 
 
-class TargetSerializer(serializers.Serializer):
-    region = serializers.CharField(source="region_code", help_text="GB/T 2260 行政区划代码")
-    year = serializers.IntegerField()
-    value = serializers.DecimalField(max_digits=20, decimal_places=4)
-    comparator = serializers.CharField(help_text=">=、> 或 <=")
-    source = serializers.CharField(help_text="来源文件原文条款（逐字引用）")
+TARGET = inline_serializer("IndicatorTarget", {
+    "region": serializers.CharField(help_text="GB/T 2260 行政区划代码"), "year": serializers.IntegerField(),
+    "value": serializers.DecimalField(max_digits=20, decimal_places=4), "comparator": serializers.CharField(
+        help_text=">=、> 或 <="), "source": serializers.CharField(help_text="来源文件原文条款（逐字引用）"),
+}, many=True)
+
+
+def _targets(targets: list[Any]) -> list[dict[str, Any]]:
+    return [{"region": t.region_code, "year": t.year, "value": f"{t.value:.4f}", "comparator": t.comparator,
+             "source": t.source} for t in targets]
 
 
 class ObservationSerializer(serializers.ModelSerializer):
@@ -59,7 +63,7 @@ LATEST = inline_serializer("IndicatorLatest", {"date": serializers.DateField(), 
 ROW = inline_serializer("IndicatorRow", {
     "code": serializers.CharField(), "name": serializers.CharField(), "unit": serializers.CharField(),
     "direction": serializers.CharField(help_text="higher 越高越好；lower 越低越好"),
-    "targets": TargetSerializer(many=True), "latest": LATEST,
+    "targets": TARGET, "latest": LATEST,
     "status": serializers.CharField(allow_null=True, help_text="达标、按期可达、有风险、滞后或暂无数据"),
 })
 LIST = inline_serializer("IndicatorList", {"count": serializers.IntegerField(), "results": ROW})
@@ -69,7 +73,7 @@ def _row(summary: dict[str, Any]) -> dict[str, Any]:
     ind, latest = summary["indicator"], summary["latest"]
     return {
         "code": ind.code, "name": ind.name, "unit": ind.unit, "direction": ind.direction,
-        "targets": TargetSerializer(summary["targets"], many=True).data,
+        "targets": _targets(summary["targets"]),
         "latest": {"date": latest.date.isoformat(), "value": str(latest.value.normalize()), "source": latest.source}
         if latest else None,
         "status": summary["status"],

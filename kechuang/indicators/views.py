@@ -139,7 +139,7 @@ def observe(request: HttpRequest, code: str) -> HttpResponse:
             forget_display()
             messages.success(request, "已记录观测值（同日已有数值时作为新修订版本，原值保留）")
     else:
-        messages.error(request, "；".join(f"{form.fields[f].label}：{' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, "；".join(f"{form.fields[f].label}：{' '.join(str(m) for m in e)}" for f, e in form.errors.items()))
     return redirect(f"{request.path.rsplit('/observe/', 1)[0]}/?region={request.POST.get('region_code', '')}")
 
 
