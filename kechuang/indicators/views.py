@@ -41,12 +41,20 @@ def _year(request: HttpRequest) -> int:
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
+# The headline targets of seed 001 shown as gauges (share achieved); every target is in the bar chart.
+HEADLINE = ["TC-AMOUNT", "HIGH-TECH", "SRDI", "PATENT-INVENTION", "KEY-LAB-PROVINCIAL", "RD-REVENUE-RATIO"]
+
+
 def _charts(year: int) -> dict[str, Any]:
     rows = selectors.all_progress()
     evaluation = selectors.district_evaluation(year)
     months = selectors.contract_months(year)
+    gauges = [r for code in HEADLINE for r in rows
+              if r["indicator"].code == code and r["target"].region_code == CITY and r["target"].year == 2027]
     return {
-        "rows": rows, "counts": selectors.status_counts(rows), "evaluation": evaluation, "months": months,
+        "rows": rows, "counts": selectors.status_counts(rows),
+        "gauges": [{"row": r, "data": {"name": r["indicator"].name, "value": round(r["share_pct"], 1)},
+                    "id": f"data-gauge-{n}"} for n, r in enumerate(gauges)], "evaluation": evaluation, "months": months,
         "year": year, "status_rules": progress.STATUS_RULES, "forecast_method": progress.FORECAST_METHOD,
         "chart_data": {
             "progress": [{"name": f"{r['indicator'].name}（{r['region']}{r['target'].year}）",

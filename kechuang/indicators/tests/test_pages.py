@@ -27,7 +27,7 @@ def test_display_shows_charts_tables_and_the_ranking_method(client, loaded, staf
     assert staff_client.post(reverse("indicators:recompute")).status_code == 302
     page = client.get(reverse("indicators:display"), {"year": 2026}).content.decode()
     assert "echarts/echarts.min.js" in page and "cdn" not in page.lower()
-    assert page.count('role="img"') == 3 and page.count("<details>") >= 2
+    assert page.count('role="img"') == 3 + 6 and page.count("<details>") >= 2  # 3 charts, 6 gauges
     assert "最小-最大标准化" in page and "五华区" in page and "官渡区" in page
     assert "认定登记技术合同成交额" in page and "达标" in page
 
