@@ -111,6 +111,9 @@ COMPUTATIONS: dict[str, tuple[str, Callable[[dt.date], Figures]]] = {
 }
 
 
+NO_DATA_WHEN_EMPTY = {"contract_amount", "contract_count"}
+
+
 def statistics_date(year: int, today: dt.date | None = None) -> dt.date:
     today = today or timezone.localdate()
     return min(dt.date(year, 12, 31), today)
@@ -126,7 +129,13 @@ def compute(years: list[int], *, job: Any = None, actor: Any = None,
         day = statistics_date(year)
         for ind in indicators:
             description, fn = COMPUTATIONS[ind.compute_key]
-            for code, value in fn(day).items():
+            figures = fn(day)
+            if ind.compute_key in NO_DATA_WHEN_EMPTY and not figures[CITY]:
+                # No contract registered on the platform that year: the platform has no data for it (the
+                # registrations were kept elsewhere), which is not a figure of zero.
+                done += 1
+                continue
+            for code, value in figures.items():
                 services.record_observation(ind, code, day, value, method=Method.COMPUTED,
                                             source=description, actor=actor, job=job)
             done += 1

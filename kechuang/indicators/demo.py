@@ -34,10 +34,10 @@ def load(out: TextIO) -> None:
                                       date__year__lte=last).exists():
             continue
         lower = t.indicator.direction == "lower"
-        # Somewhere between well behind and just past the target in the last year, growing ~8 %/year before.
-        end = t.value * Decimal(str(rng.uniform(1.0, 1.25) if lower else rng.uniform(0.55, 1.05)))
+        # Between well behind and just past the target in the last year, improving ~10 %/year before.
+        end = t.value * Decimal(str(rng.uniform(0.95, 1.2) if lower else rng.uniform(0.7, 1.02)))
         for back, year in enumerate(range(last, last - 3, -1)):
-            factor = Decimal(str((1.04 if lower else 0.92) ** back))
+            factor = Decimal(str((1.05 if lower else 0.9) ** back))
             value = (end * factor).quantize(Decimal("0.01"))
             services.record_observation(t.indicator, t.region_code, dt.date(year, 12, 31), value,
                                         method=Method.ENTERED, source=DEMO_SOURCE)

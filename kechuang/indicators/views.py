@@ -59,7 +59,8 @@ def _charts(year: int) -> dict[str, Any]:
         "chart_data": {
             "progress": [{"name": f"{r['indicator'].name}（{r['region']}{r['target'].year}）",
                           "value": round(r["share_pct"], 1), "status": r["result"].status} for r in rows],
-            "months": [{"name": label, "value": float(Decimal(v) / computing.HUNDRED_MILLION)} for label, v in months],
+            "months": [{"name": label.split("年")[-1], "value": round(float(Decimal(v) / computing.HUNDRED_MILLION), 2)}
+                       for label, v in months],
             "districts": [{"name": r["name"], "value": r["index"]} for r in evaluation["rows"]],
         },
     }

@@ -108,3 +108,13 @@ def test_bad_input_names_the_field(value, region, source, field):
         services.record_observation(Indicator.objects.get(code="RD-INTENSITY"), region, dt.date(2020, 1, 1),
                                     value, method="entered", source=source)
     assert err.value.field == field
+
+
+def test_a_year_without_any_registered_contract_is_no_data_not_zero():
+    registry.load()
+    ContractFactory(contract_amount=Decimal("500.00"), transaction_amount=Decimal("500.00"),
+                    registered_on=dt.date(2026, 2, 3))
+    computing.compute([2025, 2026])
+    tc = Observation.objects.filter(indicator__code="TC-AMOUNT", region_code="530100", method="computed")
+    assert [o.date.year for o in tc] == [2026]
+    assert Observation.objects.filter(indicator__code="HIGH-TECH", date=dt.date(2025, 12, 31)).exists()

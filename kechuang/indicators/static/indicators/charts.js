@@ -29,9 +29,11 @@
     months: function (rows) { return bars(rows, "亿元", false); },
     districts: function (rows) { return bars(rows, "综合指数", true); },
     gauge: function (row) {
-      return {aria: {enabled: false}, series: [{type: "gauge", min: 0, max: 100, progress: {show: true},
-        detail: {formatter: "{value}%", fontSize: 18}, title: {fontSize: 12},
-        data: [{value: row.value, name: row.name}]}]};
+      // The indicator's name is printed under the gauge (as text), so the dial shows only the share.
+      return {aria: {enabled: false}, series: [{type: "gauge", min: 0, max: 100, progress: {show: true, width: 12},
+        axisLine: {lineStyle: {width: 12}}, axisLabel: {show: false}, splitLine: {show: false}, axisTick: {show: false},
+        pointer: {show: false}, title: {show: false}, detail: {formatter: "{value}%", fontSize: 22, offsetCenter: [0, 0]},
+        data: [{value: row.value}]}]};
     },
     trend: function (t) {
       var series = [{name: "观测值", type: "line", data: t.observations, symbolSize: 8}];
