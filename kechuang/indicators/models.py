@@ -91,6 +91,12 @@ class Observation(BaseModel):
         return regions.name_of(self.region_code)
 
     @property
+    def value_text(self) -> str:
+        """The exact value without trailing zeros (2.2900000000 → 2.29; 100 stays 100)."""
+        text = format(self.value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+    @property
     def current(self) -> bool:
         return self.superseded_by_id is None
 
