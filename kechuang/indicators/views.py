@@ -53,7 +53,8 @@ def _charts(year: int) -> dict[str, Any]:
               if r["indicator"].code == code and r["target"].region_code == CITY and r["target"].year == 2027]
     return {
         "rows": rows, "counts": selectors.status_counts(rows),
-        "gauges": [{"row": r, "data": {"name": r["indicator"].name, "value": round(r["share_pct"], 1)},
+        "gauges": [{"row": r, "data": {"name": r["indicator"].name,
+                                        "value": round(r["share_pct"], 1) if r["latest"] else None},
                     "id": f"data-gauge-{n}"} for n, r in enumerate(gauges)], "evaluation": evaluation, "months": months,
         "year": year, "status_rules": progress.STATUS_RULES, "forecast_method": progress.FORECAST_METHOD,
         "chart_data": {

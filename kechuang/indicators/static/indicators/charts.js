@@ -32,8 +32,9 @@
       // The indicator's name is printed under the gauge (as text), so the dial shows only the share.
       return {aria: {enabled: false}, series: [{type: "gauge", min: 0, max: 100, progress: {show: true, width: 12},
         axisLine: {lineStyle: {width: 12}}, axisLabel: {show: false}, splitLine: {show: false}, axisTick: {show: false},
-        pointer: {show: false}, title: {show: false}, detail: {formatter: "{value}%", fontSize: 22, offsetCenter: [0, 0]},
-        data: [{value: row.value}]}]};
+        pointer: {show: false}, title: {show: false},
+        detail: {formatter: row.value === null ? "暂无数据" : "{value}%", fontSize: 22, offsetCenter: [0, 0]},
+        data: [{value: row.value === null ? 0 : row.value}]}]};
     },
     trend: function (t) {
       var series = [{name: "观测值", type: "line", data: t.observations, symbolSize: 8}];
@@ -51,7 +52,8 @@
       var build = builders[el.dataset.chart];
       if (!build) { return; }
       var chart = echarts.init(el, null, {renderer: "svg"});
-      chart.setOption(build(data(el)));
+      // No animation: a wall screen redraws often, and a half-drawn chart helps nobody.
+      chart.setOption(Object.assign({animation: false}, build(data(el))));
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
