@@ -70,6 +70,26 @@ def _platforms(day: dt.date, kinds: list[str] | None, levels: list[str] | None) 
     return _with_city({r["organisation__region_code"]: Decimal(r["n"]) for r in rows})
 
 
+def _demands(day: dt.date) -> Figures:
+    from kechuang.market.choices import Status
+    from kechuang.market.models import Demand
+
+    counts: dict[str, Decimal] = defaultdict(Decimal)
+    qs = Demand.objects.filter(status__in=[Status.PUBLISHED, Status.CLOSED], published_at__year=day.year,
+                               published_at__date__lte=day)
+    for own, org in qs.values_list("region_code", "organisation__region_code"):
+        code = own or org
+        if code:
+            counts[code] += 1
+    return _with_city(counts)
+
+
+def _deals(day: dt.date) -> Figures:
+    qs = contract_stats.counted(day.year, "output").filter(Q(achievement__isnull=False) | Q(demand__isnull=False))
+    rows = qs.values("seller_region_code").annotate(n=Count("id")).order_by()
+    return _with_city({r["seller_region_code"]: Decimal(r["n"]) for r in rows})
+
+
 def _people(day: dt.date, kind: str) -> Figures:
     counts: dict[str, Decimal] = defaultdict(Decimal)
     qs = Person.objects.filter(Person.public_q(), kind=kind, created_at__date__lte=day)
@@ -108,6 +128,8 @@ COMPUTATIONS: dict[str, tuple[str, Callable[[dt.date], Figures]]] = {
                            lambda d: _platforms(d, [PlatformKind.INCUBATOR], [Level.NATIONAL])),
     "special_envoy": ("科技资源名录：已公开的科技特派员", lambda d: _people(d, "special_envoy")),
     "tech_manager": ("科技资源名录：已公开的技术经理人", lambda d: _people(d, "tech_manager")),
+    "demands": ("技术需求：当年发布（含已关闭）的技术需求（揭榜需求），按需求所在地区", _demands),
+    "deals": ("技术合同登记数据：当年登记、源自平台科技成果或技术需求的技术合同份数（卖方所在地区）", _deals),
 }
 
 

@@ -118,3 +118,14 @@ def test_a_year_without_any_registered_contract_is_no_data_not_zero():
     tc = Observation.objects.filter(indicator__code="TC-AMOUNT", region_code="530100", method="computed")
     assert [o.date.year for o in tc] == [2026]
     assert Observation.objects.filter(indicator__code="HIGH-TECH", date=dt.date(2025, 12, 31)).exists()
+
+
+def test_deals_count_registered_contracts_from_platform_listings():
+    from kechuang.market.tests.factories import DemandFactory
+
+    registry.load()
+    demand = DemandFactory()
+    ContractFactory(registered_on=dt.date(2026, 5, 1), demand=demand, seller_region_code="530111")
+    ContractFactory(registered_on=dt.date(2026, 5, 1), seller_region_code="530111")
+    figures = computing.COMPUTATIONS["deals"][1](dt.date(2026, 12, 1))
+    assert figures["530111"] == 1 and figures["530100"] == 1
