@@ -107,3 +107,6 @@ def test_registering_a_contract_moves_the_indicator_by_its_amount(browser, live_
     ranking = browser.find_element(By.ID, "district-ranking").text
     assert "五华区" in ranking and "官渡区" in ranking
     check_page(browser, "indicators-08-display")
+    browser.find_element(By.LINK_TEXT, "年度报告").click()
+    assert "创新驱动发展评价指标报告" in browser.page_source
+    check_page(browser, "indicators-09-report")
