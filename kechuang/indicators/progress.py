@@ -10,7 +10,8 @@ Methods (shown on the pages, docs/indicators.md):
 * **Growth needed per year**: for growth series the compound rate (target ÷ latest)^(1/years left) − 1, else
   the yearly change (target − latest) ÷ years left.
 * **Status**: 达标 if the latest value satisfies the comparator; 滞后 if the target year is over without it;
-  按期可达 if the forecast at the deadline satisfies it; 有风险 if the forecast reaches at least 90 % of the
+  按期可达 if the forecast at the deadline (never below zero for growth series) satisfies it;
+  有风险 if the forecast reaches at least 90 % of the
   target (or the forecast is impossible for lack of data); 滞后 otherwise.
 * **Composite index** (中国区域创新能力评价's recipe): each indicator is normalised across the regions — min-max
   to 0–100, or z-score — with the sign flipped for lower-is-better indicators, then the weighted sum over the
@@ -129,6 +130,8 @@ def assess(points: Sequence[tuple[float, float]], target: float, comparator: str
     deadline = year + 1.0
     trend = fit(ordered, growth)
     predicted = trend.at(deadline) if trend else None
+    if predicted is not None and growth:
+        predicted = max(predicted, 0.0)  # money and counts cannot fall below zero, whatever a line says
     method = trend.label if trend else INSUFFICIENT
     share = share_achieved(latest, target, direction)
     needed = growth_needed(latest, target, deadline - max(today, ordered[-1][0]), growth)

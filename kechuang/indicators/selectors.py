@@ -97,7 +97,8 @@ def trend_chart(ind: Indicator, region: str, today: dt.date | None = None) -> di
     if trend and points:
         start = points[-1].date.year
         end = max([t.year for t in targets] + [today.year + 1])
-        forecast = [(f"{y}-12-31", round(trend.at(y + 1.0), 4)) for y in range(start, end + 1)]
+        forecast = [(f"{y}-12-31", round(max(trend.at(y + 1.0), 0.0) if ind.growth else trend.at(y + 1.0), 4))
+                    for y in range(start, end + 1)]
     return {
         "region": region, "region_name": regions.name_of(region), "method": trend.label if trend else "数据不足",
         "observations": [(o.date.isoformat(), float(o.value)) for o in points],

@@ -93,3 +93,9 @@ def test_strengths_and_weaknesses_do_not_overlap(scores):
     strong, weak = progress.strengths_and_weaknesses(scores)
     assert not set(strong) & set(weak)
     assert all(scores[s] >= scores[w] for s in strong for w in weak)
+
+
+@given(pts=st.lists(st.tuples(years, st.floats(min_value=0, max_value=1e6)), min_size=2, max_size=6), target=values)
+def test_growth_series_forecasts_are_never_negative(pts, target):
+    result = progress.assess(pts, target, ">=", "higher", 2035, 2020.0, True)
+    assert result.forecast is None or result.forecast >= 0
