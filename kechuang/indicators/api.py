@@ -65,7 +65,7 @@ ROW = inline_serializer("IndicatorRow", {
     "direction": serializers.CharField(help_text="higher 越高越好；lower 越低越好"),
     "targets": TARGET, "latest": LATEST,
     "status": serializers.CharField(allow_null=True, help_text="达标、按期可达、有风险、滞后或暂无数据"),
-})
+}, many=True)
 LIST = inline_serializer("IndicatorList", {"count": serializers.IntegerField(), "results": ROW})
 
 

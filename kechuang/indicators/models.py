@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from kechuang.core import regions
@@ -21,7 +22,7 @@ class Indicator(BaseModel):
     code = models.CharField("指标代码", max_length=40, unique=True)
     name = models.CharField("指标名称", max_length=120)
     unit = models.CharField("计量单位", max_length=20)
-    definition = models.TextField("指标定义")
+    definition = models.TextField("指标定义", max_length=2000, validators=[MaxLengthValidator(2000)])
     direction = models.CharField("方向", max_length=10, choices=Direction.choices, default=Direction.HIGHER)
     method = models.CharField("观测方式", max_length=10, choices=Method.choices)
     compute_key = models.CharField("计算口径", max_length=40, blank=True)
@@ -45,7 +46,7 @@ class Target(BaseModel):
     value = models.DecimalField("目标值", max_digits=20, decimal_places=4)
     comparator = models.CharField("比较", max_length=2, choices=Comparator.choices)
     seed = models.CharField("来源文件", max_length=10)
-    source = models.TextField("原文条款")
+    source = models.TextField("原文条款", max_length=1000, validators=[MaxLengthValidator(1000)])
 
     class Meta:
         verbose_name = "目标"
@@ -70,7 +71,7 @@ class Observation(BaseModel):
     # Ten places: a contract amount in yuan (two places) divided by 10^8 to 亿元 stays exact.
     value = models.DecimalField("数值", max_digits=30, decimal_places=10)
     method = models.CharField("取得方式", max_length=10, choices=Method.choices)
-    source = models.TextField("来源")
+    source = models.TextField("来源", max_length=2000, validators=[MaxLengthValidator(2000)])
     attachment = models.FileField("附件", upload_to="indicators/%Y/", blank=True)
     revision = models.PositiveIntegerField("修订版次", default=1)
     superseded_by = models.OneToOneField("self", verbose_name="被修订为", null=True, blank=True,
