@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kechuang.market",
     "kechuang.policies",
     "kechuang.contracts",
+    "kechuang.indicators",
     "kechuang.scores",
 ]
 

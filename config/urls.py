@@ -15,6 +15,7 @@ urlpatterns = [
     path("market/", include("kechuang.market.urls")),
     path("policies/", include("kechuang.policies.urls")),
     path("contracts/", include("kechuang.contracts.urls")),
+    path("indicators/", include("kechuang.indicators.urls")),
     path("scores/", include("kechuang.scores.urls")),
     path("workflow/", include("kechuang.workflow.urls")),
     path("api/", include("config.api_urls")),
