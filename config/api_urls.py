@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 from kechuang.accounts.api import ObtainAuthTokenThrottled
 
 router = DefaultRouter()
-for app in ("directory", "market", "policies", "contracts", "scores"):
+for app in ("directory", "market", "policies", "contracts", "scores", "deals"):
     module = import_module(f"kechuang.{app}.api")
     module.register(router)
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("policies/", include("kechuang.policies.urls")),
     path("contracts/", include("kechuang.contracts.urls")),
     path("scores/", include("kechuang.scores.urls")),
+    path("deals/", include("kechuang.deals.urls")),
     path("workflow/", include("kechuang.workflow.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
