@@ -178,3 +178,18 @@ def test_feedback_labels_give_mrr(pair, broker):
     assert (mrr, n) == (0.5, 1)
     assert funnel.mrr_at_10([{"query": "1", "doc": "a", "grade": 0, "rank": 1},
                              {"query": "1", "doc": "b", "grade": 1, "rank": 11}]) == (0.0, 1)
+
+
+def test_deals_eval_command_writes_labels(pair, broker, tmp_path):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    demand, achievement = pair
+    services.deal_open(actor=broker, demand=demand, achievement=achievement, match_rank=1)
+    out = io.StringIO()
+    call_command("deals_eval", out=str(tmp_path / "l.jsonl"), stdout=out)
+    rows = [json.loads(line) for line in (tmp_path / "l.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert rows == [{"query": str(demand.pk), "doc": str(achievement.pk), "grade": 1, "rank": 1}]
+    assert "MRR@10 = 1.000" in out.getvalue()
