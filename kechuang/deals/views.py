@@ -3,7 +3,6 @@ selector, render."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -238,4 +237,4 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
     return render(request, "deals/funnel.html", {
         "by": by, "groups": funnel.BY.items(), "rows": rows, "steps": funnel.STEPS,
         "terminations": funnel.terminations(), "mrr": round(mrr, 3), "queries": queries,
-        "chart_json": json.dumps(chart, ensure_ascii=False)})
+        "chart_json": chart})
