@@ -27,6 +27,13 @@ ACCESS_MATRIX: dict[str, str] = {
     "deals:disclosure_detail": PAGES,  # public
     "deals:objection": PAGES,  # POST; signed in
     "deals:objection_resolve": PAGES,  # POST; staff
+    "deals:event_list": "public",
+    "deals:event_create": "bureau",
+    "deals:event_detail": PAGES,  # public figures; participants see their own schedule, staff all
+    "deals:event_register": PAGES,  # POST; organisation members
+    "deals:event_propose": PAGES,  # POST; staff
+    "deals:event_checkin": PAGES,  # POST; staff
+    "deals:meeting_outcome": PAGES,  # POST; staff
     "deal-list": PAGES, "deal-detail": PAGES, "deal-step": PAGES,
     "trade-listing-list": "public", "trade-listing-detail": PAGES, "trade-listing-bid": PAGES,
     "bid-list": "public", "bid-detail": PAGES,

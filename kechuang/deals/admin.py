@@ -37,3 +37,8 @@ class DisclosureAdmin(admin.ModelAdmin):
 
 for model in (DealNote, BrokerProfile, DemandAssignment, BidderRegistration, Bid, Objection):
     admin.site.register(model)
+
+from kechuang.deals.models import EventRegistration, MatchEvent, Meeting  # noqa: E402
+
+for model in (MatchEvent, EventRegistration, Meeting):
+    admin.site.register(model)

@@ -113,7 +113,7 @@ class ListingViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def bid(self, request: Request, pk: str | None = None) -> Response:
         listing = self.get_object()
         try:
-            amount = int(request.data.get("amount"))
+            amount = int(str(request.data.get("amount", "")))
         except (TypeError, ValueError):
             raise serializers.ValidationError({"amount": ["出价（元）应为整数"]}) from None
         b = trading.place_bid(listing_id=listing.pk, amount=amount, actor=request.user)

@@ -28,6 +28,7 @@ class Origin(models.TextChoices):
     ACHIEVEMENT = "achievement", "成果页“我要对接”"
     QUEUE = "queue", "技术经理人工作台"
     LISTING = "listing", "挂牌交易"
+    EVENT = "event", "对接活动"
 
 
 class DealMode(models.TextChoices):
@@ -80,3 +81,10 @@ class ObjectionStatus(models.TextChoices):
     OPEN = "open", "待处理"
     UPHELD = "upheld", "异议成立"
     DISMISSED = "dismissed", "异议不成立"
+
+
+class MeetingOutcome(models.TextChoices):
+    PENDING = "pending", "待记录"
+    INTENT = "intent", "达成意向"
+    NONE = "none", "无合作意向"
+    ABSENT = "absent", "未到场"

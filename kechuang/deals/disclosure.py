@@ -29,13 +29,13 @@ def _period() -> tuple[dt.date, dt.date]:
 
 def disclose_deal(deal: Deal) -> Disclosure | None:
     """Called inside the 签约 step: a deal on an achievement is disclosed; a deal on a demand alone is not."""
-    if deal.achievement_id is None:
+    achievement = deal.achievement
+    if achievement is None:
         return None
     start, end = _period()
     return Disclosure.objects.create(
-        kind=DisclosureKind.RESULT, achievement=deal.achievement, title=deal.achievement.title,
-        seller_name=deal.institute.name if deal.institute else (deal.achievement.owner.name
-                                                                if deal.achievement.owner else ""),
+        kind=DisclosureKind.RESULT, achievement=achievement, title=achievement.title,
+        seller_name=deal.institute.name if deal.institute else (achievement.owner.name if achievement.owner else ""),
         buyer_name=deal.enterprise.name if deal.enterprise else "", price_yuan=deal.price_yuan, mode=deal.mode,
         starts_on=start, ends_on=end, deal=deal)
 
@@ -58,7 +58,8 @@ def pre_deal_disclose(*, deal: Deal, price_yuan: int | None, mode: str, actor: A
         raise ApplicationError("只有成果方、本商洽的技术经理人或科技局工作人员可以发起拟交易公示")
     if deal.stage not in (Stage.CONTACTING, Stage.NEGOTIATING):
         raise ApplicationError("拟交易公示应在对接或洽谈阶段、签约之前发起")
-    if deal.achievement_id is None:
+    achievement = deal.achievement
+    if achievement is None:
         raise ApplicationError("该商洽未关联科技成果，无需公示", field="achievement")
     if price_yuan is None or price_yuan < 0:
         raise ApplicationError("请填写拟交易价格（元）", field="price_yuan")
@@ -66,7 +67,7 @@ def pre_deal_disclose(*, deal: Deal, price_yuan: int | None, mode: str, actor: A
         raise ApplicationError("该商洽已发起过拟交易公示")
     start, end = _period()
     return Disclosure.objects.create(
-        kind=DisclosureKind.PRE_DEAL, achievement=deal.achievement, title=deal.achievement.title,
+        kind=DisclosureKind.PRE_DEAL, achievement=achievement, title=achievement.title,
         seller_name=deal.institute.name if deal.institute else "", buyer_name=deal.enterprise.name
         if deal.enterprise else "", price_yuan=price_yuan, mode=mode, starts_on=start, ends_on=end, deal=deal)
 

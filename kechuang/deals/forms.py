@@ -21,12 +21,12 @@ class NoteForm(forms.Form):
 
 
 class ContractLinkForm(forms.Form):
-    contract = forms.ModelChoiceField(label="技术合同", queryset=None, empty_label="请选择本机构的技术合同",
+    contract: forms.ModelChoiceField = forms.ModelChoiceField(label="技术合同", queryset=None, empty_label="请选择本机构的技术合同",
                                       error_messages={"required": "请选择技术合同", "invalid_choice": "找不到该技术合同"})
 
     def __init__(self, *args: Any, contracts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = contracts
+        self.fields["contract"].queryset = contracts  # type: ignore[attr-defined]
 
 
 class PreDisclosureForm(forms.Form):
@@ -36,7 +36,7 @@ class PreDisclosureForm(forms.Form):
 
 
 class ListingForm(forms.Form):
-    achievement = forms.ModelChoiceField(label="挂牌成果", queryset=None, empty_label="请选择已发布的科技成果",
+    achievement: forms.ModelChoiceField = forms.ModelChoiceField(label="挂牌成果", queryset=None, empty_label="请选择已发布的科技成果",
                                          error_messages={"required": "请选择挂牌成果"})
     mode = forms.ChoiceField(label="交易方式", choices=DealMode.choices)
     reserve_price = forms.IntegerField(label="挂牌底价（元）", min_value=0)
@@ -51,7 +51,7 @@ class ListingForm(forms.Form):
 
     def __init__(self, *args: Any, achievements: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["achievement"].queryset = achievements
+        self.fields["achievement"].queryset = achievements  # type: ignore[attr-defined]
 
 
 class BidForm(forms.Form):

@@ -163,6 +163,7 @@ class DemandAssignment(BaseModel):
         return models.Q(pk__in=[])
 
 
+from kechuang.deals.models_events import EventRegistration, MatchEvent, Meeting  # noqa: E402,F401
 from kechuang.deals.models_trading import (  # noqa: E402,F401  (Django finds models through this module)
     Bid,
     BidderRegistration,

@@ -106,6 +106,7 @@ def settle(listing: TradeListing, *, sold: bool) -> None:
     regs.exclude(pk=listing.leader_id).update(deposit_status=DepositStatus.REFUND_DUE)
     regs.filter(pk=listing.leader_id).update(deposit_status=DepositStatus.APPLIED)
     winner = listing.leader
+    assert winner is not None  # close_sold is refused without a leader
     from kechuang.deals import disclosure
 
     disclosure.disclose_listing(listing, winner.organisation.name)

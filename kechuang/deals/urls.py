@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kechuang.deals import views, views_trading
+from kechuang.deals import views, views_events, views_trading
 
 app_name = "deals"
 
@@ -29,4 +29,11 @@ urlpatterns = [
     path("disclosures/<int:pk>/", views_trading.disclosure_detail, name="disclosure_detail"),
     path("disclosures/<int:pk>/objection/", views_trading.objection, name="objection"),
     path("objections/<int:pk>/resolve/", views_trading.objection_resolve, name="objection_resolve"),
+    path("events/", views_events.event_list, name="event_list"),
+    path("events/new/", views_events.event_create, name="event_create"),
+    path("events/<int:pk>/", views_events.event_detail, name="event_detail"),
+    path("events/<int:pk>/register/", views_events.event_register, name="event_register"),
+    path("events/<int:pk>/propose/", views_events.event_propose, name="event_propose"),
+    path("event-registrations/<int:pk>/checkin/", views_events.event_checkin, name="event_checkin"),
+    path("meetings/<int:pk>/outcome/", views_events.meeting_outcome, name="meeting_outcome"),
 ]

@@ -17,7 +17,7 @@ from kechuang.accounts.models import User
 from kechuang.contracts.models import Contract
 from kechuang.core.exceptions import ApplicationError
 from kechuang.deals import funnel, selectors, services
-from kechuang.deals.choices import Origin, Stage
+from kechuang.deals.choices import BrokerGrade, Origin, Stage
 from kechuang.deals.disclosure import pre_deal_disclose
 from kechuang.deals.forms import ContractLinkForm, GradeForm, NoteForm, PreDisclosureForm
 from kechuang.deals.models import BrokerProfile, Deal, is_broker
@@ -55,7 +55,8 @@ def deal_open(request: HttpRequest) -> HttpResponse:
         return get_object_or_404(model.objects.filter(status=MarketStatus.PUBLISHED), pk=value) if value else None
 
     demand, achievement = pick(Demand, "demand"), pick(Achievement, "achievement")
-    origin = request.POST.get("origin") if request.POST.get("origin") in Origin.values else Origin.QUEUE
+    given = request.POST.get("origin", "")
+    origin = given if given in Origin.values else Origin.QUEUE
     try:
         rank = int(request.POST.get("rank") or 0) or None
     except ValueError:
@@ -160,7 +161,7 @@ def broker_workspace(request: HttpRequest) -> HttpResponse:
     deals = selectors.pipeline(request.user)
     if getattr(request.user, "is_bureau", False):
         deals = deals.filter(broker__isnull=False)
-    profile = BrokerProfile.objects.filter(user=request.user).first()
+    profile = BrokerProfile.objects.filter(user_id=request.user.pk).first()
     return render(request, "deals/broker.html", {
         "deals": deals[:100], "figures": selectors.broker_figures(selectors.visible(request.user)),
         "assigned": selectors.assigned_demands(request.user)[:50],
@@ -218,7 +219,8 @@ def grade(request: HttpRequest, user_pk: int) -> HttpResponse:
     form = GradeForm(request.POST)
     if form.is_valid():
         services.broker_grade_set(broker=broker, grade=form.cleaned_data["grade"], actor=request.user)
-        messages.success(request, f"已评定 {broker} 为{dict(form.fields['grade'].choices)[form.cleaned_data['grade']]}技术经理人")
+        label = dict(BrokerGrade.choices)[form.cleaned_data["grade"]]
+        messages.success(request, f"已评定 {broker} 为{label}技术经理人")
     else:
         messages.error(request, "请选择技术经理人等级")
     return redirect("deals:assignments")
