@@ -83,7 +83,8 @@ def _check(listing_id: int) -> dict:
     listing = TradeListing.objects.get(pk=listing_id)
     amounts = list(Bid.objects.filter(listing=listing).order_by("id").values_list("amount", flat=True))
     top = Bid.objects.filter(listing=listing).order_by("-amount").first()
-    return {"accepted": len(amounts), "increasing": all(b - a >= listing.step for a, b in zip(amounts, amounts[1:])),
+    steps = zip(amounts, amounts[1:], strict=False)
+    return {"accepted": len(amounts), "increasing": all(b - a >= listing.step for a, b in steps),
             "winner_is_highest": top is not None and listing.current_price == top.amount
             and listing.leader_id == top.registration_id, "final_price": listing.current_price}
 

@@ -40,5 +40,5 @@ for model in (DealNote, BrokerProfile, DemandAssignment, BidderRegistration, Bid
 
 from kechuang.deals.models import EventRegistration, MatchEvent, Meeting  # noqa: E402
 
-for model in (MatchEvent, EventRegistration, Meeting):
-    admin.site.register(model)
+for event_model in (MatchEvent, EventRegistration, Meeting):
+    admin.site.register(event_model)

@@ -107,7 +107,7 @@ def _listings(open_one: Any, sold_one: Any, staff: Any, out: TextIO) -> None:
                                        extension_minutes=5, created_by=staff)
     transition(live, LISTING_WORKFLOW, "publish", actor=staff)
     for u in users:
-        BidderRegistration.objects.create(listing=live, organisation_id=u.organisation_id, user=u,
+        BidderRegistration.objects.create(listing=live, organisation_id=u.organisation_id or 0, user=u,
                                           status=RegistrationStatus.APPROVED)
     from kechuang.deals import trading
 
@@ -118,7 +118,7 @@ def _listings(open_one: Any, sold_one: Any, staff: Any, out: TextIO) -> None:
                                        extension_minutes=5, created_by=staff)
     transition(sold, LISTING_WORKFLOW, "publish", actor=staff)
     for u in users:
-        BidderRegistration.objects.create(listing=sold, organisation_id=u.organisation_id, user=u,
+        BidderRegistration.objects.create(listing=sold, organisation_id=u.organisation_id or 0, user=u,
                                           status=RegistrationStatus.APPROVED)
     trading.place_bid(listing_id=sold.pk, amount=300_000, actor=users[1])
     trading.place_bid(listing_id=sold.pk, amount=345_000, actor=users[0])

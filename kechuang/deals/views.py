@@ -161,7 +161,7 @@ def broker_workspace(request: HttpRequest) -> HttpResponse:
     deals = selectors.pipeline(request.user)
     if getattr(request.user, "is_bureau", False):
         deals = deals.filter(broker__isnull=False)
-    profile = BrokerProfile.objects.filter(user_id=request.user.pk).first()
+    profile = BrokerProfile.objects.filter(user_id=request.user.pk or 0).first()
     return render(request, "deals/broker.html", {
         "deals": deals[:100], "figures": selectors.broker_figures(selectors.visible(request.user)),
         "assigned": selectors.assigned_demands(request.user)[:50],

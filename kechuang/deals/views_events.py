@@ -50,7 +50,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = None
     if org_id and mine is None:
         form = RegisterForm()
-        form.fields["demand"].queryset = Demand.objects.filter(organisation_id=org_id,
+        form.fields["demand"].queryset = Demand.objects.filter(  # type: ignore[attr-defined]
+            organisation_id=org_id,
                                                                status=MarketStatus.PUBLISHED)
     meetings = event.meetings.select_related("seeker__organisation", "holder__organisation", "achievement", "demand")
     if not is_bureau:
@@ -79,8 +80,8 @@ def event_create(request: HttpRequest) -> HttpResponse:
 def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(MatchEvent, pk=pk)
     form = RegisterForm(request.POST)
-    form.fields["demand"].queryset = Demand.objects.filter(organisation_id=getattr(request.user, "organisation_id",
-                                                                                   None) or 0)
+    org_id = getattr(request.user, "organisation_id", None) or 0
+    form.fields["demand"].queryset = Demand.objects.filter(organisation_id=org_id)  # type: ignore[attr-defined]
     if not form.is_valid():
         messages.error(request, "携带的技术需求：只能选择本单位已发布的需求")
         return redirect(event.get_absolute_url())
