@@ -193,3 +193,18 @@ def test_deals_eval_command_writes_labels(pair, broker, tmp_path):
     rows = [json.loads(line) for line in (tmp_path / "l.jsonl").read_text(encoding="utf-8").splitlines()]
     assert rows == [{"query": str(demand.pk), "doc": str(achievement.pk), "grade": 1, "rank": 1}]
     assert "MRR@10 = 1.000" in out.getvalue()
+
+
+def test_a_deal_left_standing_reminds_its_broker(pair, broker, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from kechuang.workflow import deadlines
+    from kechuang.workflow.models import Notification
+
+    demand, achievement = pair
+    deal = services.deal_open(actor=broker, demand=demand, achievement=achievement)
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = deadlines.sweep(timezone.now() + dt.timedelta(days=40))
+    assert counts["notices"] == 1
+    note = Notification.objects.get(recipient=broker, url=deal.get_absolute_url(), message__contains="未推进")
+    assert "10 个工作日" in note.message
