@@ -213,3 +213,56 @@ def test_listing_bid_on_by_two_and_won_by_the_higher(browser, live_server, unive
     browser.find_element(By.LINK_TEXT, "查看成交公示").click()
     assert "测试竞买B有限公司" in browser.page_source
     check_page(browser, "deals-24-listing-disclosure")
+
+
+def test_event_pairs_registrants_and_an_intention_becomes_a_deal(browser, live_server, enterprise_user,
+                                                                 institution_user, enterprise_org, university_org,
+                                                                 staff_user):
+    url = live_server.url
+    DemandFactory(organisation=enterprise_org, status=Status.PUBLISHED, title="光伏电站组件积灰清洗降本需求",
+                  description="光伏组件积灰导致发电效率下降，寻求自动清洗机器人。", keywords=["光伏", "清洗机器人"])
+    AchievementFactory(owner=university_org, status=Status.PUBLISHED, title=ACHIEVEMENT, keywords=["光伏", "清洗机器人"],
+                       abstract="履带式光伏组件清洗机器人，无水毛刷清扫积灰，提升光伏电站发电效率。")
+    indexing.build_index()
+    indexing.get_index()
+
+    browser_login(browser, live_server, "staff", TEST_PASSWORD)
+    browser.get(url + "/deals/events/new/")
+    _set(browser, "id_title", "校企双进·找矿挖宝（新能源专场）")
+    _set(browser, "id_theme", "光伏运维技术对接")
+    _set(browser, "id_starts_at", f"{timezone.localtime() + dt.timedelta(days=3):%Y-%m-%d 09:00}")
+    _set(browser, "id_place", "呈贡科创中心")
+    check_page(browser, "deals-30-event-form")
+    browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    _wait_for(browser, "已发布对接活动")
+    event_url = browser.current_url
+    browser_logout(browser)
+
+    for username, fill in (("ent", {"id_seeks": "光伏组件清洗技术"}), ("inst", {"id_brings": "光伏组件清洗机器人"})):
+        browser_login(browser, live_server, username, TEST_PASSWORD)
+        browser.get(event_url)
+        if username == "ent":
+            Select(browser.find_element(By.ID, "id_demand")).select_by_index(1)
+            check_page(browser, "deals-31-event-register")
+        for field_id, value in fill.items():
+            _set(browser, field_id, value)
+        browser.find_element(By.XPATH, "//button[text()='报名']").click()
+        _wait_for(browser, "报名成功")
+        browser_logout(browser)
+
+    browser_login(browser, live_server, "staff", TEST_PASSWORD)
+    browser.get(event_url)
+    browser.find_element(By.ID, "propose").click()
+    _wait_for(browser, "已推荐 1 场洽谈并排定日程")
+    assert ACHIEVEMENT in browser.find_element(By.ID, "schedule").text
+    browser.find_element(By.XPATH, "//button[text()='签到']").click()
+    _wait_for(browser, "已签到")
+    Select(browser.find_element(By.CSS_SELECTOR, "#schedule select")).select_by_value("intent")
+    check_page(browser, "deals-32-event-schedule")
+    browser.find_element(By.CSS_SELECTOR, "#schedule button").click()
+    _wait_for(browser, "已转入商洽")
+    cells = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#event-stats td")]
+    assert cells[:5] == ["2", "1", "1", "1", "1"]
+    browser.find_element(By.PARTIAL_LINK_TEXT, "已转入商洽").click()
+    assert "对接活动" in browser.page_source and university_org.name in browser.page_source
+    check_page(browser, "deals-33-event-deal")
