@@ -95,6 +95,7 @@ def load(out: TextIO) -> None:
         MatchFeedback.objects.create(demand=demands[0], target_kind="achievement", target_id=str(a.pk),
                                      verdict="not_useful", rank=5, author=broker)
     _listings(achievements[6], achievements[7], staff, out)
+    _event(ent, uni, demands[0], achievements[0], staff)
     out.write(f"商洽演示数据：{Deal.objects.count()} 件商洽，{Disclosure.objects.count()} 条公示，"
               f"{TradeListing.objects.count()} 项挂牌。\n")
 
@@ -126,3 +127,24 @@ def _listings(open_one: Any, sold_one: Any, staff: Any, out: TextIO) -> None:
     sold.refresh_from_db()
     transition(sold, LISTING_WORKFLOW, "close_sold", actor=staff)
     assert Bid.objects.filter(listing=sold).count() == 2
+
+
+def _event(ent: Organisation, uni: Organisation, demand: Demand, achievement: Achievement, staff: Any) -> None:
+    """A past 校企双进·找矿挖宝 session whose one meeting became the 意向 deal, and an upcoming one."""
+    from kechuang.deals.models import EventRegistration, MatchEvent, Meeting
+
+    now = timezone.now()
+    past = MatchEvent.objects.create(title="校企双进·找矿挖宝（智能制造专场）", theme="高校成果与企业需求面对面",
+                                     starts_at=now - dt.timedelta(days=5), place="呈贡科创中心", created_by=staff)
+    MatchEvent.objects.create(title="校企双进·找矿挖宝（高原特色农业专场）", theme="冷链、分选与加工技术",
+                              starts_at=now + dt.timedelta(days=14), place="线上", online=True, created_by=staff)
+    users = {u.organisation_id: u for u in User.objects.filter(organisation__in=[ent, uni])}
+    if ent.pk not in users or uni.pk not in users:
+        return
+    seeker = EventRegistration.objects.create(event=past, organisation=ent, user=users[ent.pk], demand=demand,
+                                              seeks="智能装备关键技术", checked_in_at=past.starts_at)
+    holder = EventRegistration.objects.create(event=past, organisation=uni, user=users[uni.pk],
+                                              brings="高校科技成果", checked_in_at=past.starts_at)
+    deal = Deal.objects.filter(demand=demand, achievement=achievement).first()
+    Meeting.objects.create(event=past, seeker=seeker, holder=holder, demand=demand, achievement=achievement, slot=1,
+                           starts_at=past.starts_at, relevance_band="高", outcome="intent", deal=deal)

@@ -35,3 +35,8 @@ def test_demo_has_every_stage_and_role_sees_its_part():
     assert Deal.objects.restrict(broker).count() == 6
     assert Deal.objects.restrict(enterprise).count() >= 6
     assert broker.broker_profile.get_grade_display() == "中级"
+    from kechuang.deals import events
+    from kechuang.deals.models import MatchEvent
+
+    past = MatchEvent.objects.get(title__contains="智能制造")
+    assert events.statistics(past)["deals"] == 1 and MatchEvent.objects.count() == 2
