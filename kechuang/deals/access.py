@@ -1,6 +1,7 @@
 """Who may reach each URL of the deals app (vocabulary of kechuang/core/tests/test_access_matrix.py)."""
 
 PAGES = "deals/tests/test_permissions.py"
+EVENTS = "deals/tests/test_events.py"
 
 ACCESS_MATRIX: dict[str, str] = {
     "deals:list": "login",  # own organisation's deals (brokers are sent to their workspace)
@@ -29,11 +30,11 @@ ACCESS_MATRIX: dict[str, str] = {
     "deals:objection_resolve": PAGES,  # POST; staff
     "deals:event_list": "public",
     "deals:event_create": "bureau",
-    "deals:event_detail": PAGES,  # public figures; participants see their own schedule, staff all
-    "deals:event_register": PAGES,  # POST; organisation members
-    "deals:event_propose": PAGES,  # POST; staff
-    "deals:event_checkin": PAGES,  # POST; staff
-    "deals:meeting_outcome": PAGES,  # POST; staff
+    "deals:event_detail": EVENTS,  # public figures; participants see their own schedule, staff all
+    "deals:event_register": EVENTS,  # POST; organisation members
+    "deals:event_propose": EVENTS,  # POST; staff
+    "deals:event_checkin": EVENTS,  # POST; staff
+    "deals:meeting_outcome": EVENTS,  # POST; staff
     "deal-list": PAGES, "deal-detail": PAGES, "deal-step": PAGES,
     "trade-listing-list": "public", "trade-listing-detail": PAGES, "trade-listing-bid": PAGES,
     "bid-list": "public", "bid-detail": PAGES,
