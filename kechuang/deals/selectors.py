@@ -65,9 +65,12 @@ def workspace_panels(user: Any) -> list[dict[str, Any]]:
     if not getattr(user, "is_authenticated", False):
         return []
     panels: list[dict[str, Any]] = []
+    if getattr(user, "is_bureau", False):
+        panels.append({"title": "待分派的技术需求", "url": reverse("deals:assignments"),
+                       "count": claimable_demands(user).count(), "queue": True})
     if is_broker(user):
         panels.append({"title": "技术经理人工作台", "url": reverse("deals:broker"),
-                       "count": visible(user).filter(stage__in=OPEN_STAGES).count(), "queue": True})
+                       "count": visible(user).filter(stage__in=OPEN_STAGES).count(), "queue": False})
     elif getattr(user, "organisation_id", None):
         panels.append({"title": "我的商洽", "url": reverse("deals:list"),
                        "count": visible(user).filter(stage__in=OPEN_STAGES).count(), "queue": False})

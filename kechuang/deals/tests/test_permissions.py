@@ -90,6 +90,9 @@ def test_broker_workspace_claim_assign_grade(enterprise_org, university_org, bro
     staff_client.post(reverse("deals:assign", args=[demand.pk]), {"broker": broker.pk})
     assert "高级技术经理人" in broker_client.get(reverse("deals:broker")).content.decode()
     assert staff_client.get(reverse("deals:funnel")).status_code == 200
+    assert "待分派的技术需求" in staff_client.get(reverse("accounts:workspace")).content.decode()
+    assert "技术经理人工作台" in broker_client.get(reverse("accounts:workspace")).content.decode()
+    assert "待分派的技术需求" not in outsider_client.get(reverse("accounts:workspace")).content.decode()
 
 
 def test_listing_pages_and_bids(university_org, outsider, outsider_client, staff_client, client, enterprise_client,
