@@ -38,5 +38,6 @@ ACCESS_MATRIX: dict[str, str] = {
     "deal-list": PAGES, "deal-detail": PAGES, "deal-step": PAGES,
     "trade-listing-list": "public", "trade-listing-detail": PAGES, "trade-listing-bid": PAGES,
     "bid-list": "public", "bid-detail": PAGES,
+    "match-event-list": "public", "match-event-detail": EVENTS,
     "disclosure-list": "public", "disclosure-detail": PAGES, "disclosure-objection": PAGES,
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from kechuang.core.api import RestrictedViewSetMixin
 from kechuang.deals import disclosure, services, trading
 from kechuang.deals.choices import ListingStatus
-from kechuang.deals.models import Bid, Deal, Disclosure, TradeListing
+from kechuang.deals.models import Bid, Deal, Disclosure, MatchEvent, TradeListing
 from kechuang.market.choices import Status as MarketStatus
 from kechuang.market.models import Achievement, Demand
 
@@ -156,8 +156,33 @@ class DisclosureViewSet(viewsets.ReadOnlyModelViewSet):
         return Response({"id": o.pk}, status=status.HTTP_201_CREATED)
 
 
+class EventSerializer(serializers.ModelSerializer):
+    figures = serializers.SerializerMethodField(help_text="报名单位、签到、洽谈、意向、转入商洽、签约、合同登记")
+
+    class Meta:
+        model = MatchEvent
+        fields = ["id", "title", "theme", "starts_at", "place", "online", "capacity", "figures"]
+        read_only_fields = fields
+
+    @extend_schema_field(inline_serializer("EventFigures", {k: serializers.IntegerField() for k in (
+        "participants", "checked_in", "meetings", "intentions", "deals", "signed", "registered")}))
+    def get_figures(self, obj: MatchEvent) -> dict[str, int]:
+        from kechuang.deals import events
+
+        return events.statistics(obj)
+
+
+class EventViewSet(viewsets.ReadOnlyModelViewSet):
+    """Public: the events and their figures (who meets whom stays on the pages, for participants and staff)."""
+
+    queryset = MatchEvent.objects.order_by("-starts_at")
+    serializer_class = EventSerializer
+    permission_classes = [permissions.AllowAny]
+
+
 def register(router: Any) -> None:
     router.register("deals", DealViewSet, basename="deal")
     router.register("listings", ListingViewSet, basename="trade-listing")
     router.register("bids", BidViewSet, basename="bid")
     router.register("disclosures", DisclosureViewSet, basename="disclosure")
+    router.register("events", EventViewSet, basename="match-event")
