@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kechuang.contracts",
     "kechuang.indicators",
     "kechuang.scores",
+    "kechuang.deals",
 ]
 
 MIDDLEWARE = [

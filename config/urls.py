@@ -17,6 +17,7 @@ urlpatterns = [
     path("contracts/", include("kechuang.contracts.urls")),
     path("indicators/", include("kechuang.indicators.urls")),
     path("scores/", include("kechuang.scores.urls")),
+    path("deals/", include("kechuang.deals.urls")),
     path("workflow/", include("kechuang.workflow.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
