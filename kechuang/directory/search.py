@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -92,7 +93,7 @@ def apply(qs: QuerySet, query: str, field: str = "search_text") -> QuerySet:
             qs = _gram_filter(qs, field, wanted)
             # A two-character term is its own bigram: the index answer is already exact for it.
             exact = {term for term in found if len(term) == 2}
-    elif indexed and vendor == "sqlite":
+    elif indexed and vendor == "sqlite" and settings.DIRECTORY_SEARCH_INDEX:
         wanted = sorted({g for term in found for g in search_sqlite.index_grams(term)})
         if wanted:
             table = qs.model._meta.db_table
