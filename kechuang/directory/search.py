@@ -20,7 +20,9 @@ On SQLite (the embedded default) migration 0009 creates an FTS5 table ``<table>_
 holding the same bigrams as space-separated tokens under ``rowid`` = the row's id, kept in step by triggers
 that call a Python ``kechuang_grams`` registered on every connection (search_sqlite.py explains the details).
 A term narrows the rows with ``id IN (SELECT rowid FROM <table>_fts WHERE <table>_fts MATCH '"ab" AND "bc"')``
-and the same ``LIKE`` rechecks them. Only bigrams of letters, digits and CJK ideographs are indexed; a term
+and the same ``LIKE`` rechecks them, when the bigrams are selective (a bounded count of the matches against
+an eighth of the table, ``search_sqlite.worth_it``): for a term found in most rows the scan, which stops
+after one page in name order, is faster. Only bigrams of letters, digits and CJK ideographs are indexed; a term
 with none of them (one character, or punctuation) is answered by the ``LIKE`` scan alone, as before.
 """
 
@@ -95,10 +97,10 @@ def apply(qs: QuerySet, query: str, field: str = "search_text") -> QuerySet:
             exact = {term for term in found if len(term) == 2}
     elif indexed and vendor == "sqlite" and settings.DIRECTORY_SEARCH_INDEX:
         wanted = sorted({g for term in found for g in search_sqlite.index_grams(term)})
-        if wanted:
-            table = qs.model._meta.db_table
-            qs = qs.filter(pk__in=RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s",
-                                         [search_sqlite.match_expression(wanted)]))
+        table = qs.model._meta.db_table
+        expression = search_sqlite.match_expression(wanted)
+        if wanted and search_sqlite.worth_it(connections[qs.db], table, expression):
+            qs = qs.filter(pk__in=RawSQL(search_sqlite.narrow_sql(table), [expression]))
             exact = {term for term in found if len(term) == 2 and search_sqlite.index_grams(term) == [term]}
     # search_text and the terms are both lower-cased already, so a plain LIKE (``contains``) suffices; on
     # PostgreSQL ``icontains`` would wrap every row's text in UPPER(), which made a 100,000-row scan ~3x slower.

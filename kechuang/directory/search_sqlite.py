@@ -19,20 +19,20 @@ when triggers had to be recreated.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 TABLES = ("directory_organisation", "directory_person", "directory_platform", "directory_instrument")
 FUNCTION = "kechuang_grams"
 
 
-def _token_char(c: str) -> bool:
-    return (c.isascii() and c.isalnum()) or "\u4e00" <= c <= "\u9fcc" or "\u3400" <= c <= "\u4db5"
+# Runs of token characters; a bigram is indexed when both its characters are in one run.
+_RUNS = re.compile(r"[0-9A-Za-z\u3400-\u4db5\u4e00-\u9fcc]{2,}")
 
 
 def index_grams(term: str) -> list[str]:
     """The bigrams of ``term`` the FTS5 table can answer for (two token characters each), sorted, unique."""
-    return sorted({term[i:i + 2] for i in range(len(term) - 1)
-                   if _token_char(term[i]) and _token_char(term[i + 1])})
+    return sorted({run[i:i + 2] for run in _RUNS.findall(term) for i in range(len(run) - 1)})
 
 
 def gram_text(text: str | None) -> str:
@@ -47,6 +47,31 @@ def register(dbapi_connection: Any) -> None:
 def on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
         register(connection.connection)
+
+
+# Below this many matches the index is always used (small tables, selective terms).
+MIN_LIMIT = 1000
+
+
+def narrow_sql(table: str) -> str:
+    return f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s"
+
+
+def worth_it(connection: Any, table: str, expression: str) -> bool:
+    """Whether narrowing by the index beats the scan: only when the bigrams are selective enough.
+
+    ``id IN (<matches>)`` fetches every match by id and sorts them for the page, while the scan walks the name
+    index and stops after one page, so for a term in most rows ("科技": 43% of 100,000) the index made the
+    list slower (measured 214 ms against 106 ms). A bounded count of the matches, against an eighth of the
+    table (``max(id)``, an O(1) estimate of its size), decides; it costs a few milliseconds.
+    """
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT max(id) FROM {table}")
+        size = cur.fetchone()[0] or 0
+        limit = max(MIN_LIMIT, size // 8)
+        cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table}_fts WHERE {table}_fts MATCH %s LIMIT %s)",
+                    [expression, limit + 1])
+        return bool(cur.fetchone()[0] <= limit)
 
 
 def match_expression(grams: list[str]) -> str:

@@ -111,3 +111,25 @@ def test_post_migrate_repairs_triggers_a_table_remake_dropped():
     assert indexed("种苗") == {org.pk}
     Organisation.objects.filter(pk=org.pk).update(search_text="预制菜")
     assert indexed("预制菜") == {org.pk}
+
+
+def test_the_switch_turns_the_index_off_and_the_answers_stay(settings):
+    a = OrganisationFactory(name="甲智能装备有限公司")
+    on = search.apply(Organisation.objects.all(), "智能装备")
+    settings.DIRECTORY_SEARCH_INDEX = False
+    off = search.apply(Organisation.objects.all(), "智能装备")
+    assert list(on) == list(off) == [a]
+    assert "_fts" not in str(off.query)
+    assert ("_fts" in str(on.query)) == (connection.vendor == "sqlite")
+
+
+def test_an_unselective_term_is_left_to_the_scan(monkeypatch):
+    common = [OrganisationFactory(name=f"{n}号智能装备有限公司") for n in "甲乙丙"]
+    if connection.vendor == "sqlite":
+        assert search_sqlite.worth_it(connection, "directory_organisation", '"智能"')
+        monkeypatch.setattr(search_sqlite, "MIN_LIMIT", 1)  # now three matches are "most of the table"
+        assert not search_sqlite.worth_it(connection, "directory_organisation", '"智能"')
+        assert search_sqlite.worth_it(connection, "directory_organisation", '"甲号"')
+        assert "_fts" not in str(search.apply(Organisation.objects.all(), "智能").query)
+    assert set(search.apply(Organisation.objects.all(), "智能")) == set(common)
+    assert list(search.apply(Organisation.objects.all(), "甲号")) == [common[0]]
