@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kechuang.policies",
     "kechuang.contracts",
     "kechuang.scores",
+    "kechuang.challenges",
 ]
 
 MIDDLEWARE = [
