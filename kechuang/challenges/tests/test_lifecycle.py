@@ -97,8 +97,7 @@ def test_missed_milestone_is_flagged_by_the_sweep(world: dict[str, Any], monkeyp
     services.move(ch, "contract", actor=staff)
     services.move(ch, "start", actor=staff)
     m1 = ch.milestones.first()
-    from datetime import datetime, timezone
-    deadlines.sweep(datetime.combine(m1.due_on + dt.timedelta(days=2), datetime.min.time(), tzinfo=timezone.utc))
+    deadlines.sweep(dt.datetime.combine(m1.due_on + dt.timedelta(days=2), dt.time.min, tzinfo=dt.UTC))
     m1.refresh_from_db()
     assert m1.status == "missed"
 
