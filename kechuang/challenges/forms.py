@@ -45,7 +45,7 @@ class ChallengeForm(forms.ModelForm):
         fields = ["title", "source", "problem", "scenario", "total_investment", "fiscal_support", "period_months",
                   "conditions", "acceptance", "ip_ownership", "ip_terms", "confidential", "trl", "industry_chain",
                   "region_code", "deadline", "blind_review"]
-        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}),
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "problem": forms.Textarea(attrs={"rows": 4}), "scenario": forms.Textarea(attrs={"rows": 2}),
                    "conditions": forms.Textarea(attrs={"rows": 2}), "acceptance": forms.Textarea(attrs={"rows": 2}),
                    "ip_terms": forms.Textarea(attrs={"rows": 2})}

@@ -171,9 +171,8 @@ class Milestone(BaseModel):
         org = _org_id(user)
         if not org:
             return NOTHING
-        mine = models.Q(challenge__issuer_id=org) | models.Q(
-            challenge__applications__lead_id=org, challenge__applications__status=ApplicationStatus.SELECTED)
-        return mine
+        won = Application.objects.filter(lead_id=org, status=ApplicationStatus.SELECTED).values("challenge_id")
+        return models.Q(challenge__issuer_id=org) | models.Q(challenge_id__in=won)
 
 
 class Release(BaseModel):
@@ -257,8 +256,10 @@ class Application(BaseModel):
         if org:
             q = models.Q(lead_id=org) | models.Q(challenge__issuer_id=org)
         if uid:
-            q |= models.Q(challenge__assignments__expert__user_id=uid,
-                          challenge__assignments__status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.DONE])
+            # A subquery, not a join: a join through the panel would repeat each application once per expert.
+            panels = Assignment.objects.filter(expert__user_id=uid, status__in=[AssignmentStatus.ASSIGNED,
+                                                                                 AssignmentStatus.DONE])
+            q |= models.Q(challenge_id__in=panels.values("challenge_id"))
         return q
 
 

@@ -130,7 +130,7 @@ def challenge_screening(app: Any) -> str | None:
 
 
 class PublishForm(StepForm):
-    deadline = forms.DateField(label="揭榜截止日期", widget=forms.DateInput(attrs={"type": "date"}),
+    deadline = forms.DateField(label="揭榜截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                error_messages={"required": "请填写揭榜截止日期", "invalid": "揭榜截止日期格式应为 年-月-日"})
     field_order = ["deadline", "comment"]
 

@@ -104,3 +104,14 @@ def test_question_thread_is_public_and_only_issuer_answers(world: dict[str, Any]
     page = client.get(reverse("challenges:detail", args=[ch.pk])).content.decode()
     assert "数据可否提供？" in page and "提供脱敏数据" in page
     assert "<td>2 个</td>" in client.get(reverse("challenges:board")).content.decode()  # applicant count
+
+
+def test_issuer_reaches_each_application_once_whatever_the_panel_size(world: dict[str, Any]) -> None:
+    review_all(world, {"a": 9, "b": 6})  # two experts on the panel: a join would list each application twice
+    issuer = _client(world["users"]["issuer"])
+    app = world["apps"]["a"]
+    assert issuer.get(reverse("challenges:application", args=[app.pk])).status_code == 200
+    assert issuer.post(reverse("challenges:application_transition", args=[app.pk]),
+                       {"trigger": "select"}).status_code == 302
+    app.refresh_from_db()
+    assert app.status == "selected"
