@@ -9,6 +9,7 @@ ACCESS_MATRIX: dict[str, str] = {
     "challenges:detail": T,  # published: public; drafts: issuer and staff; 404 otherwise
     "challenges:transition": T,
     "challenges:assign": T,  # post-bureau
+    "challenges:invite": T,  # post-bureau
     "challenges:question_new": T,
     "challenges:question_answer": T,
     "challenges:apply": T,

@@ -355,3 +355,29 @@ class Review(BaseModel):
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         uid = _user_id(user)
         return models.Q(assignment__expert__user_id=uid) if uid else NOTHING
+
+
+class Invitation(BaseModel):
+    """寻找揭榜方: staff invited a party the matching engine proposed (an achievement's holder, an expert's unit,
+    a platform's host, an enterprise or institute); its members were notified."""
+
+    challenge = models.ForeignKey(Challenge, verbose_name="榜单", on_delete=models.CASCADE,
+                                  related_name="invitations")
+    kind = models.CharField("对象类型", max_length=20)
+    target_pk = models.CharField("对象编号", max_length=40)
+    title = models.CharField("邀请对象", max_length=300)
+    organisation = models.ForeignKey("directory.Organisation", verbose_name="被邀请单位", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="邀请人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "揭榜邀请"
+        verbose_name_plural = "揭榜邀请"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["challenge", "kind", "target_pk"],
+                                               name="challenges_one_invitation")]
+
+    @classmethod
+    def permission_q(cls, user: Any, action: str) -> models.Q | None:
+        return NOTHING

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/transition/", views.challenge_transition, name="transition"),
     path("<int:pk>/experts/", views.assign, name="assign"),
+    path("<int:pk>/invite/", views.invite, name="invite"),
     path("<int:pk>/questions/", views.question_new, name="question_new"),
     path("questions/<int:pk>/answer/", views.question_answer, name="question_answer"),
     path("<int:pk>/apply/", views.apply, name="apply"),

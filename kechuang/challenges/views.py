@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.challenges import selectors, services
+from kechuang.challenges import selectors, services, solvers
 from kechuang.challenges.choices import ApplicationStatus, AssignmentStatus, ChallengeStatus
 from kechuang.challenges.forms import ApplicationForm, ChallengeForm, QuestionForm
 from kechuang.challenges.models import Application, Assignment, Challenge, Expert, Milestone, Question
@@ -93,6 +93,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if getattr(user, "is_bureau", False) and ch.status in (ChallengeStatus.SCREENING, ChallengeStatus.REVIEWING):
         taken = {a.expert_id for a in ctx["assignments"]}
         ctx["candidates"] = [e for e in services.candidates(ch) if e.pk not in taken]
+    if getattr(user, "is_bureau", False) and ch.status == ChallengeStatus.PUBLISHED:
+        ctx["proposals"], ctx["proposals_note"] = solvers.proposals(ch, user)
+        ctx["invitations"] = ch.invitations.all()
     return render(request, "challenges/detail.html", ctx)
 
 
@@ -252,3 +255,18 @@ def review_save(request: HttpRequest, pk: int, app_pk: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("challenges:review", pk=pk)
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    if not getattr(request.user, "is_bureau", False):
+        raise PermissionDenied("仅科技局工作人员可以邀请揭榜")
+    ch = get_object_or_404(Challenge, pk=pk)
+    try:
+        inv = solvers.invite(challenge=ch, kind=request.POST.get("kind", ""), pk=request.POST.get("pk", ""),
+                             actor=request.user)
+        messages.success(request, f"已邀请“{inv.title}”" + ("，并通知其所在单位" if inv.organisation_id else ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("challenges:detail", pk=ch.pk)

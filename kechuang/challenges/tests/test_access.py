@@ -115,3 +115,21 @@ def test_issuer_reaches_each_application_once_whatever_the_panel_size(world: dic
                        {"trigger": "select"}).status_code == 302
     app.refresh_from_db()
     assert app.status == "selected"
+
+
+def test_staff_invite_a_proposed_party_and_its_members_are_told(world: dict[str, Any], outsider_client: Client,
+                                                                 staff_client: Client,
+                                                                 django_capture_on_commit_callbacks: Any) -> None:
+    from kechuang.workflow.models import Notification
+
+    ch, target = world["ch"], world["orgs"]["a"]
+    url = reverse("challenges:invite", args=[ch.pk])
+    assert outsider_client.post(url, {"kind": "enterprise", "pk": str(target.pk)}).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(url, {"kind": "enterprise", "pk": str(target.pk)})
+    assert ch.invitations.get().organisation == target
+    assert Notification.objects.filter(recipient=world["users"]["a"], message__contains="邀请贵单位揭榜").exists()
+    page = staff_client.get(reverse("challenges:detail", args=[ch.pk])).content.decode()
+    assert "寻找揭榜方" in page and "已邀请：测试甲团队公司" in page
+    staff_client.post(url, {"kind": "enterprise", "pk": str(target.pk)})
+    assert ch.invitations.count() == 1  # a second invitation of the same party is refused
