@@ -119,7 +119,7 @@ def _advance(ch: Challenge, stage: int, issuer: User, staff: User, ent_user: Use
     services.move(ch, "submit", actor=issuer)
     if stage < 2:
         return
-    services.move(ch, "publish", actor=staff, data={"deadline": ch.deadline.isoformat()})
+    services.move(ch, "publish", actor=staff, data={"deadline": str(ch.deadline)})
     apps = []
     for user, name, score in ((inst_user, "滇池理工攻关团队", 8.5), (team2, "滇南光电揭榜团队", 7)):
         if user.organisation_id == ch.issuer_id:
@@ -147,6 +147,7 @@ def _advance(ch: Challenge, stage: int, issuer: User, staff: User, ent_user: Use
     services.move(ch, "finish_review", actor=staff)
     services.move(apps[0][0], "select", actor=issuer)
     ch.refresh_from_db()
+    assert ch.publicity_ends_on is not None  # set on entering 公示
     with _clock_at(ch.publicity_ends_on + dt.timedelta(days=1)):
         services.move(ch, "contract", actor=staff)
         services.move(ch, "start", actor=staff)

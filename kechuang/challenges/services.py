@@ -211,7 +211,7 @@ def review_save(*, assignment: Assignment, application: Application, actor: Any,
     for c in assignment.challenge.criteria.all():
         raw = scores.get(c.pk)
         try:
-            value = float(raw) if raw not in (None, "") else None
+            value = float(raw) if raw is not None and raw != "" else None
         except (TypeError, ValueError):
             value = None
         if value is None or not 0 <= value <= c.max_points:

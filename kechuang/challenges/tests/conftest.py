@@ -37,14 +37,15 @@ def make_challenge(issuer_user: Any, **over: Any) -> Any:
 def make_expert(name: str, org: Any = None) -> Expert:
     person = Person.objects.create(name=name, kind="expert", fields="光伏、人工智能", organisation=org,
                                    published=True)
-    user = UserFactory(username=f"exp-{name}", role=Role.REVIEWER)
+    user: Any = UserFactory(username=f"exp-{name}", role=Role.REVIEWER)
     return Expert.objects.create(person=person, user=user)
 
 
 @pytest.fixture
 def world(db: Any, staff_user: Any) -> dict[str, Any]:
-    issuer = OrganisationFactory(name="测试光伏电站公司")
-    team_a, team_b = OrganisationFactory(name="测试甲团队公司"), OrganisationFactory(name="测试乙团队大学")
+    issuer: Any = OrganisationFactory(name="测试光伏电站公司")
+    team_a: Any = OrganisationFactory(name="测试甲团队公司")
+    team_b: Any = OrganisationFactory(name="测试乙团队大学")
     users = {"issuer": UserFactory(username="iss", organisation=issuer),
              "a": UserFactory(username="team-a", organisation=team_a),
              "b": UserFactory(username="team-b", organisation=team_b), "staff": staff_user}

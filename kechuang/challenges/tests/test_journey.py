@@ -20,7 +20,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from kechuang.accounts.choices import Role
 from kechuang.challenges.models import Expert
 from kechuang.conftest import browser_login, browser_logout, check_page
-from kechuang.directory.models import Person
+from kechuang.directory.models import Organisation, Person
 from kechuang.tests_support.factories import TEST_PASSWORD, OrganisationFactory, UserFactory
 from kechuang.workflow import clock
 
@@ -58,15 +58,17 @@ def _fill(driver: Any, values: dict[str, str]) -> None:
 @pytest.fixture
 def people(db: Any, staff_user: Any) -> dict[str, Any]:
     dept = OrganisationFactory(name="测试新区经济发展局", kind="service_agency")
-    org_a, org_b = OrganisationFactory(name="测试甲智能科技公司"), OrganisationFactory(name="测试乙理工大学",
-                                                                                   kind="university")
+    OrganisationFactory(name="测试甲智能科技公司")
+    org_b: Any = OrganisationFactory(name="测试乙理工大学", kind="university")
     UserFactory(username="dept", organisation=dept)
-    UserFactory(username="team-a", organisation=org_a)
+    UserFactory(username="team-a", organisation=Organisation.objects.get(name="测试甲智能科技公司"))
     UserFactory(username="team-b", organisation=org_b, role=Role.INSTITUTION)
-    for i, (name, org) in enumerate((("钱专家", None), ("孙专家", None), ("郑专家", org_b)), 1):
+    pool: list[tuple[str, Any]] = [("钱专家", None), ("孙专家", None), ("郑专家", org_b)]
+    for i, (name, org) in enumerate(pool, 1):
         person = Person.objects.create(name=name, kind="expert", fields="光伏、人工智能", organisation=org,
                                        published=True)
-        Expert.objects.create(person=person, user=UserFactory(username=f"expert{i}", role=Role.REVIEWER))
+        user: Any = UserFactory(username=f"expert{i}", role=Role.REVIEWER)
+        Expert.objects.create(person=person, user=user)
     return {"org_b": org_b}
 
 
