@@ -9,7 +9,9 @@ ACCESS_MATRIX: dict[str, str] = {
     "challenges:detail": T,  # published: public; drafts: issuer and staff; 404 otherwise
     "challenges:transition": T,
     "challenges:assign": T,  # post-bureau
-    "challenges:invite": T,  # post-bureau
+    "challenges:invite": T,
+    "challenges:objection_new": T,  # signed-in users, only during 公示
+    "challenges:objection_resolve": T,  # post-bureau  # post-bureau
     "challenges:question_new": T,
     "challenges:question_answer": T,
     "challenges:apply": T,

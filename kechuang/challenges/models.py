@@ -381,3 +381,26 @@ class Invitation(BaseModel):
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         return NOTHING
+
+
+class Objection(BaseModel):
+    """公示异议: anyone signed in may object to the chosen team during the publicity period; 签约 waits until staff
+    have resolved every one. The objector is seen by staff only."""
+
+    challenge = models.ForeignKey(Challenge, verbose_name="榜单", on_delete=models.CASCADE, related_name="objections")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="异议人", on_delete=models.PROTECT,
+                                  related_name="+")
+    content = LimitedTextField("异议内容", COMMENT)
+    status = models.CharField("状态", max_length=20, default="open",
+                              choices=[("open", "待处理"), ("dismissed", "异议不成立"), ("upheld", "异议成立")])
+    resolution = LimitedTextField("处理意见", COMMENT, blank=True)
+
+    class Meta:
+        verbose_name = "公示异议"
+        verbose_name_plural = "公示异议"
+        ordering = ["created_at", "id"]
+
+    @classmethod
+    def permission_q(cls, user: Any, action: str) -> models.Q | None:
+        uid = _user_id(user)
+        return models.Q(raised_by_id=uid) if uid and action == "view" else NOTHING

@@ -25,6 +25,7 @@ from kechuang.challenges.models import (
     Indicator,
     IndicatorAnswer,
     Milestone,
+    Objection,
     Question,
     Review,
     TeamMember,
@@ -33,6 +34,7 @@ from kechuang.challenges.workflow import (
     APPLICATION_WORKFLOW,
     CHALLENGE_WORKFLOW,
     MILESTONE_WORKFLOW,
+    OBJECTION_WORKFLOW,
     issuer_member,
 )
 from kechuang.core.audit import acting_as
@@ -41,7 +43,7 @@ from kechuang.directory.models import Organisation
 from kechuang.workflow.engine import Workflow, send, transition
 
 WORKFLOWS: dict[type, Workflow] = {Challenge: CHALLENGE_WORKFLOW, Application: APPLICATION_WORKFLOW,
-                                   Milestone: MILESTONE_WORKFLOW}
+                                   Milestone: MILESTONE_WORKFLOW, Objection: OBJECTION_WORKFLOW}
 
 
 def _money(value: Any, label: str, field: str) -> Decimal:
@@ -257,3 +259,23 @@ def question_answer(*, question: Question, actor: Any, text: str) -> Question:
         question.save()
     send([(question.asked_by, f"您对“{question.challenge.title}”的提问已答复", f"/challenges/{question.challenge_id}/")])
     return question
+
+
+@transaction.atomic
+def objection_raise(*, challenge: Challenge, actor: Any, text: str) -> Objection:
+    """公示异议: signed-in users, only within the publicity period (both days included)."""
+    from kechuang.workflow import clock
+
+    if not getattr(actor, "is_authenticated", False):
+        raise ApplicationError("请先登录再提出异议")
+    if challenge.status != ChallengeStatus.PUBLICISED or not challenge.publicity_ends_on \
+            or clock.today() > challenge.publicity_ends_on:
+        raise ApplicationError("该榜单不在公示期内，不受理异议")
+    if not text.strip():
+        raise ApplicationError("请填写异议内容", field="content")
+    with acting_as(actor):
+        obj = Objection.objects.create(challenge=challenge, raised_by=actor, content=text.strip()[:2000])
+    from kechuang.challenges.workflow import _staff
+
+    send([(u, f"榜单“{challenge.title}”公示期收到异议，请处理", f"/challenges/{challenge.pk}/") for u in _staff()])
+    return obj

@@ -14,11 +14,20 @@ from django.views.decorators.http import require_POST
 from kechuang.challenges import selectors, services, solvers
 from kechuang.challenges.choices import ApplicationStatus, AssignmentStatus, ChallengeStatus
 from kechuang.challenges.forms import ApplicationForm, ChallengeForm, QuestionForm
-from kechuang.challenges.models import Application, Assignment, Challenge, Expert, Milestone, Question
+from kechuang.challenges.models import (
+    Application,
+    Assignment,
+    Challenge,
+    Expert,
+    Milestone,
+    Objection,
+    Question,
+)
 from kechuang.challenges.workflow import (
     APPLICATION_WORKFLOW,
     CHALLENGE_WORKFLOW,
     MILESTONE_WORKFLOW,
+    OBJECTION_WORKFLOW,
     issuer_member,
 )
 from kechuang.core.exceptions import ApplicationError
@@ -76,7 +85,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     manager = _can_see_team(user, ch)
     ctx: dict[str, Any] = {
         "ch": ch, "workflow": CHALLENGE_WORKFLOW, "app_workflow": APPLICATION_WORKFLOW,
-        "milestone_workflow": MILESTONE_WORKFLOW, "manager": manager, "steps": MAIN_STEPS,
+        "milestone_workflow": MILESTONE_WORKFLOW, "objection_workflow": OBJECTION_WORKFLOW,
+        "objections": ch.objections.select_related("raised_by") if getattr(user, "is_bureau", False) else [], "manager": manager, "steps": MAIN_STEPS,
         "indicators": ch.indicators.all(), "criteria": ch.criteria.all(),
         "milestones": ch.milestones.all(), "questions": ch.questions.all(), "question_form": QuestionForm(),
         "applicant_count": ch.applications.exclude(status=ApplicationStatus.WITHDRAWN).count(),
@@ -270,3 +280,24 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("challenges:detail", pk=ch.pk)
+
+
+@login_required
+@require_POST
+def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
+    ch = get_object_or_404(Challenge.objects.restrict(request.user, "view"), pk=pk)
+    try:
+        services.objection_raise(challenge=ch, actor=request.user, text=request.POST.get("content", ""))
+        messages.success(request, "异议已提交，科技局处理后将通知您")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("challenges:detail", pk=ch.pk)
+
+
+@login_required
+@require_POST
+def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    if not getattr(request.user, "is_bureau", False):
+        raise PermissionDenied("仅科技局工作人员可以处理异议")
+    obj = get_object_or_404(Objection, pk=pk)
+    return _move(request, obj, OBJECTION_WORKFLOW, redirect("challenges:detail", pk=obj.challenge_id))

@@ -107,6 +107,9 @@ def reviews_complete(ch: Any) -> str | None:
 def publicity_over(ch: Any) -> str | None:
     if ch.publicity_ends_on is None:
         return "公示截止日期未设置"
+    open_count = ch.objections.filter(status="open").count() if ch.pk else 0
+    if open_count:
+        return f"公示期内有 {open_count} 件异议尚未处理，处理完毕后方可签约"
     if clock.today() <= ch.publicity_ends_on:
         return (f"公示期未满：公示期至{cn_date(ch.publicity_ends_on)}，"
                 f"{cn_date(ch.publicity_ends_on + dt.timedelta(days=1))}起方可签约")
@@ -263,6 +266,8 @@ CHALLENGE_WORKFLOW = Workflow(
                    condition=reviews_complete),
         Transition("decide", C.DECIDING, C.PUBLICISED, "确定揭榜方并公示", allowed=issuer_member, internal=True,
                    internal_via="请在评审结果中选择揭榜团队"),
+        Transition("reopen", C.PUBLICISED, C.DECIDING, "异议成立，重新确定揭榜方", allowed=bureau, internal=True,
+                   internal_via="请在公示异议中处理"),
         Transition("contract", C.PUBLICISED, C.CONTRACTED, "签订任务书", allowed=bureau, condition=publicity_over),
         Transition("start", C.CONTRACTED, C.MILESTONES, "下达任务书，开始实施", allowed=bureau,
                    perform=_start_milestones),
@@ -288,10 +293,46 @@ APPLICATION_WORKFLOW = Workflow(
                    condition=challenge_deciding, perform=_select_team),
         Transition("decline", A.ADMITTED, A.NOT_SELECTED, "未入选", allowed=lambda u, a: issuer_member(u, a.challenge),
                    internal=True, internal_via="确定揭榜方后其余团队自动为未入选"),
+        Transition("reopen", (A.SELECTED, A.NOT_SELECTED), A.ADMITTED, "异议成立，重新确定", allowed=bureau,
+                   internal=True, internal_via="请在公示异议中处理"),
         Transition("withdraw", A.SUBMITTED, A.WITHDRAWN, "撤回报名", allowed=lead_member,
                    comment_label="撤回原因（可不填）", danger=True),
     ],
     notify=_notify_application,
+)
+
+class ObjectionDecisionForm(StepForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["resolution"] = (data.get("comment") or "").strip()
+        return data
+
+
+def _reopen_decision(obj: Any, actor: Any, cleaned: dict[str, Any]) -> None:
+    """异议成立: the choice is undone — every scored team is back in the list and the issuer decides again."""
+    from kechuang.challenges.models import Challenge
+
+    ch = Challenge.objects.select_for_update().get(pk=obj.challenge_id)
+    if ch.status != C.PUBLICISED:
+        return
+    for app in ch.applications.filter(status__in=[A.SELECTED, A.NOT_SELECTED]):
+        transition(app, APPLICATION_WORKFLOW, "reopen", actor=actor, internal=True,
+                   comment=f"公示异议成立：{cleaned['comment']}")
+    transition(ch, CHALLENGE_WORKFLOW, "reopen", actor=actor, internal=True,
+               comment=f"公示异议成立：{cleaned['comment']}")
+
+
+_DECIDE = {"allowed": bureau, "comment_required": True, "comment_label": "处理意见", "form": ObjectionDecisionForm,
+           "effects": ("resolution",)}
+OBJECTION_WORKFLOW = Workflow(
+    name="challenge_objection",
+    transitions=[
+        Transition("dismiss", "open", "dismissed", "异议不成立", **_DECIDE),  # type: ignore[arg-type]
+        Transition("uphold", "open", "upheld", "异议成立，重新确定揭榜方", perform=_reopen_decision, danger=True,
+                   **_DECIDE),  # type: ignore[arg-type]
+    ],
+    notify=lambda o, step, actor: [(o.raised_by, f"您对“{o.challenge.title}”公示的异议已处理：{step.label}",
+                                    f"/challenges/{o.challenge_id}/")],
 )
 
 MILESTONE_WORKFLOW = Workflow(

@@ -133,3 +133,25 @@ def test_staff_invite_a_proposed_party_and_its_members_are_told(world: dict[str,
     assert "寻找揭榜方" in page and "已邀请：测试甲团队公司" in page
     staff_client.post(url, {"kind": "enterprise", "pk": str(target.pk)})
     assert ch.invitations.count() == 1  # a second invitation of the same party is refused
+
+
+def test_objection_in_publicity_holds_the_contract_and_an_upheld_one_reopens_the_choice(
+        world: dict[str, Any], outsider_client: Client, staff_client: Client) -> None:
+    from kechuang.challenges import services
+    from kechuang.challenges.workflow import publicity_over
+
+    review_all(world, {"a": 9, "b": 6})
+    ch = world["ch"]
+    services.move(world["apps"]["a"], "select", actor=world["users"]["issuer"])
+    outsider_client.post(reverse("challenges:objection_new", args=[ch.pk]), {"content": "甲团队业绩不实"})
+    obj = ch.objections.get()
+    assert outsider_client.post(reverse("challenges:objection_resolve", args=[obj.pk]),
+                                {"trigger": "dismiss", "comment": "x"}).status_code == 403
+    ch.refresh_from_db()
+    assert "异议尚未处理" in (publicity_over(ch) or "")  # the condition of 签订任务书
+    staff_client.post(reverse("challenges:objection_resolve", args=[obj.pk]),
+                      {"trigger": "uphold", "comment": "经核实业绩材料不实"})
+    ch.refresh_from_db()
+    obj.refresh_from_db()
+    assert obj.status == "upheld" and ch.status == "deciding"
+    assert set(ch.applications.values_list("status", flat=True)) == {"admitted"}
