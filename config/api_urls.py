@@ -20,7 +20,7 @@ class Router(DefaultRouter):
 
 
 router = Router()
-for app in ("directory", "market", "policies", "contracts", "scores", "indicators", "deals"):
+for app in ("directory", "market", "policies", "contracts", "scores", "indicators", "deals", "challenges"):
     module = import_module(f"kechuang.{app}.api")
     module.register(router)
 

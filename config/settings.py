@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kechuang.indicators",
     "kechuang.scores",
     "kechuang.deals",
+    "kechuang.challenges",
 ]
 
 MIDDLEWARE = [

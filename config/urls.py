@@ -14,6 +14,7 @@ urlpatterns = [
     path("directory/", include("kechuang.directory.urls")),
     path("market/", include("kechuang.market.urls")),
     path("policies/", include("kechuang.policies.urls")),
+    path("challenges/", include("kechuang.challenges.urls")),
     path("contracts/", include("kechuang.contracts.urls")),
     path("indicators/", include("kechuang.indicators.urls")),
     path("scores/", include("kechuang.scores.urls")),
