@@ -20,7 +20,7 @@ class Router(DefaultRouter):
 
 
 router = Router()
-for app in ("directory", "market", "policies", "contracts", "scores"):
+for app in ("directory", "market", "policies", "contracts", "scores", "instruments"):
     module = import_module(f"kechuang.{app}.api")
     module.register(router)
 

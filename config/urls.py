@@ -14,6 +14,7 @@ urlpatterns = [
     path("directory/", include("kechuang.directory.urls")),
     path("market/", include("kechuang.market.urls")),
     path("policies/", include("kechuang.policies.urls")),
+    path("instruments/", include("kechuang.instruments.urls")),
     path("contracts/", include("kechuang.contracts.urls")),
     path("scores/", include("kechuang.scores.urls")),
     path("workflow/", include("kechuang.workflow.urls")),
