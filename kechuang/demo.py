@@ -14,7 +14,7 @@ from kechuang.core.audit import acting_as
 # Order matters: accounts need organisations; the market needs organisations and people; policies read both.
 DEMO_MODULES = ["kechuang.directory.demo", "kechuang.accounts.demo", "kechuang.market.demo",
                 "kechuang.policies.demo", "kechuang.contracts.demo",
-                "kechuang.scores.demo"]
+                "kechuang.scores.demo", "kechuang.instruments.demo"]
 
 
 def load_demo(out: TextIO) -> None:
