@@ -12,11 +12,11 @@ from kechuang.instruments.models import SampleService, ServiceSettings, SubsidyS
 
 
 class BookingForm(forms.Form):
-    day = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}),
+    day = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                           error_messages={"required": "请选择日期", "invalid": "日期格式应为 2026-03-02"})
-    start = forms.TimeField(label="开始时间", widget=forms.TimeInput(attrs={"type": "time", "step": 1800}),
+    start = forms.TimeField(label="开始时间", widget=forms.TimeInput(attrs={"type": "time", "step": 1800}, format="%H:%M"),
                             error_messages={"required": "请填写开始时间", "invalid": "开始时间格式应为 09:00"})
-    end = forms.TimeField(label="结束时间", widget=forms.TimeInput(attrs={"type": "time", "step": 1800}),
+    end = forms.TimeField(label="结束时间", widget=forms.TimeInput(attrs={"type": "time", "step": 1800}, format="%H:%M"),
                           error_messages={"required": "请填写结束时间", "invalid": "结束时间格式应为 10:00"})
     purpose = forms.CharField(label="用途", max_length=SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 3}),
                               error_messages={"required": "请填写用途"},
