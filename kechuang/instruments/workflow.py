@@ -44,10 +44,15 @@ class RecordUseForm(StepForm):
                                                      "invalid": "实际结束时间格式应为 2026-03-02 11:00"})
     samples = forms.IntegerField(label="样品数", min_value=0, required=False,
                                  error_messages={"min_value": "样品数不能为负数", "invalid": "样品数应为整数"})
-    field_order = ["actual_start", "actual_end", "samples", "comment"]
+    operator = forms.ModelChoiceField(label="操作人员", required=False, queryset=None, empty_label="（自助使用）")
+    field_order = ["actual_start", "actual_end", "samples", "operator", "comment"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from kechuang.directory.models import Person
+
+        service = getattr(self.obj.instrument, "service", None) if self.obj is not None else None
+        self.fields["operator"].queryset = service.operators.all() if service is not None else Person.objects.none()
         if self.obj is not None and not self.is_bound:
             self.fields["actual_start"].initial = timezone.localtime(self.obj.start).strftime("%Y-%m-%dT%H:%M")
             self.fields["actual_end"].initial = timezone.localtime(self.obj.end).strftime("%Y-%m-%dT%H:%M")
@@ -158,7 +163,7 @@ BOOKING_WORKFLOW = Workflow(
         Transition("refuse", B.PENDING, B.REFUSED, "拒绝预约", allowed=provider_member, form=ReasonForm,
                    effects=("reason",), danger=True),
         Transition("record_use", B.APPROVED, B.USED, "登记使用", allowed=provider_member, form=RecordUseForm,
-                   effects=("actual_start", "actual_end", "samples"), perform=_record_use),
+                   effects=("actual_start", "actual_end", "samples", "operator"), perform=_record_use),
         Transition("settle", B.USED, B.SETTLED, "结算", allowed=provider_member, perform=_settle),
         Transition("cancel", (B.PENDING, B.APPROVED), B.CANCELLED, "取消预约", allowed=customer_member,
                    form=CancelForm, effects=("reason",), perform=_cancel, danger=True),
