@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -32,10 +32,12 @@ class BookingForm(forms.Form):
     def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instrument = instrument
-        self.fields["service"].queryset = SampleService.objects.filter(settings__instrument=instrument)
-        self.fields["also"].queryset = (Instrument.objects.filter(organisation_id=instrument.organisation_id,
-                                                                  service__bookable=True).exclude(pk=instrument.pk))
-        if not self.fields["also"].queryset.exists():
+        service_field = cast(forms.ModelChoiceField, self.fields["service"])
+        service_field.queryset = SampleService.objects.filter(settings__instrument=instrument)
+        also = cast(forms.ModelMultipleChoiceField, self.fields["also"])
+        also.queryset = (Instrument.objects.filter(organisation_id=instrument.organisation_id,
+                                                   service__bookable=True).exclude(pk=instrument.pk))
+        if not also.queryset.exists():
             del self.fields["also"]
 
     def clean(self) -> dict[str, Any]:

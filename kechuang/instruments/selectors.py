@@ -52,7 +52,8 @@ def week(instrument: Instrument, settings: ServiceSettings, monday: dt.date, use
     step = dt.timedelta(minutes=settings.granularity_minutes)
     h, m = map(int, first.split(":"))
     t = dt.datetime.combine(monday, dt.time(h, m))
-    stop = dt.datetime.combine(monday, dt.time(*map(int, last.split(":"))))
+    lh, lm = (int(x) for x in last.split(":"))
+    stop = dt.datetime.combine(monday, dt.time(lh, lm))
     rows = []
     while t < stop:
         cells = []

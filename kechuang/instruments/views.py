@@ -4,6 +4,7 @@ workflow steps, monthly statements (XLSX), the staff's 先用后补 schemes and 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -120,7 +121,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "instruments/booking_detail.html", {
         "b": b, "workflow": BOOKING_WORKFLOW, "claim": claim,
         "steps": [(v, lbl) for v, lbl in BookingStatus.choices if v in ("pending", "approved", "used", "settled")],
-        "can_rate": b.organisation_id == request.user.organisation_id and b.status in ("used", "settled")})
+        "can_rate": b.organisation_id == getattr(request.user, "organisation_id", None) and b.status in ("used", "settled")})
 
 
 @login_required
@@ -151,7 +152,8 @@ def booking_rate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
     inst, s = _instrument(request, pk)
-    if not (getattr(request.user, "is_bureau", False) or request.user.organisation_id == inst.organisation_id):
+    if not (getattr(request.user, "is_bureau", False)
+            or getattr(request.user, "organisation_id", None) == inst.organisation_id):
         raise PermissionDenied("只有仪器所属单位可以修改共享设置")
     form = SettingsForm(request.POST or None, instance=s if s.pk else ServiceSettings(instrument=inst))
     if request.method == "POST" and form.is_valid():
@@ -169,7 +171,7 @@ def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def statement(request: HttpRequest) -> HttpResponse:
     bureau = getattr(request.user, "is_bureau", False)
-    org = getattr(request.user, "organisation_id", None)
+    org: Any = getattr(request.user, "organisation_id", None)
     if not bureau and not org:
         raise PermissionDenied("您的账号未关联单位")
     side = request.GET.get("side", "customer")

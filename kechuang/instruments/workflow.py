@@ -10,11 +10,12 @@ whose due time ``services`` sets to the booking's end + ``no_show_grace_hours`` 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 
+from kechuang.directory.models import Person
 from kechuang.instruments.choices import BookingStatus as B
 from kechuang.workflow import clock
 from kechuang.workflow.engine import Deadline, Transition, Workflow, anyone
@@ -44,15 +45,15 @@ class RecordUseForm(StepForm):
                                                      "invalid": "实际结束时间格式应为 2026-03-02 11:00"})
     samples = forms.IntegerField(label="样品数", min_value=0, required=False,
                                  error_messages={"min_value": "样品数不能为负数", "invalid": "样品数应为整数"})
-    operator = forms.ModelChoiceField(label="操作人员", required=False, queryset=None, empty_label="（自助使用）")
+    operator = forms.ModelChoiceField(label="操作人员", required=False, queryset=Person.objects.none(),
+                                      empty_label="（自助使用）")
     field_order = ["actual_start", "actual_end", "samples", "operator", "comment"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from kechuang.directory.models import Person
-
         service = getattr(self.obj.instrument, "service", None) if self.obj is not None else None
-        self.fields["operator"].queryset = service.operators.all() if service is not None else Person.objects.none()
+        if service is not None:
+            cast(forms.ModelChoiceField, self.fields["operator"]).queryset = service.operators.all()
         if self.obj is not None and not self.is_bound:
             self.fields["actual_start"].initial = timezone.localtime(self.obj.start).strftime("%Y-%m-%dT%H:%M")
             self.fields["actual_end"].initial = timezone.localtime(self.obj.end).strftime("%Y-%m-%dT%H:%M")

@@ -19,7 +19,7 @@ def weekday_at(hour: int, minute: int = 0, days_ahead: int = 3) -> dt.datetime:
 
 def shared_instrument(organisation: Any = None, **settings: Any) -> Any:
     kwargs = {"organisation": organisation} if organisation is not None else {}
-    inst = InstrumentFactory(**kwargs)
+    inst: Any = InstrumentFactory(**kwargs)
     ServiceSettings.objects.create(instrument=inst, rate_enterprise=300, rate_academic=200, rate_internal=100,
                                    lead_hours=1, **settings)
     return inst

@@ -37,8 +37,8 @@ def _submit(driver: Any, text: str, within: Any = None) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_booking_to_subsidy_journey(browser: Any, live_server: Any, monkeypatch: Any) -> None:
-    lab = OrganisationFactory(kind="university", name="测试滇池理工大学")
-    ent = OrganisationFactory(kind="enterprise", name="测试滇中精密制造有限公司")
+    lab: Any = OrganisationFactory(kind="university", name="测试滇池理工大学")
+    ent: Any = OrganisationFactory(kind="enterprise", name="测试滇中精密制造有限公司")
     rival = OrganisationFactory(kind="enterprise", name="测试春城检测技术有限公司")
     UserFactory(username="lab", role=Role.INSTITUTION, organisation=lab)
     UserFactory(username="ent", role=Role.ENTERPRISE, organisation=ent)
