@@ -27,6 +27,13 @@ def _button(driver: Any, text: str) -> Any:
     return driver.find_element(By.XPATH, f".//button[normalize-space()='{text}']")
 
 
+def _follow(driver: Any, how: str, text: str) -> None:
+    """Follow a link and wait for the next page."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(how, text).click()
+    WebDriverWait(driver, 10).until(EC.staleness_of(old))
+
+
 def _submit(driver: Any, text: str, within: Any = None) -> None:
     """Click a submit button and wait for the next page."""
     old = driver.find_element(By.TAG_NAME, "html")
@@ -66,10 +73,10 @@ def test_booking_to_subsidy_journey(browser: Any, live_server: Any, monkeypatch:
     # The enterprise books from the instrument's calendar.
     browser_login(browser, live_server, "ent", TEST_PASSWORD)
     browser.get(live_server.url + f"/directory/instruments/{inst.pk}/")
-    browser.find_element(By.LINK_TEXT, "预约日历与预约").click()
+    _follow(browser, By.LINK_TEXT, "预约日历与预约")
     browser.get(browser.current_url + f"?week={start.date().isoformat()}")
     check_page(browser, "instruments-calendar")
-    browser.find_element(By.CSS_SELECTOR, f"a[href*='start={quote(start.isoformat(), safe='/')}']").click()
+    _follow(browser, By.CSS_SELECTOR, f"a[href*='start={quote(start.isoformat(), safe='/')}']")
     browser.find_element(By.NAME, "purpose").send_keys("齿轮断口形貌分析")
     check_page(browser, "instruments-book")
     _submit(browser, "提交预约")
@@ -94,7 +101,7 @@ def test_booking_to_subsidy_journey(browser: Any, live_server: Any, monkeypatch:
     browser_login(browser, live_server, "lab", TEST_PASSWORD)
     browser.get(live_server.url + "/instruments/queue/")
     check_page(browser, "instruments-queue")
-    browser.find_element(By.PARTIAL_LINK_TEXT, "查看预约").click()
+    _follow(browser, By.PARTIAL_LINK_TEXT, "查看预约")
     _submit(browser, "批准预约")
     assert "已批准" in browser.find_element(By.ID, "booking-status").text
     check_page(browser, "instruments-booking-approved")
@@ -116,7 +123,7 @@ def test_booking_to_subsidy_journey(browser: Any, live_server: Any, monkeypatch:
     # The bill appears in the customer's monthly statement.
     browser_login(browser, live_server, "ent", TEST_PASSWORD)
     browser.get(live_server.url + "/instruments/mine/")
-    browser.find_element(By.LINK_TEXT, "本单位月度账单").click()
+    _follow(browser, By.LINK_TEXT, "本单位月度账单")
     browser.get(live_server.url + f"/instruments/statement/?month={start:%Y-%m}")
     assert "本月合计 225 元" in browser.find_element(By.ID, "statement-total").text
     check_page(browser, "instruments-statement")
