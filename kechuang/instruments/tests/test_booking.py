@@ -138,3 +138,19 @@ def test_concurrent_requests_one_wins():
     assert results.count("won") == 1, results
     assert all("已被占用" in r for r in results if r != "won")
     assert Booking.objects.filter(instrument=inst).count() == 1
+
+
+def test_database_refuses_an_overlap_that_bypasses_the_service(enterprise_user, outsider):
+    """PostgreSQL: the exclusion constraint of migration 0002 refuses it even without the service's lock; a
+    refused booking does not hold its slot. (SQLite has no such constraint: the service's lock is the guarantee.)"""
+    from django.db import IntegrityError, transaction
+
+    inst = shared_instrument()
+    first = _book(enterprise_user, inst, weekday_at(9), weekday_at(10))
+    fields = {"instrument": inst, "organisation": outsider.organisation, "purpose": "绕过服务", "price_group": "enterprise",
+              "hourly_rate": 300, "start": weekday_at(9, 30), "end": weekday_at(10, 30)}
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Booking.objects.create(**fields)
+        Booking.objects.filter(pk=first.pk).update(status=BookingStatus.REFUSED)
+    assert Booking.objects.create(**fields).pk
