@@ -20,5 +20,7 @@ ACCESS_MATRIX: dict[str, str] = {
     "instrument-booking-list": "login",
     "instrument-booking-detail": PERMISSIONS_TESTS,
     "instrument-bill-list": "login",
+    "instrument-bill-detail": PERMISSIONS_TESTS,
     "instrument-claim-list": "login",
+    "instrument-claim-detail": PERMISSIONS_TESTS,
 }

@@ -55,6 +55,8 @@ def test_claim_actions_are_bureau_only(booking, outsider_client):
                                         provider_amount=60)
     for name in ("instruments:claim_decide", "instruments:claim_pay"):
         assert outsider_client.post(reverse(name, args=[claim.pk]), {"decision": "approve"}).status_code == 403
+    assert outsider_client.get(reverse("instrument-claim-detail", args=[claim.pk])).status_code == 404
+    assert outsider_client.get(reverse("instrument-bill-detail", args=[booking.pk])).status_code == 404
 
 
 def test_api_outsider_sees_nothing_and_clash_is_409(booking, outsider_client, enterprise_client):
