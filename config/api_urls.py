@@ -20,7 +20,8 @@ class Router(DefaultRouter):
 
 
 router = Router()
-for app in ("directory", "market", "policies", "contracts", "scores", "indicators", "deals", "challenges"):
+for app in ("directory", "market", "policies", "contracts", "scores", "indicators", "deals", "challenges",
+            "instruments"):
     module = import_module(f"kechuang.{app}.api")
     module.register(router)
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kechuang.directory",
     "kechuang.market",
     "kechuang.policies",
+    "kechuang.instruments",
     "kechuang.contracts",
     "kechuang.indicators",
     "kechuang.scores",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("market/", include("kechuang.market.urls")),
     path("policies/", include("kechuang.policies.urls")),
     path("challenges/", include("kechuang.challenges.urls")),
+    path("instruments/", include("kechuang.instruments.urls")),
     path("contracts/", include("kechuang.contracts.urls")),
     path("indicators/", include("kechuang.indicators.urls")),
     path("scores/", include("kechuang.scores.urls")),

@@ -15,7 +15,7 @@ from kechuang.core.audit import acting_as
 DEMO_MODULES = ["kechuang.directory.demo", "kechuang.accounts.demo", "kechuang.market.demo",
                 "kechuang.policies.demo", "kechuang.contracts.demo",
                 "kechuang.scores.demo", "kechuang.deals.demo",
-                "kechuang.challenges.demo",
+                "kechuang.challenges.demo", "kechuang.instruments.demo",
                 "kechuang.indicators.demo"]
 
 

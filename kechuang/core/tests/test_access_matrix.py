@@ -41,7 +41,8 @@ def _app_matrices() -> dict[str, str]:
     from importlib import import_module
 
     merged: dict[str, str] = {}
-    for app in ("directory", "market", "policies", "contracts", "scores", "indicators", "deals", "challenges"):
+    for app in ("directory", "market", "policies", "contracts", "scores", "indicators", "deals", "challenges",
+            "instruments"):
         try:
             module = import_module(f"kechuang.{app}.access")
         except ModuleNotFoundError:
