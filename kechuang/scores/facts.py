@@ -29,21 +29,25 @@ def tech_contract_amount(org: Any, as_of: dt.date) -> tuple[float, str]:
     "暂无登记合同"."""
     if not apps.is_installed("kechuang.contracts"):
         return 0.0, NO_CONTRACTS
-    from django.db.models import Count, Q, Sum
+    from django.db.models import Q
 
     from kechuang.contracts.choices import COUNTED
     from kechuang.contracts.models import Contract
 
     start = as_of - dt.timedelta(days=365)
-    agg = Contract.objects.filter(
+    rows = list(Contract.objects.filter(
         Q(seller_organisation=org) | Q(buyer_organisation=org),
         status__in=COUNTED, registered_on__gt=start, registered_on__lte=as_of,
-    ).aggregate(n=Count("pk"), total=Sum("contract_amount"))
-    if not agg["n"]:
+    ).order_by("-registered_on", "-pk").values_list("registration_number", "title", "contract_amount"))
+    if not rows:
         return 0.0, NO_CONTRACTS
-    yuan = int(agg["total"])  # Decimal yuan with 2 places; the score counts whole yuan
+    yuan = int(sum(r[2] for r in rows))  # Decimal yuan with 2 places; the score counts whole yuan
+    # Name the contracts (newest first, at most two) so the enterprise can tell which registrations were counted.
+    named = "、".join(f"{title}（登记编号 {number}）" if number else title for number, title, _ in rows[:2])
+    more = "等" if len(rows) > 2 else ""
     return (_yuan_to_wan(yuan),
-            f"技术合同登记：{start + dt.timedelta(days=1):%Y年%m月%d日}至{as_of:%Y年%m月%d日}已登记 {agg['n']} 项")
+            f"技术合同登记：{start + dt.timedelta(days=1):%Y年%m月%d日}至{as_of:%Y年%m月%d日}已登记 {len(rows)} 项"
+            f"：{named}{more}")
 
 
 _PATENT_RE = re.compile(r"(?:ZL|CN)?\s*(\d{4})(\d)(\d{7})", re.IGNORECASE)
