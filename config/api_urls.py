@@ -1,15 +1,22 @@
-"""The REST API: each domain app's ``api.register(router)`` adds its collections to one router."""
-
-from importlib import import_module
+"""The REST API: each installed app's ``api.register(router)`` adds its collections to one router (discovered by
+``kechuang.core.discovery``, never listed here)."""
 
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from kechuang.accounts.api import ObtainAuthTokenThrottled
+from kechuang.core.discovery import app_modules
 
-router = DefaultRouter()
-for app in ("directory", "market", "policies", "contracts", "scores"):
-    module = import_module(f"kechuang.{app}.api")
-    module.register(router)
+
+def build_router() -> DefaultRouter:
+    router = DefaultRouter()
+    for _app, module in app_modules("api"):
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(router)
+    return router
+
+
+router = build_router()
 
 urlpatterns = [path("token/", ObtainAuthTokenThrottled.as_view(), name="api-token"), *router.urls]

@@ -2,24 +2,25 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from kechuang.core.discovery import app_modules, url_prefix
+
 admin.site.site_header = "科创服务平台 管理后台"
 admin.site.site_title = "科创服务平台"
 admin.site.index_title = "数据管理"
 
-urlpatterns = [
-    path("", include("kechuang.core.urls")),
-    path("accounts/", include("kechuang.accounts.urls")),
-    path("directory/", include("kechuang.directory.urls")),
-    path("market/", include("kechuang.market.urls")),
-    path("policies/", include("kechuang.policies.urls")),
-    path("contracts/", include("kechuang.contracts.urls")),
-    path("scores/", include("kechuang.scores.urls")),
-    path("workflow/", include("kechuang.workflow.urls")),
-    path("api/", include("config.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("admin/", admin.site.urls),
-]
+
+def build_urlpatterns() -> list:  # type: ignore[type-arg]
+    """Each installed kechuang app's ``urls`` at ``<label>/`` (the core's at the root), then the API and admin."""
+    return [
+        *(path(url_prefix(app), include(module.__name__)) for app, module in app_modules("urls")),
+        path("api/", include("config.api_urls")),
+        path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+        path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+        path("admin/", admin.site.urls),
+    ]
+
+
+urlpatterns = build_urlpatterns()
 
 handler403 = "kechuang.core.views.error_403"
 handler404 = "kechuang.core.views.error_404"

@@ -9,6 +9,7 @@ from django.db import transaction
 from kechuang.accounts.choices import Role
 from kechuang.accounts.models import User
 from kechuang.core.audit import acting_as
+from kechuang.core.permissions import is_member
 from kechuang.directory.choices import INSTITUTION_KINDS, AccountStatus
 from kechuang.directory.models import Organisation
 from kechuang.workflow.engine import Transition, Workflow, bureau, transition
@@ -26,7 +27,7 @@ ORGANISATION_WORKFLOW = Workflow(
         Transition("reject", AccountStatus.PENDING, AccountStatus.REJECTED, "驳回", allowed=bureau,
                    comment_required=True),
         Transition("resubmit", AccountStatus.REJECTED, AccountStatus.PENDING, "重新提交",
-                   allowed=lambda actor, org: getattr(actor, "organisation_id", None) == org.pk),
+                   allowed=is_member),
     ],
     notify=_notify_members,
 )

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from kechuang.accounts import services, throttling
 from kechuang.accounts.forms import OrganisationRegistrationForm, ReviewForm
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.permissions import AuthenticatedHttpRequest, require_bureau
 from kechuang.directory.choices import AccountStatus
 from kechuang.directory.models import Organisation
 
@@ -32,39 +32,33 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def workspace(request: HttpRequest) -> HttpResponse:
+def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One workspace page whose panels depend on the role; each domain app adds its own panels."""
-    from django.apps import apps
+    from kechuang.core.panels import panels_for
 
     user = request.user
-    panels = []
-    for app in apps.get_app_configs():
-        provider = getattr(app, "workspace_panels", None)
-        if provider is not None:
-            panels.extend(provider(user))
-    pending = Organisation.objects.filter(status=AccountStatus.PENDING).count() if user.is_bureau else 0  # type: ignore[union-attr]
+    panels = panels_for(user)
+    pending = Organisation.objects.filter(status=AccountStatus.PENDING).count() if user.is_bureau else 0
     return render(request, "accounts/workspace.html", {"panels": panels, "pending_organisations": pending})
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_bureau:  # type: ignore[union-attr]
-        raise PermissionDenied("仅科技局工作人员可以审核机构账户")
+    require_bureau(request.user, "仅科技局工作人员可以审核机构账户")
     pending = Organisation.objects.filter(status=AccountStatus.PENDING).order_by("created_at")
     return render(request, "accounts/review_queue.html", {"pending": pending, "form": ReviewForm()})
 
 
 @login_required
 @require_POST
-def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_bureau:  # type: ignore[union-attr]
-        raise PermissionDenied("仅科技局工作人员可以审核机构账户")
+def review_organisation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    require_bureau(request.user, "仅科技局工作人员可以审核机构账户")
     org = get_object_or_404(Organisation, pk=pk)
     form = ReviewForm(request.POST)
     form.is_valid()
     try:
         services.organisation_review(organisation=org, approve=request.POST.get("decision") == "approve",
-                                     comment=form.cleaned_data.get("comment", ""), actor=request.user)  # type: ignore[arg-type]
+                                     comment=form.cleaned_data.get("comment", ""), actor=request.user)
         messages.success(request, f"已处理：{org.name}（{org.get_status_display()}）")
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -74,8 +68,7 @@ def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lockouts(request: HttpRequest) -> HttpResponse:
     """Accounts locked by too many failed logins; staff unlock one with a POST."""
-    if not request.user.is_bureau:  # type: ignore[union-attr]
-        raise PermissionDenied("仅科技局工作人员可以解除登录锁定")
+    require_bureau(request.user, "仅科技局工作人员可以解除登录锁定")
     if request.method == "POST":
         username = request.POST.get("username", "").strip()
         if username:

@@ -18,6 +18,7 @@ from kechuang.contracts.models import Contract, is_registrar
 from kechuang.contracts.workflow import CONTRACT_WORKFLOW
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.permissions import permits
 from kechuang.workflow.engine import transition
 
 EDITABLE_FIELDS = (
@@ -82,7 +83,7 @@ def contract_create(*, actor: Any, **data: Any) -> Contract:
 
 
 def _check_editable(contract: Contract, actor: Any) -> None:
-    if not Contract.objects.restrict(actor, "change").filter(pk=contract.pk).exists():
+    if not permits(actor, "change", contract):
         raise ApplicationError("只能修改本机构草稿或待补正的合同")
 
 
@@ -248,7 +249,7 @@ def contract_decline_request(*, contract: Contract, reason: str, actor: Any) -> 
 @transaction.atomic
 def contract_object(*, contract: Contract, text: str, actor: Any) -> Contract:
     """An objection (异议) by a party or a finance or tax body, recorded on the contract for the registrar."""
-    if not Contract.objects.restrict(actor, "view").filter(pk=contract.pk).exists():
+    if not permits(actor, "view", contract):
         raise ApplicationError("无权对该合同提出异议")
     if not text.strip():
         raise ApplicationError("请写明异议内容", field="text")

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.permissions import permits
 from kechuang.core.tabular import CellError, ImportReport, run_import
 from kechuang.directory.choices import ContactRequestStatus
 from kechuang.directory.models import (
@@ -27,7 +28,7 @@ PROFILE_FIELDS = ("established_on", "business_scope", "introduction", "employees
 
 
 def _ensure_can_change(organisation: Organisation, actor: Any) -> None:
-    if not Organisation.objects.restrict(actor, "change").filter(pk=organisation.pk).exists():
+    if not permits(actor, "change", organisation):
         raise ApplicationError("您无权修改该机构的资料")
 
 
@@ -111,7 +112,7 @@ def _resource_create(model: type[ResourceT], *, organisation: Organisation, data
 
 def _resource_update(obj: ResourceT, *, data: dict[str, Any], actor: Any) -> ResourceT:
     model = type(obj)
-    if not model.objects.restrict(actor, "change").filter(pk=obj.pk).exists():
+    if not permits(actor, "change", obj):
         raise ApplicationError(f"您无权修改该{model._meta.verbose_name}")
     _check_fields(model, data)
     with acting_as(actor):
@@ -123,7 +124,7 @@ def _resource_update(obj: ResourceT, *, data: dict[str, Any], actor: Any) -> Res
 
 def _resource_delete(obj: Any, *, actor: Any) -> None:
     model = type(obj)
-    if not model.objects.restrict(actor, "delete").filter(pk=obj.pk).exists():
+    if not permits(actor, "delete", obj):
         raise ApplicationError(f"您无权删除该{model._meta.verbose_name}")
     with acting_as(actor):
         obj.delete()
@@ -214,7 +215,7 @@ def contact_request_create(*, person: Person, message: str, actor: Any) -> Conta
 
     if not getattr(actor, "is_authenticated", False):
         raise ApplicationError("请先登录")
-    if not Person.objects.restrict(actor, "view").filter(pk=person.pk).exists():
+    if not permits(actor, "view", person):
         raise ApplicationError("该专家未公开")
     message = (message or "").strip()
     if not message:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.links import fixed_urls
+from kechuang.core.permissions import permits, require_bureau
 from kechuang.core.tabular import export_queryset, get_spec, template_bytes
 from kechuang.directory import contacts, selectors, services
 from kechuang.directory.choices import ContactRequestStatus, RevealChannel
@@ -111,7 +112,7 @@ def _edit_url(request: HttpRequest, key: str, obj: Any) -> str | None:
     """The workspace edit link, for those who may change the row (its organisation's members, bureau staff)."""
     if not request.user.is_authenticated:
         return None
-    if not type(obj).objects.restrict(request.user, "change").filter(pk=obj.pk).exists():
+    if not permits(request.user, "change", obj):
         return None
     return reverse(f"directory:{key}_edit", args=[obj.pk])
 
@@ -182,8 +183,7 @@ SESSION_KEY = "directory_imports"
 
 
 def _require_bureau(request: HttpRequest) -> None:
-    if not request.user.is_authenticated or not request.user.is_bureau:  # type: ignore[union-attr]
-        raise PermissionDenied("仅科技局工作人员可以批量导入")
+    require_bureau(request.user, "仅科技局工作人员可以批量导入")
 
 
 def _upload_dir() -> Path:
@@ -526,5 +526,4 @@ def contact_reveals(request: HttpRequest) -> HttpResponse:
 
 
 def _require_bureau_staff(request: HttpRequest) -> None:
-    if not getattr(request.user, "is_bureau", False):
-        raise PermissionDenied("仅科技局工作人员可以查看联系方式查看记录")
+    require_bureau(request.user, "仅科技局工作人员可以查看联系方式查看记录")

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.permissions import permits
 from kechuang.directory.models import Organisation
 from kechuang.market import indexing
 from kechuang.market.choices import FeedbackVerdict, Status, TargetKind
@@ -78,7 +79,7 @@ def _save(obj: Listing, chains: Any, actor: Any) -> None:
 
 
 def _check_editable(obj: Listing, actor: Any) -> None:
-    if not type(obj).objects.restrict(actor, "change").filter(pk=obj.pk).exists():
+    if not permits(actor, "change", obj):
         raise ApplicationError("只能修改本机构处于草稿状态的记录")
 
 
@@ -215,7 +216,7 @@ def match_feedback_record(*, actor: Any, verdict: str, target_kind: str, target_
         raise ApplicationError("请指明反馈针对的技术需求或科技成果")
     source = demand if demand is not None else achievement
     assert source is not None
-    if not type(source).objects.restrict(actor, "view").filter(pk=source.pk).exists():
+    if not permits(actor, "view", source):
         raise ApplicationError("无权访问该记录")
     with acting_as(actor):
         return MatchFeedback.objects.create(

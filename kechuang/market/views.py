@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core import regions
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.permissions import permits, require_bureau
 from kechuang.core.redirects import redirect_next
 from kechuang.market import recommend, selectors, services, unified_search
 from kechuang.market.choices import CooperationMode, FeedbackVerdict, Industry, Maturity, Status, TransferMode
@@ -82,7 +83,7 @@ def _export_query(request: HttpRequest) -> str:
 
 def _detail_context(request: HttpRequest, obj: Listing, workflow: Any) -> dict[str, Any]:
     user = request.user
-    can_edit = type(obj).objects.restrict(user, "change").filter(pk=obj.pk).exists()
+    can_edit = permits(user, "change", obj)
     return {
         "obj": obj, "can_edit": can_edit, "actions": workflow.available(obj, user) if user.is_authenticated else [],
         "history": [(h, STATUS_LABELS.get(h.from_state, h.from_state), STATUS_LABELS.get(h.to_state, h.to_state))
@@ -195,8 +196,7 @@ def listing_transition(request: HttpRequest, entity: str, pk: int, trigger: str)
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_bureau:  # type: ignore[union-attr]
-        raise PermissionDenied("仅科技局工作人员可以审核")
+    require_bureau(request.user, "仅科技局工作人员可以审核")
     entity = request.GET.get("type", "demand")
     if entity not in ENTITIES:
         entity = "demand"

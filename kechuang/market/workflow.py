@@ -11,13 +11,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from kechuang.core.permissions import is_member
 from kechuang.market.choices import Status
 from kechuang.workflow.engine import Transition, Workflow, bureau
 
 
 def owner_member(actor: Any, obj: Any) -> bool:
-    org_id = getattr(obj, f"{obj.owner_field}_id", None)
-    return bool(getattr(actor, "is_authenticated", False) and org_id and getattr(actor, "organisation_id", None) == org_id)
+    return is_member(actor, getattr(obj, f"{obj.owner_field}_id", None))
 
 
 def owner_or_bureau(actor: Any, obj: Any) -> bool:

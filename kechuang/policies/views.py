@@ -1,6 +1,6 @@
 """Pages: policy library, measure detail, 政策计算器, applications, 免申即享 push list, budgets.
 
-Views parse input, call one service or selector, render. Who may see what is decided by ``can_act_for`` (an
+Views parse input, call one service or selector, render. Who may see what is decided by ``is_member_or_bureau`` (an
 organisation's calculator) and ``restrict`` (applications, pushes); staff pages check ``is_bureau``.
 """
 
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.models import Job
+from kechuang.core.permissions import is_member_or_bureau
 from kechuang.core.redirects import redirect_next
 from kechuang.directory.models import Organisation
 from kechuang.policies import claims, rules, selectors, services
@@ -49,7 +50,7 @@ def _bureau_only(request: HttpRequest) -> None:
 
 def _organisation_for(request: HttpRequest, org_pk: int) -> Organisation:
     org = get_object_or_404(Organisation, pk=org_pk)
-    if not services.can_act_for(request.user, org):
+    if not is_member_or_bureau(request.user, org):
         raise PermissionDenied("只有本机构成员或科技局工作人员可以查看该机构的政策计算器")
     return org
 
