@@ -17,6 +17,9 @@ def build_router() -> DefaultRouter:
     return router
 
 
-router = build_router()
+def build_urlpatterns(router: DefaultRouter) -> list:  # type: ignore[type-arg]
+    return [path("token/", ObtainAuthTokenThrottled.as_view(), name="api-token"), *router.urls]
 
-urlpatterns = [path("token/", ObtainAuthTokenThrottled.as_view(), name="api-token"), *router.urls]
+
+router = build_router()
+urlpatterns = build_urlpatterns(router)

@@ -9,11 +9,15 @@ admin.site.site_title = "科创服务平台"
 admin.site.index_title = "数据管理"
 
 
-def build_urlpatterns() -> list:  # type: ignore[type-arg]
-    """Each installed kechuang app's ``urls`` at ``<label>/`` (the core's at the root), then the API and admin."""
+def build_urlpatterns(fresh: bool = False) -> list:  # type: ignore[type-arg]
+    """Each installed kechuang app's ``urls`` at ``<label>/`` (the core's at the root), then the API and admin.
+    ``fresh`` builds a new API router too (a test that installs an app builds the URLs again)."""
+    from config import api_urls
+
+    api = api_urls.build_urlpatterns(api_urls.build_router()) if fresh else api_urls.urlpatterns
     return [
         *(path(url_prefix(app), include(module.__name__)) for app, module in app_modules("urls")),
-        path("api/", include("config.api_urls")),
+        path("api/", include(api)),
         path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
         path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
         path("admin/", admin.site.urls),

@@ -54,13 +54,18 @@ def url_prefix(app: AppConfig) -> str:
 def demo_modules() -> list[ModuleType]:
     """The apps' demo modules, each after the apps named in its ``DEPENDS_ON`` (then in INSTALLED_APPS order)."""
     found = {app.label: module for app, module in app_modules("demo")}
-    order = list(found)
+    order = dependency_order({label: tuple(getattr(m, "DEPENDS_ON", ())) for label, m in found.items()})
+    return [found[label] for label in order]
+
+
+def dependency_order(depends_on: dict[str, tuple[str, ...]]) -> list[str]:
+    """Labels so that each comes after those it depends on; ties keep the given (INSTALLED_APPS) order."""
+    order = list(depends_on)
     graph: TopologicalSorter[str] = TopologicalSorter()
-    for label, module in found.items():
-        needs = tuple(getattr(module, "DEPENDS_ON", ()))
-        unknown = [n for n in needs if n not in found]
+    for label, needs in depends_on.items():
+        unknown = [n for n in needs if n not in depends_on]
         if unknown:
-            raise LookupError(f"{module.__name__}.DEPENDS_ON names apps without demo data: {unknown}")
+            raise LookupError(f"{label}: DEPENDS_ON names apps without demo data: {unknown}")
         graph.add(label, *needs)
     try:
         graph.prepare()
@@ -71,4 +76,4 @@ def demo_modules() -> list[ModuleType]:
         ready = sorted(graph.get_ready(), key=order.index)
         result.extend(ready)
         graph.done(*ready)
-    return [found[label] for label in result]
+    return result
