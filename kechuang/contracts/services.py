@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from kechuang.contracts.workflow import CONTRACT_WORKFLOW
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.permissions import permits
+from kechuang.core.updates import check_fields, clean_or_raise
 from kechuang.workflow.engine import transition
 
 EDITABLE_FIELDS = (
@@ -39,9 +39,7 @@ def organisation_by_credit_code(code: str) -> Any:
 
 
 def _apply(contract: Contract, data: dict[str, Any]) -> None:
-    unknown = set(data) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ApplicationError(f"不能修改字段：{'、'.join(sorted(unknown))}")
+    check_fields(data, EDITABLE_FIELDS)
     for name, value in data.items():
         if name == "file" and not value:
             continue  # an empty upload keeps the stored file
@@ -53,12 +51,7 @@ def _apply(contract: Contract, data: dict[str, Any]) -> None:
     contract.transaction_amount = declared if declared is not None else Decimal("0")
     if contract.contract_amount is not None and contract.transaction_amount > contract.contract_amount:
         raise ApplicationError("技术交易额不能超过合同成交额", field="declared_transaction_amount")
-    try:
-        contract.full_clean(exclude=["registration_number"])
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        label = "" if field == "__all__" else f"{contract._meta.get_field(field).verbose_name}："
-        raise ApplicationError(f"{label}{messages[0]}", field=field) from exc
+    clean_or_raise(contract, exclude=["registration_number"])
 
 
 def _save(contract: Contract, actor: Any) -> Contract:

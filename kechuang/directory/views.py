@@ -25,6 +25,7 @@ from kechuang.core.exceptions import ApplicationError
 from kechuang.core.links import fixed_urls
 from kechuang.core.permissions import permits, require_bureau
 from kechuang.core.tabular import export_queryset, get_spec, template_bytes
+from kechuang.core.updates import form_error
 from kechuang.directory import contacts, selectors, services
 from kechuang.directory.choices import ContactRequestStatus, RevealChannel
 from kechuang.directory.forms import (
@@ -286,7 +287,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                                                  industry_chains=list(form.cleaned_data["industry_chains"]),
                                                  actor=request.user)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, "机构资料已保存。")
             return redirect("directory:organisation_detail", pk=org.pk)
@@ -302,7 +303,7 @@ def figures_edit(request: HttpRequest) -> HttpResponse:
         try:
             services.yearly_figure_save(organisation=org, actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, f"{form.cleaned_data['year']}年度数据已保存。")
             return redirect("directory:figures_edit")
@@ -377,7 +378,7 @@ def _resource_create(request: HttpRequest, key: str) -> HttpResponse:
         try:
             obj = res.create(organisation=org, data=data, actor=request.user, **extra)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, f"已新增{res.label}：{obj}")
             return redirect("directory:my_resources")
@@ -394,7 +395,7 @@ def _resource_edit(request: HttpRequest, key: str, pk: int) -> HttpResponse:
         try:
             res.update(**{res.key: obj}, data=data, actor=request.user, **extra)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, f"{res.label}“{obj}”已保存。")
             return _after_write(request, obj, res)
@@ -480,7 +481,7 @@ def contact_request_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.contact_request_create(person=person, message=form.cleaned_data["message"], actor=request.user)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             who = person.organisation.name if person.organisation else "科技局"
             messages.success(request, f"联系请求已发送，{who}处理后会通知您。")

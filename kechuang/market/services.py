@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.permissions import permits
+from kechuang.core.updates import check_fields, clean_or_raise
 from kechuang.directory.models import Organisation
 from kechuang.market import indexing
 from kechuang.market.choices import FeedbackVerdict, Status, TargetKind
@@ -54,20 +54,13 @@ def _clean_list(value: Any) -> list[str]:
 
 def _apply(obj: Listing, fields: tuple[str, ...], data: dict[str, Any]) -> Any:
     """Set and validate the plain fields; returns the chains (many-to-many: set after the row is saved)."""
-    unknown = set(data) - set(fields)
-    if unknown:
-        raise ApplicationError(f"不能修改字段：{'、'.join(sorted(unknown))}")
+    check_fields(data, fields)
     chains = data.pop("industry_chains", None)
     for name, value in data.items():
         if name in ("keywords", "patent_numbers", "transfer_modes"):
             value = _clean_list(value)
         setattr(obj, name, value)
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        label = "" if field == "__all__" else f"{getattr(obj._meta.get_field(field), 'verbose_name', field)}："
-        raise ApplicationError(f"{label}{messages[0]}", field=field) from exc
+    clean_or_raise(obj)
     return chains
 
 

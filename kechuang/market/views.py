@@ -16,6 +16,7 @@ from kechuang.core import regions
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.permissions import permits, require_bureau
 from kechuang.core.redirects import redirect_next
+from kechuang.core.updates import form_error
 from kechuang.market import recommend, selectors, services, unified_search
 from kechuang.market.choices import CooperationMode, FeedbackVerdict, Industry, Maturity, Status, TransferMode
 from kechuang.market.forms import AchievementForm, DemandForm, RejectForm
@@ -150,7 +151,7 @@ def listing_create(request: HttpRequest, entity: str) -> HttpResponse:
         try:
             obj = create(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, f"已保存为草稿：{obj.title}。确认无误后请点击“提交审核”。")
             return redirect(obj.get_absolute_url())
@@ -170,7 +171,7 @@ def listing_edit(request: HttpRequest, entity: str, pk: int) -> HttpResponse:
         try:
             update(**{entity: fresh, "actor": request.user}, **form.cleaned_data)  # type: ignore[arg-type]
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(fresh.get_absolute_url())

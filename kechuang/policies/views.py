@@ -22,6 +22,7 @@ from kechuang.core.exceptions import ApplicationError
 from kechuang.core.models import Job
 from kechuang.core.permissions import is_member_or_bureau
 from kechuang.core.redirects import redirect_next
+from kechuang.core.updates import form_error
 from kechuang.directory.models import Organisation
 from kechuang.policies import claims, rules, selectors, services
 from kechuang.policies.choices import ApplicationStatus, PushStatus
@@ -175,7 +176,7 @@ def calculator_record_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "已修改记录，计算结果已更新。")
             return redirect("policies:calculator", org_pk=record.organisation_id)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     return render(request, "policies/record_form.html", {"form": form, "record": record})
 
 
@@ -229,7 +230,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, "已提交申报，请等待科技局受理。")
             return redirect("policies:application_detail", pk=app.pk)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     return render(request, "policies/application_form.html", {"form": form, "measure": m, "claim": claim})
 
 
@@ -353,7 +354,7 @@ def budget_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, "预算已保存。")
             return redirect(f"{request.path}?year={d['year']}")
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     return render(request, "policies/budget_list.html", {
         "rows": selectors.budgets_with_measures(year_i), "year": year_i, "form": form})
 
@@ -390,7 +391,7 @@ def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "异议已提交，科技局将在兑现前核实处理，处理结果将通知您。")
             return redirect("policies:publicity_list")
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     return render(request, "policies/objection_form.html", {
         "form": form, "app": app, "clause": getattr(rules.measure_or_none(app.measure_id), "clause", ""),
         "open": in_publicity(app)})
