@@ -7,7 +7,6 @@ include that sees ``panel``) or as a link with the count.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +23,7 @@ class Panel:
     template: str = ""  # an include drawing the section; it sees ``panel``
     query: str = ""  # appended to the URL, e.g. "type=demand"
     url_args: tuple[Any, ...] = ()
-    items: Sequence[Any] = field(default=(), compare=False)  # a few rows the template lists
+    items: Any = field(default=(), compare=False)  # a few rows the template lists (a sequence or queryset)
     roles: frozenset[str] = frozenset()  # shown only to these roles (empty: to whoever the app offers it)
 
     @property

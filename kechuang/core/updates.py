@@ -31,7 +31,7 @@ def check_fields(data: Mapping[str, Any], fields: Iterable[str]) -> None:
 
 def field_label(instance: models.Model, name: str) -> str:
     try:
-        return str(instance._meta.get_field(name).verbose_name)
+        return str(getattr(instance._meta.get_field(name), "verbose_name", ""))
     except FieldDoesNotExist:
         return ""
 

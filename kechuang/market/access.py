@@ -61,6 +61,10 @@ def _achievement(status: str) -> Any:
     return make
 
 
+def _entity_args(entity: str) -> Any:
+    return lambda obj: [entity]
+
+
 EVERYONE = {"anonymous": 200, "outsider": 200, "broker": 200, "staff": 200}
 HIDDEN = {"anonymous": 404, "outsider": 404, "broker": 404}
 
@@ -80,7 +84,7 @@ ACCESS_CASES = [
     Case("market:achievement_edit", {"anonymous": LOGIN, "outsider": 404, "enterprise": 404, "institution": 200},
          obj=_achievement("draft")),
     *(Case("market:export", {"anonymous": 200, "outsider": 200}, obj=lambda w: None,
-           args=lambda obj, e=entity: [e], query="format=csv", note=entity) for entity in ("demand", "achievement")),
+           args=_entity_args(entity), query="format=csv", note=entity) for entity in ("demand", "achievement")),
     Case("market:transition", {"anonymous": LOGIN, "outsider": 404, "broker": 404, "enterprise": 302},
          obj=_demand("draft"), args=lambda d: ["demand", d.pk, "submit"], method="post", note="owner submits"),
 ]

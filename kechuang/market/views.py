@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core import regions
 from kechuang.core.exceptions import ApplicationError
-from kechuang.core.permissions import permits, require_bureau
+from kechuang.core.permissions import AuthenticatedHttpRequest, permits, require_bureau
 from kechuang.core.redirects import redirect_next
 from kechuang.core.updates import form_error
 from kechuang.market import recommend, selectors, services, unified_search
@@ -126,9 +126,9 @@ def search(request: HttpRequest) -> HttpResponse:
 
 # --------------------------------------------------------------------------- workspace
 @login_required
-def my_listings(request: HttpRequest, entity: str) -> HttpResponse:
+def my_listings(request: AuthenticatedHttpRequest, entity: str) -> HttpResponse:
     model = ENTITIES[entity][0]
-    org_id = request.user.organisation_id  # type: ignore[union-attr]
+    org_id = request.user.organisation_id
     if org_id is None:
         raise PermissionDenied("您的账户未关联机构")
     qs = model.objects.filter(**{f"{model.owner_field}_id": org_id}).order_by("-updated_at")
@@ -140,11 +140,12 @@ def my_listings(request: HttpRequest, entity: str) -> HttpResponse:
 
 
 @login_required
-def listing_create(request: HttpRequest, entity: str) -> HttpResponse:
+def listing_create(request: AuthenticatedHttpRequest, entity: str) -> HttpResponse:
     model, _, form_class = ENTITIES[entity]
-    if request.user.organisation_id is None:  # type: ignore[union-attr]
+    organisation = request.user.organisation
+    if organisation is None:
         raise PermissionDenied("您的账户未关联机构，不能发布")
-    initial = {"region_code": request.user.organisation.region_code} if entity == "demand" else {}  # type: ignore[union-attr]
+    initial = {"region_code": organisation.region_code} if entity == "demand" else {}
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         create = services.demand_create if entity == "demand" else services.achievement_create

@@ -28,7 +28,7 @@ def _notify_owner(obj: Any, step: Transition, actor: Any) -> list[tuple[Any, str
     what = obj._meta.verbose_name
     text = {
         "publish": f"您的{what}“{obj.title}”已审核发布",
-        "reject": f"您的{what}“{obj.title}”未通过审核：{obj.review_comment}",
+        "reject": f"您的{what}“{obj.title}”未通过审核：{obj.reject_reason}",
         "close": f"您的{what}“{obj.title}”已关闭",
         "withdraw": f"您的{what}“{obj.title}”已撤回",
     }.get(step.trigger)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.models import Job
-from kechuang.core.permissions import is_member_or_bureau
+from kechuang.core.permissions import get_restricted_or_404, is_member, is_member_or_bureau
 from kechuang.core.redirects import redirect_next
 from kechuang.core.updates import form_error
 from kechuang.directory.models import Organisation
@@ -123,7 +123,7 @@ def calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
     return render(request, "policies/calculator.html", {
         "org": org, "calc": calc, "sheet_form": FactSheetForm.for_sheet(sheet),
         "record_form": FactRecordForm(auto_id="rec_%s"),  # both forms have a "kind" field: ids must differ
-        "pushes": pushes, "is_member": request.user.organisation_id == org.pk,  # type: ignore[union-attr]
+        "pushes": pushes, "is_member": is_member(request.user, org),
         "figures": yearly_figures(org), "applied": selectors.applications_by_measure(org),
     })
 
@@ -163,7 +163,7 @@ def calculator_record_add(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 @login_required
 def calculator_record_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(FactRecord.objects.restrict(request.user, "change"), pk=pk)  # type: ignore[attr-defined]
+    record = get_restricted_or_404(FactRecord, request.user, "change", pk=pk)
     initial = {"kind": f"{record.collection}:{record.type}", "level": record.level, "date": record.date,
                "note": record.note, **record.values}
     for name in ("meets_guideline",):
@@ -183,7 +183,7 @@ def calculator_record_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def calculator_record_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(FactRecord.objects.restrict(request.user, "change"), pk=pk)  # type: ignore[attr-defined]
+    record = get_restricted_or_404(FactRecord, request.user, "change", pk=pk)
     org_pk = record.organisation_id
     try:
         services.fact_record_delete(record=record, actor=request.user)
