@@ -27,15 +27,15 @@ ACCESS_MATRIX: dict[str, str] = {
     "market:achievement_edit": OBJECT,
     "market:transition": OBJECT,  # the workflow table decides: owner submits/withdraws, bureau publishes/rejects
     "market:review_queue": "bureau",
-    "market:feedback": PAGES,  # POST, brokers and bureau only
+    "market:feedback": OBJECT,  # POST, brokers and bureau only
     "achievement-list": "public",  # published; ?mine=1 adds the caller's own records
     "demand-list": "public",
     "achievement-detail": OBJECT,
     "demand-detail": OBJECT,
-    "achievement-matches": API,
-    "demand-matches": API,
-    "achievement-transition": API,
-    "demand-transition": API,
+    "achievement-matches": OBJECT,
+    "demand-matches": OBJECT,
+    "achievement-transition": OBJECT,
+    "demand-transition": OBJECT,
     # Brokers' and staff's verdicts on matches: brokers and bureau only (anonymous 401/403, others 403); a broker
     # lists its own verdicts, bureau staff all.
     "match-feedback-list": API,
@@ -87,4 +87,13 @@ ACCESS_CASES = [
            args=_entity_args(entity), query="format=csv", note=entity) for entity in ("demand", "achievement")),
     Case("market:transition", {"anonymous": LOGIN, "outsider": 404, "broker": 404, "enterprise": 302},
          obj=_demand("draft"), args=lambda d: ["demand", d.pk, "submit"], method="post", note="owner submits"),
+    Case("market:feedback", {"anonymous": LOGIN, "outsider": 403, "enterprise": 403},
+         method="post"),
+    Case("demand-matches", {"anonymous": (401, 403, 404), "outsider": 404}, obj=_demand("draft"), note="draft"),
+    Case("achievement-matches", {"anonymous": (401, 403, 404), "outsider": 404}, obj=_achievement("draft"),
+         note="draft"),
+    Case("demand-transition", {"anonymous": (401, 403, 404), "outsider": 404, "broker": 404},
+         obj=_demand("draft"), method="post", data={"trigger": "submit"}),
+    Case("achievement-transition", {"anonymous": (401, 403, 404), "outsider": 404, "enterprise": 404},
+         obj=_achievement("draft"), method="post", data={"trigger": "submit"}),
 ]

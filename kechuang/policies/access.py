@@ -40,7 +40,7 @@ ACCESS_MATRIX: dict[str, str] = {
     "policy-measure-detail": OBJECT,
     "policy-application-list": "login",
     "policy-application-detail": OBJECT,
-    "policy-application-transition": PERMISSIONS_TESTS,  # bureau; members of the organisation only withdraw
+    "policy-application-transition": OBJECT,  # bureau; members of the organisation only withdraw
     "policy-evaluate-list": "login",
 }
 
@@ -90,4 +90,6 @@ ACCESS_CASES = [
          obj=_application),
     Case("policies:application_transition", {"anonymous": LOGIN, "outsider": 404, "broker": 404},
          obj=_application, method="post", data={"trigger": "accept", "comment": "x"}),
+    Case("policy-application-transition", {"anonymous": (401, 403), "outsider": 404, "enterprise": 403},
+         obj=_application, method="post", data={"trigger": "accept"}),
 ]

@@ -18,8 +18,8 @@ ACCESS_MATRIX: dict[str, str] = {
     "scores:run": "post-bureau",
     "scores:model_list": "bureau",
     "scores:model_new": "bureau",
-    "scores:bank_list": PERMISSIONS_TESTS,  # members of a bank or insurer; everyone else 403
-    "scores:bank_export": PERMISSIONS_TESTS,
+    "scores:bank_list": OBJECT,  # members of a bank or insurer; everyone else 403
+    "scores:bank_export": OBJECT,
     "scores:bank_enterprise": PERMISSIONS_TESTS,  # only enterprises consenting to the bank; others 404
     "scores:lending": "bureau",
     "score-result-list": "login",  # own organisation's results; a bank's consenting enterprises; bureau all
@@ -35,4 +35,6 @@ ACCESS_CASES = [
          data={"fact": "revenue", "comment": "数据有误"}),
     Case("scores:consent_new", {"anonymous": LOGIN, "outsider": 403}, obj=lambda w: w.enterprise_org,
          method="post"),
+    *(Case(f"scores:{name}", {"anonymous": LOGIN, "outsider": 403, "enterprise": 403, "broker": 403})
+      for name in ("bank_list", "bank_export")),
 ]
