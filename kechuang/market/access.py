@@ -9,9 +9,6 @@ from typing import Any
 
 from kechuang.core.access import LOGIN, OBJECT, Case
 
-PAGES = "market/tests/test_permissions.py"
-API = "market/tests/test_api.py"
-
 ACCESS_MATRIX: dict[str, str] = {
     "market:achievement_list": "public",
     "market:demand_list": "public",
@@ -38,8 +35,8 @@ ACCESS_MATRIX: dict[str, str] = {
     "demand-transition": OBJECT,
     # Brokers' and staff's verdicts on matches: brokers and bureau only (anonymous 401/403, others 403); a broker
     # lists its own verdicts, bureau staff all.
-    "match-feedback-list": API,
-    "match-feedback-detail": API,
+    "match-feedback-list": OBJECT,
+    "match-feedback-detail": OBJECT,
 }
 
 
@@ -63,6 +60,14 @@ def _achievement(status: str) -> Any:
 
 def _entity_args(entity: str) -> Any:
     return lambda obj: [entity]
+
+
+def _feedback(world: Any) -> Any:
+    from kechuang.market.models import MatchFeedback
+
+    demand = _demand("published")(world)
+    return MatchFeedback.objects.create(demand=demand, target_kind="achievement", target_id="1", verdict="useful",
+                                        author=world.user("broker"))
 
 
 EVERYONE = {"anonymous": 200, "outsider": 200, "broker": 200, "staff": 200}
@@ -96,4 +101,7 @@ ACCESS_CASES = [
          obj=_demand("draft"), method="post", data={"trigger": "submit"}),
     Case("achievement-transition", {"anonymous": (401, 403, 404), "outsider": 404, "enterprise": 404},
          obj=_achievement("draft"), method="post", data={"trigger": "submit"}),
+    Case("match-feedback-list", {"anonymous": (401, 403), "outsider": 403, "enterprise": 403, "broker": 200}),
+    Case("match-feedback-detail", {"anonymous": (401, 403), "outsider": 403, "enterprise": 403, "broker": 200},
+         obj=_feedback),
 ]
