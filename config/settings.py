@@ -143,12 +143,21 @@ LOGOUT_REDIRECT_URL = "core:home"
 # Lock an account, and an account at one address, after AXES_FAILURE_LIMIT failures; never a whole address
 # for one account's failures: a bureau's staff and many enterprises sit behind one NAT address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Successful logins are in the audit log (action 登录); axes' own access log would keep a second copy of who
+# logged in from where.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "kechuang.accounts.throttling.lockout_response"
-AXES_COOLOFF_MESSAGE = "登录失败次数过多，账户已临时锁定，请 15 分钟后再试，或联系科技局工作人员解锁。"
+AXES_COOLOFF_MESSAGE = f"登录失败次数过多，账户已临时锁定，请 {AXES_COOLOFF_MINUTES} 分钟后再试，或联系科技局工作人员解锁。"
 AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
+# The address is REMOTE_ADDR unless the operator says how many reverse proxies set X-Forwarded-For in front of
+# the app (a client could forge the header otherwise).
+if env_int("AXES_PROXY_COUNT", 0) > 0:
+    AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 AXES_VERBOSE = False  # its English log lines would repeat what the audit log records in Chinese
 
 # --- Locale ---------------------------------------------------------------------------------------------
@@ -180,6 +189,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 CONTACT_REVEALS_PER_DAY = env_int("CONTACT_REVEALS_PER_DAY", 50)
 # How many relayed contact requests one account may send per day.
 CONTACT_REQUESTS_PER_DAY = env_int("CONTACT_REQUESTS_PER_DAY", 20)
+
+# --- Imports (kechuang/core/tabular): limits checked before a file is read --------------------------------
+IMPORT_MAX_BYTES_WEB = env_int("IMPORT_MAX_BYTES_WEB", 10 * 1024 * 1024)  # the staff web import
+IMPORT_MAX_BYTES_CLI = env_int("IMPORT_MAX_BYTES_CLI", 500 * 1024 * 1024)  # kechuang import FILE
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 5000)  # larger web imports are written by a job
+IMPORT_UPLOAD_RETENTION_HOURS = env_int("IMPORT_UPLOAD_RETENTION_HOURS", 24)  # unconfirmed uploads kept so long
 
 # --- Mail: console by default, so password-reset mails show in the terminal ---------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -216,7 +231,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kechuang.core.schema.AutoSchema",  # + the default error responses
     "EXCEPTION_HANDLER": "kechuang.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -229,6 +244,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema documents JSON request bodies, the API's format: form encodings cannot carry null or a list of
+    # values faithfully (DRF still parses them for older clients, undocumented).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Separate request components (DemandRequest …): what a client must send (required, non-empty) differs from
+    # what it receives (read-only fields).
+    "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a field called "status" with different choices: name each enum in the schema.
     "ENUM_NAME_OVERRIDES": {
         "ListingStatusEnum": "kechuang.market.choices.Status",

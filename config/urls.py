@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.api_urls import api_not_found
 from kechuang.core.discovery import app_modules, url_prefix
 
 admin.site.site_header = "科创服务平台 管理后台"
@@ -20,12 +21,14 @@ def build_urlpatterns(fresh: bool = False) -> list:  # type: ignore[type-arg]
         path("api/", include(api)),
         path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
         path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+        re_path(r"^api/", api_not_found, name="api-not-found"),  # JSON 404, not the HTML page, under /api/
         path("admin/", admin.site.urls),
     ]
 
 
 urlpatterns = build_urlpatterns()
 
+handler400 = "kechuang.core.errors.bad_request"
 handler403 = "kechuang.core.views.error_403"
 handler404 = "kechuang.core.views.error_404"
 handler500 = "kechuang.core.views.error_500"

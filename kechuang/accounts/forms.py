@@ -69,7 +69,3 @@ class OrganisationRegistrationForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
-
-
-class ReviewForm(forms.Form):
-    comment = forms.CharField(label="审核意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)

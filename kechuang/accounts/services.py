@@ -13,6 +13,7 @@ from kechuang.core.permissions import is_member
 from kechuang.directory.choices import INSTITUTION_KINDS, AccountStatus
 from kechuang.directory.models import Organisation
 from kechuang.workflow.engine import Transition, Workflow, bureau, transition
+from kechuang.workflow.forms import StepForm
 
 
 def _notify_members(org: Organisation, step: Transition, actor: Any) -> list[tuple[Any, str, str]]:
@@ -20,14 +21,25 @@ def _notify_members(org: Organisation, step: Transition, actor: Any) -> list[tup
     return [(m, text.get(step.trigger, step.label), "/accounts/workspace/") for m in org.members.all()]
 
 
+class ReviewStepForm(StepForm):
+    """通过 / 驳回: the opinion is kept on the organisation (``review_comment``), where its members read it."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["review_comment"] = (data.get("comment") or "").strip()
+        return data
+
+
 ORGANISATION_WORKFLOW = Workflow(
     name="organisation_account",
     transitions=[
-        Transition("approve", AccountStatus.PENDING, AccountStatus.APPROVED, "通过", allowed=bureau),
+        Transition("approve", AccountStatus.PENDING, AccountStatus.APPROVED, "通过", allowed=bureau,
+                   form=ReviewStepForm, effects=("review_comment",), comment_label="审核意见（可不填）"),
         Transition("reject", AccountStatus.PENDING, AccountStatus.REJECTED, "驳回", allowed=bureau,
-                   comment_required=True),
-        Transition("resubmit", AccountStatus.REJECTED, AccountStatus.PENDING, "重新提交",
-                   allowed=is_member),
+                   comment_required=True, comment_label="驳回理由", form=ReviewStepForm,
+                   effects=("review_comment",), danger=True),
+        Transition("resubmit", AccountStatus.REJECTED, AccountStatus.PENDING, "重新提交审核", allowed=is_member,
+                   comment_label="补充说明（可不填）"),
     ],
     notify=_notify_members,
 )
@@ -51,7 +63,11 @@ def organisation_register(*, organisation_name: str, kind: str, credit_code: str
 
 
 def organisation_review(*, organisation: Organisation, approve: bool, comment: str, actor: User) -> Organisation:
-    extra = {"review_comment": comment}
-    transition(organisation, ORGANISATION_WORKFLOW, "approve" if approve else "reject", actor=actor,
-               comment=comment, extra=extra)
+    return organisation_transition(organisation=organisation, trigger="approve" if approve else "reject",
+                                   actor=actor, data={"comment": comment})
+
+
+def organisation_transition(*, organisation: Organisation, trigger: str, actor: Any, data: Any = None) -> Organisation:
+    """A step of the account workflow from a page: staff 通过/驳回, the organisation's own member 重新提交审核."""
+    transition(organisation, ORGANISATION_WORKFLOW, trigger, actor=actor, data=data)
     return organisation

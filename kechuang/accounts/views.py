@@ -4,14 +4,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts import services, throttling
-from kechuang.accounts.forms import OrganisationRegistrationForm, ReviewForm
+from kechuang.accounts.forms import OrganisationRegistrationForm
+from kechuang.accounts.services import ORGANISATION_WORKFLOW
 from kechuang.core.exceptions import ApplicationError
-from kechuang.core.permissions import AuthenticatedHttpRequest, require_bureau
+from kechuang.core.permissions import AuthenticatedHttpRequest, is_member_or_bureau, require_bureau
 from kechuang.directory.choices import AccountStatus
 from kechuang.directory.models import Organisation
 
@@ -39,30 +41,34 @@ def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     panels = panels_for(user)
     pending = Organisation.objects.filter(status=AccountStatus.PENDING).count() if user.is_bureau else 0
-    return render(request, "accounts/workspace.html", {"panels": panels, "pending_organisations": pending})
+    return render(request, "accounts/workspace.html", {"panels": panels, "pending_organisations": pending,
+                                                       "workflow": ORGANISATION_WORKFLOW})
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     require_bureau(request.user, "仅科技局工作人员可以审核机构账户")
     pending = Organisation.objects.filter(status=AccountStatus.PENDING).order_by("created_at")
-    return render(request, "accounts/review_queue.html", {"pending": pending, "form": ReviewForm()})
+    return render(request, "accounts/review_queue.html", {"pending": pending, "workflow": ORGANISATION_WORKFLOW})
 
 
 @login_required
 @require_POST
 def review_organisation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    require_bureau(request.user, "仅科技局工作人员可以审核机构账户")
+    """A step of the organisation's account workflow: staff 通过/驳回 from the review queue; a member of a rejected
+    organisation 重新提交审核 from the workspace. The workflow table decides who may take which step."""
+    user = request.user
+    if not is_member_or_bureau(user, pk):
+        raise PermissionDenied("仅科技局工作人员可以审核机构账户")
     org = get_object_or_404(Organisation, pk=pk)
-    form = ReviewForm(request.POST)
-    form.is_valid()
+    # The workflow include posts ``trigger``; ``decision=approve|reject`` is the older spelling, still accepted.
+    trigger = request.POST.get("trigger") or ("approve" if request.POST.get("decision") == "approve" else "reject")
     try:
-        services.organisation_review(organisation=org, approve=request.POST.get("decision") == "approve",
-                                     comment=form.cleaned_data.get("comment", ""), actor=request.user)
+        services.organisation_transition(organisation=org, trigger=trigger, actor=user, data=request.POST)
         messages.success(request, f"已处理：{org.name}（{org.get_status_display()}）")
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect("accounts:review_queue")
+    return redirect("accounts:review_queue" if user.is_bureau else "accounts:workspace")
 
 
 @login_required
@@ -76,4 +82,5 @@ def lockouts(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已解除账户“{username}”的登录锁定。")
         return redirect("accounts:lockouts")
     return render(request, "accounts/lockouts.html", {"locked": throttling.locked_accounts(),
-                                                     "limit": settings.AXES_FAILURE_LIMIT})
+                                                     "limit": settings.AXES_FAILURE_LIMIT,
+                                                     "minutes": settings.AXES_COOLOFF_MINUTES})

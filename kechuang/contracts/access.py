@@ -27,6 +27,7 @@ ACCESS_MATRIX: dict[str, str] = {
     "contract-list": "login",  # signed in: parties see their own, registrars all; anonymous 401/403
     "contract-detail": OBJECT,
     "contract-stats": "public",
+    "contract-stats-summary": "public",
 }
 
 

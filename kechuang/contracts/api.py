@@ -18,7 +18,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kechuang.contracts import stats
+from kechuang.contracts import stats as contract_stats
 from kechuang.contracts.models import Contract
 from kechuang.core.api import RestrictedViewSetMixin
 
@@ -41,7 +41,7 @@ class ContractSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-_ROW = {"key": serializers.CharField(), "label": serializers.CharField(), "count": serializers.IntegerField(),
+_ROW: dict[str, Any] = {"key": serializers.CharField(), "label": serializers.CharField(), "count": serializers.IntegerField(),
         "contract_amount": serializers.CharField(help_text="元，两位小数"),
         "transaction_amount": serializers.CharField(help_text="元，两位小数")}
 STATS_SCHEMA = inline_serializer("ContractStats", {
@@ -61,8 +61,8 @@ class ContractViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         summary="技术合同登记统计（公开）",
         parameters=[
             OpenApiParameter("year", OpenApiTypes.INT, description="年度，默认本年"),
-            OpenApiParameter("by", OpenApiTypes.STR, enum=list(stats.BY), description="分组：类型、领域、月份、区县"),
-            OpenApiParameter("scope", OpenApiTypes.STR, enum=list(stats.SCOPES),
+            OpenApiParameter("by", OpenApiTypes.STR, enum=list(contract_stats.BY), description="分组：类型、领域、月份、区县"),
+            OpenApiParameter("scope", OpenApiTypes.STR, enum=list(contract_stats.SCOPES),
                              description="output 技术输出（卖方在本市，默认）；input 技术吸纳（买方在本市）"),
         ],
         responses=STATS_SCHEMA,
@@ -70,24 +70,42 @@ class ContractViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], url_path="stats", permission_classes=[permissions.AllowAny],
             pagination_class=None, filter_backends=[])
     def stats(self, request: Request) -> Response:
-        p = request.query_params
-        errors: dict[str, Any] = {}
-        try:
-            year = int(p.get("year") or timezone.localdate().year)
-            if not 1980 <= year <= 2100:
-                raise ValueError
-        except ValueError:
-            errors["year"] = ["年度应为四位数字，如 2026"]
-            year = 0
-        by = p.get("by") or "type"
-        if by not in stats.BY:
-            errors["by"] = [f"分组方式只能是 {'、'.join(stats.BY)}"]
-        scope = p.get("scope") or "output"
-        if scope not in stats.SCOPES:
-            errors["scope"] = ["口径只能是 output（技术输出）或 input（技术吸纳）"]
-        if errors:
-            raise ValidationError(errors)
-        return Response(stats.statistics(year, by, scope))
+        year, by, scope = _stats_params(request, with_by=True)
+        return Response(contract_stats.statistics(year, by, scope))
+
+    @extend_schema(
+        summary="技术合同登记统计摘要（公开）：千万元以上合同、平均合同额、按当事人性质、按月累计与年度目标",
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="年度，默认本年"),
+                    OpenApiParameter("scope", OpenApiTypes.STR, enum=list(contract_stats.SCOPES))],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"], url_path="stats/summary", permission_classes=[permissions.AllowAny],
+            pagination_class=None, filter_backends=[])
+    def stats_summary(self, request: Request) -> Response:
+        year, _, scope = _stats_params(request, with_by=False)
+        return Response({"year": year, "scope": scope, **contract_stats.summary(year, scope)})
+
+
+def _stats_params(request: Request, *, with_by: bool) -> tuple[int, str, str]:
+    """Validated (year, by, scope) with Chinese messages naming each bad parameter."""
+    p = request.query_params
+    errors: dict[str, Any] = {}
+    try:
+        year = int(p.get("year") or timezone.localdate().year)
+        if not 1980 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        errors["year"] = ["年度应为四位数字，如 2026"]
+        year = 0
+    by = p.get("by") or "type"
+    if with_by and by not in contract_stats.BY:
+        errors["by"] = [f"分组方式只能是 {'、'.join(contract_stats.BY)}"]
+    scope = p.get("scope") or "output"
+    if scope not in contract_stats.SCOPES:
+        errors["scope"] = ["口径只能是 output（技术输出）或 input（技术吸纳）"]
+    if errors:
+        raise ValidationError(errors)
+    return year, by, scope
 
 
 def register(router: Any) -> None:

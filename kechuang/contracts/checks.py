@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
 from kechuang.contracts.choices import SUBTYPES_OF, ContractType
 from kechuang.core.validators import credit_code_error, region_code_error
+from kechuang.workflow import clock
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def region_prefix() -> str:
 
 def precheck(c: Any) -> list[Problem]:
     out: list[Problem] = []
-    today = timezone.localdate()
+    today = clock.today()
     if not (c.title or "").strip():
         out.append(Problem("title", "项目名称不能为空（标的不明确）"))
     for side, label in (("seller", "卖方"), ("buyer", "买方")):

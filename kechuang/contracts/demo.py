@@ -67,7 +67,8 @@ def _weighted(rng: random.Random, table: dict[Any, int]) -> Any:
 
 
 def _parties(rng: random.Random, n: int, prefix: str, local: bool) -> list[tuple[str, str, str, str]]:
-    out, seen = [], set()
+    out: list[tuple[str, str, str, str]] = []
+    seen: set[str] = set()
     i = 0
     while len(out) < n:
         i += 1

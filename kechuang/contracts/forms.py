@@ -36,6 +36,11 @@ class ContractForm(forms.ModelForm):
         achievement: Any = self.fields["achievement"]
         achievement.queryset = Achievement.objects.filter(owner=organisation) if organisation else Achievement.objects.none()
         achievement.help_text = "促成本合同的本机构科技成果（可不选）"
+        for field in self.fields.values():
+            choices = getattr(field, "choices", None)
+            if choices is not None and not isinstance(field, forms.ModelChoiceField):
+                field.choices = [(v, "（请选择）" if v == "" else label) for v, label in choices]  # type: ignore[attr-defined]
+        achievement.empty_label = "（不关联）"
         self.fields["sub_type"].required = True
         self.fields["buyer_region_code"].required = True
         self.fields["declared_transaction_amount"].required = True

@@ -1,5 +1,5 @@
 """Import of contracts already registered in the national system (全国技术合同管理与服务系统), and the JJ-001
-export for uploading ours to it. The framework is ``kechuang.directory.importing`` (autodiscovered).
+export for uploading ours to it. The framework is ``kechuang.core.tabular``, which autodiscovers this module.
 
 Only the fourteen columns the issue names are required; every other JJ-001 field is optional. Amount headers may
 carry their unit — ``合同成交额（元）``, ``合同成交额（万元）``, ``技术交易额(万元)``, full-width or ASCII brackets
@@ -27,7 +27,7 @@ from kechuang.contracts.choices import (
     TechField,
 )
 from kechuang.contracts.models import Contract
-from kechuang.directory.importing import CellError, Column, ImportContext, ImportSpec, parsers, register_spec
+from kechuang.core.tabular import CellError, Column, ImportContext, ImportSpec, parsers, register_spec
 
 WAN = Decimal(10000)
 CENT = Decimal("0.01")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from kechuang.contracts import deadlines
 from kechuang.contracts.choices import AWAITING_DECISION, Status
 from kechuang.contracts.models import Contract, is_registrar
 from kechuang.core.panels import Panel
+from kechuang.workflow import clock
 
 REGISTRAR_QUEUE = (*AWAITING_DECISION, Status.CHANGE_PENDING, Status.CANCEL_PENDING)
 
@@ -30,7 +30,7 @@ def mine(user: Any) -> QuerySet[Contract]:
 def queue(user: Any) -> list[Contract]:
     """What waits for the registrar, by deadline (overdue first); change and cancellation requests follow."""
     rows = list(visible(user).filter(status__in=REGISTRAR_QUEUE).order_by("deadline_on", "accepted_on", "id")[:500])
-    today = timezone.localdate()
+    today = clock.today()
     for c in rows:
         c.remaining = remaining_days(c, today)  # type: ignore[attr-defined]
         c.overdue = c.remaining is not None and c.remaining < 0  # type: ignore[attr-defined]
@@ -41,7 +41,7 @@ def remaining_days(contract: Contract, today: Any = None) -> int | None:
     """Working days left until the decision deadline (0 on the day itself, negative when overdue)."""
     if contract.status not in AWAITING_DECISION or contract.deadline_on is None:
         return None
-    return deadlines.working_days_between(today or timezone.localdate(), contract.deadline_on)
+    return deadlines.working_days_between(today or clock.today(), contract.deadline_on)
 
 
 def workspace_panels(user: Any) -> list[Panel]:

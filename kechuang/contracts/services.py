@@ -19,6 +19,7 @@ from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.permissions import permits
 from kechuang.core.updates import check_fields, clean_or_raise
+from kechuang.workflow import clock
 from kechuang.workflow.engine import transition
 
 EDITABLE_FIELDS = (
@@ -168,7 +169,7 @@ def contract_register(*, contract: Contract, actor: Any, deductions: list[dict[s
     new_sub = sub_type or (contract.sub_type if contract.sub_type in SUBTYPES_OF[new_type] else "")
     if new_sub and new_sub not in SUBTYPES_OF[new_type]:
         raise ApplicationError("合同子类与认定的合同类型不符", field="sub_type")
-    day = registered_on or timezone.localdate()
+    day = registered_on or clock.today()
     extra = {"transaction_amount": amount, "deductions": deductions, "contract_type": new_type, "sub_type": new_sub,
              "decision_note": note, "registered_on": day, "refusal_reason": "",
              "registration_number": contract.registration_number or next_registration_number(day.year)}

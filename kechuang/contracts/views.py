@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -32,6 +32,7 @@ from kechuang.contracts.models import Contract, is_registrar
 from kechuang.contracts.workflow import seller_member
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.updates import form_error
+from kechuang.workflow import clock
 from kechuang.workflow.engine import history
 
 STATUS_LABELS = dict(Status.choices)
@@ -59,9 +60,9 @@ def mine(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("您的账户未关联机构：技术合同由合同当事人的机构申报和查看")
     qs = selectors.mine(request.user).order_by("-updated_at")
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    today = clock.today()
     for c in page:
-        c.remaining = selectors.remaining_days(c, today)
+        c.remaining = selectors.remaining_days(c, today)  # type: ignore[attr-defined]
     return render(request, "contracts/mine.html", {"page": page})
 
 
@@ -86,6 +87,8 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = get_object_or_404(Contract.objects.restrict(request.user, "change"), pk=pk)
+    if not seller_member(request.user, contract):
+        raise Http404("只有卖方可以修改合同内容")  # registrars and bureau staff decide, they do not rewrite
     form = ContractForm(request.POST or None, request.FILES or None, instance=contract,
                         organisation=contract.seller_organisation)
     if request.method == "POST" and form.is_valid():
@@ -168,6 +171,8 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def request_change(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _visible(request, pk)
+    if not seller_member(request.user, contract):
+        raise Http404("变更和注销登记由卖方申请")
     form = ChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -184,6 +189,8 @@ def request_change(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _visible(request, pk)
+    if not seller_member(request.user, contract):
+        raise Http404("变更和注销登记由卖方申请")
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,7 +221,8 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     _require_registrar(request)
     rows = selectors.queue(request.user)
-    return render(request, "contracts/queue.html", {"rows": rows, "overdue": sum(1 for c in rows if c.overdue)})
+    overdue = sum(1 for c in rows if getattr(c, "overdue", False))
+    return render(request, "contracts/queue.html", {"rows": rows, "overdue": overdue})
 
 
 @login_required
@@ -286,7 +294,7 @@ def expert_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """Registered contracts of a year in the JJ-001 column order, for upload to the national system."""
-    from kechuang.directory.importing import export_queryset, get_spec
+    from kechuang.core.tabular import export_queryset, get_spec
 
     _require_registrar(request)
     year = _year(request)
@@ -317,19 +325,20 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     year, scope = _year(request), _scope(request)
     tables = [(title, _with_bars(stats.statistics(year, by, scope))) for by, title in
               (("type", "按合同类型"), ("field", "按技术领域"), ("month", "按登记月份"), ("region", "按区县"))]
+    summary = stats.summary(year, scope)
+    by = dict(tables)
+    chart = {"months": by["按登记月份"]["results"], "fields": by["按技术领域"]["results"],
+             "cumulative": summary["cumulative"]}
     return render(request, "contracts/stats.html", {
-        "year": year, "scope": scope, "tables": tables, "summary": stats.summary(year, scope),
+        "year": year, "scope": scope, "tables": tables, "summary": summary, "chart": chart,
         "scopes": [("output", "技术输出（卖方在本市）"), ("input", "技术吸纳（买方在本市）")],
         "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
     })
 
 
 def _with_bars(data: dict[str, Any]) -> dict[str, Any]:
-    """Each row's share of the largest contract amount, drawn as a CSS bar next to the figure.
-
-    No PyPI package ships Apache ECharts' own JS (pyecharts and django-static-echarts load it from a CDN), and
-    nothing third-party is copied into the repository, so the page draws plain bars; the tables are the figures.
-    """
+    """Each row's share of the largest contract amount, drawn as a CSS bar next to the figure in the tables (the
+    ECharts charts above them need JavaScript; the tables do not)."""
     top = max((Decimal(r["contract_amount"]) for r in data["results"]), default=Decimal("0"))
     for r in data["results"]:
         r["bar"] = int(Decimal(r["contract_amount"]) * 100 / top) if top else 0

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from kechuang.contracts import deadlines
 from kechuang.contracts.choices import Status
 from kechuang.contracts.models import is_registrar
+from kechuang.workflow import clock
 from kechuang.workflow.engine import Transition, Workflow
 
 
@@ -39,14 +38,26 @@ def _prechecks_pass(obj: Any) -> str | None:
 
 
 def _clock(obj: Any, actor: Any) -> dict[str, Any]:
-    today = timezone.localdate()
+    today = clock.today()
     days = deadlines.decision_days(obj.declared_transaction_amount or obj.transaction_amount, obj.expert_review)
     deadline, exact = deadlines.add_working_days(today, days)
     return {"accepted_on": today, "deadline_on": deadline, "deadline_estimated": not exact,
             "expert_review": obj.expert_review or days == deadlines.EXPERT_DAYS}
 
 
+def _registrars() -> list[Any]:
+    from kechuang.accounts.choices import Role
+    from kechuang.accounts.models import User
+
+    return list(User.objects.filter(role=Role.REGISTRAR, is_active=True))
+
+
 def _notify(obj: Any, step: Transition, actor: Any) -> list[tuple[Any, str, str]]:
+    if step.trigger in ("submit", "resubmit", "request_change", "request_cancel"):
+        what = {"submit": "新受理", "resubmit": "已补正", "request_change": "申请变更登记",
+                "request_cancel": "申请注销登记"}[step.trigger]
+        due = f"，认定期限 {obj.deadline_on:%Y-%m-%d}" if step.trigger in ("submit", "resubmit") else ""
+        return [(r, f"技术合同“{obj.title}”{what}{due}", obj.get_absolute_url()) for r in _registrars()]
     text = {
         "request_correction": f"技术合同“{obj.title}”需要补正材料，请在工作台查看补正清单",
         "register": f"技术合同“{obj.title}”已认定登记，登记编号 {obj.registration_number}",

@@ -47,6 +47,33 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+# Audit rows stay small whatever was saved: text longer than this is kept as its length, its start and a
+# SHA-256 (enough to tell whether two versions are the same), long lists as their count and hash. Updates
+# already store only the changed fields.
+AUDIT_TEXT_LIMIT = 500
+AUDIT_LIST_LIMIT = 200
+
+
+def bounded(value: Any) -> Any:
+    """``value`` as the audit log keeps it (see AUDIT_TEXT_LIMIT)."""
+    import hashlib
+    import json
+
+    if isinstance(value, str):
+        if len(value) <= AUDIT_TEXT_LIMIT:
+            return value
+        digest = hashlib.sha256(value.encode("utf-8")).hexdigest()
+        return {"长文本": True, "字数": len(value), "开头": value[:80], "SHA-256": digest}
+    if isinstance(value, list | tuple):
+        if len(value) <= AUDIT_LIST_LIMIT:
+            return [bounded(v) for v in value]
+        text = json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+        return {"长列表": True, "项数": len(value), "SHA-256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+    if isinstance(value, dict):
+        return {str(k)[:100]: bounded(v) for k, v in list(value.items())[:AUDIT_LIST_LIMIT]}
+    return value
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
     # Derived sort keys (kechuang.core.pinyin) change with the name and say nothing of their own.
     exclude = set(getattr(instance, "audit_exclude", ())) | set(getattr(instance, "pinyin_fields", {}).values())
@@ -77,7 +104,7 @@ def record(
         object_type=object_type,
         object_id=object_id,
         object_repr=object_repr[:300],
-        changes=changes or {},
+        changes=bounded(changes or {}),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +32,33 @@ DETAIL_URLS = {
     "directory.Organisation": "directory:organisation_detail", "directory.Person": "directory:person_detail",
     "directory.Platform": "directory:platform_detail", "directory.Instrument": "directory:instrument_detail",
     "policies.Application": "policies:application_detail",
+}
+
+
+def _transfer_modes() -> dict[str, str]:
+    from kechuang.market.choices import TransferMode
+
+    return dict(TransferMode.choices)
+
+
+def _fact_types() -> dict[str, str]:
+    from kechuang.rules import facts
+
+    return {**facts.RECOGNITION_TYPES, **facts.PROJECT_TYPES, **facts.AWARD_TYPES, **facts.HIRE_TYPES,
+            **facts.GRANT_TYPES, **facts.CULTIVATED_TYPES}
+
+
+def _fact_levels() -> dict[str, str]:
+    from kechuang.rules import facts
+
+    return dict(facts.LEVELS)
+
+
+# Fields that hold coded values without Django choices (JSON lists of choice values, rule-file codes).
+VALUE_LABELS: dict[tuple[str, str], Callable[[], dict[str, str]]] = {
+    ("market.Achievement", "transfer_modes"): _transfer_modes,
+    ("policies.FactRecord", "type"): _fact_types,
+    ("policies.FactRecord", "level"): _fact_levels,
 }
 # Keys that only repeat what the row already says (the trigger is the status change itself).
 HIDDEN_KEYS = {"trigger", "entity", "merged_ids", "id"}
@@ -125,7 +152,12 @@ class _Related:
         return self.names.get((model, str(pk)), f"{model._meta.verbose_name}（编号 {pk}，已删除）")
 
 
-def _format(f: models.Field[Any, Any] | None, value: Any, related: _Related) -> str:
+def _format(f: models.Field[Any, Any] | None, value: Any, related: _Related, labels: dict[str, str] | None = None) -> str:
+    if labels is not None:
+        if isinstance(value, list):
+            value = [labels.get(str(v), v) for v in value]
+        elif isinstance(value, str):
+            value = labels.get(value, value)
     if f is None:
         return _plain_value(value)
     if value is None or value == "":
@@ -182,14 +214,17 @@ def entries(logs: Iterable[Any]) -> list[Entry]:
             if not _shown(f, key):
                 continue
             label = str(f.verbose_name) if f is not None else EXTRA_LABELS.get(key, "其他信息")
+            coded = VALUE_LABELS.get((log.object_type, key))
+            labels = coded() if coded is not None else None
             if is_pair and log.action == "create":  # stored as [None, value]: the value it was created with
-                entry.changes.append(Change(label, None, _format(f, value[1], related)))
+                entry.changes.append(Change(label, None, _format(f, value[1], related, labels)))
             elif is_pair and log.action == "delete":  # stored as [value, None]: the value it had
-                entry.changes.append(Change(label, None, _format(f, value[0], related)))
+                entry.changes.append(Change(label, None, _format(f, value[0], related, labels)))
             elif is_pair:
-                entry.changes.append(Change(label, _format(f, value[0], related), _format(f, value[1], related)))
+                entry.changes.append(Change(label, _format(f, value[0], related, labels),
+                                            _format(f, value[1], related, labels)))
             else:
-                entry.changes.append(Change(label, None, _format(f, value, related)))
+                entry.changes.append(Change(label, None, _format(f, value, related, labels)))
         result.append(entry)
     return result
 

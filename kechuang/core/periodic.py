@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -98,6 +98,7 @@ class Scheduler(threading.Thread):
             finally:
                 close_old_connections()
             self._stop_event.wait(self.interval)
+        connections.close_all()
 
     def stop(self) -> None:
         self._stop_event.set()

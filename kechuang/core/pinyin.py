@@ -45,10 +45,21 @@ def _on_pre_save(sender: Any, instance: Any, raw: bool = False, **_: Any) -> Non
         fill(instance)
 
 
+def _on_post_save(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **_: Any) -> None:
+    # save(update_fields=["name"]) writes only the listed columns: write the key that pre_save refreshed too.
+    if raw or not update_fields:
+        return
+    stale = {target: getattr(instance, target) for source, target in instance.pinyin_fields.items()
+             if source in update_fields and target not in update_fields}
+    if stale:
+        sender._default_manager.filter(pk=instance.pk).update(**stale)
+
+
 def connect() -> None:
     from django.apps import apps
-    from django.db.models.signals import pre_save
+    from django.db.models.signals import post_save, pre_save
 
     for model in apps.get_models():
         if getattr(model, "pinyin_fields", None):
             pre_save.connect(_on_pre_save, sender=model, dispatch_uid=f"pinyin-{model._meta.label}")
+            post_save.connect(_on_post_save, sender=model, dispatch_uid=f"pinyin-post-{model._meta.label}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id
@@ -33,4 +33,4 @@ class ThreadBackend(ImmediateBackend):
         try:
             self._execute_task(result)
         finally:
-            close_old_connections()  # a thread's connection is its own; never leave it open
+            connections.close_all()  # a thread's connections are its own: never leave them open (CONN_MAX_AGE)

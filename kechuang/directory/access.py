@@ -27,6 +27,7 @@ ACCESS_MATRIX: dict[str, str] = {
     "directory:import_start": "bureau",
     "directory:import_template": OBJECT,  # bureau only
     "directory:import_preview": OBJECT,  # bureau only
+    "directory:import_job": "directory/tests/test_import_hardening.py",  # bureau only (a job id)
     "directory:profile_edit": "login",  # the user's own organisation only
     "directory:figures_edit": "login",
     # The organisation's own people, platforms and instruments: users with an organisation (others 403); edit and

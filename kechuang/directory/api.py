@@ -11,30 +11,24 @@ import functools
 from collections import defaultdict
 from typing import Any
 
-import django_filters
 from rest_framework import serializers
 
 from kechuang.core import regions
 from kechuang.core.api import RestrictedReadOnlyViewSet
 from kechuang.core.pagination import Pagination
-from kechuang.directory import contacts, search
+from kechuang.directory import contacts
 from kechuang.directory.choices import (
-    Level,
-    OrganisationKind,
-    PersonKind,
-    PlatformKind,
-    QualificationKind,
     RevealChannel,
 )
+from kechuang.directory.filters import InstrumentFilter, OrganisationFilter, PersonFilter, PlatformFilter
 from kechuang.directory.models import (
-    IndustryChain,
     Instrument,
     Organisation,
     Person,
     Platform,
     Qualification,
 )
-from kechuang.directory.selectors import CachedCountPaginator, chains_of, count_cache_key, with_chain
+from kechuang.directory.selectors import CachedCountPaginator, chains_of, count_cache_key
 
 
 class ContactHidingSerializer(serializers.ModelSerializer):
@@ -116,58 +110,6 @@ class InstrumentSerializer(ContactHidingSerializer):
         model = Instrument
         fields = ["id", "name", "model_number", "manufacturer", "category", "original_value_yuan", "organisation",
                   "organisation_name", "location", "sharing_terms", "fee", "contact_phone"]
-
-
-class SearchFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="关键词（中文分词，多词同时满足）")
-
-    def filter_q(self, qs: Any, name: str, value: str) -> Any:
-        return search.apply(qs, value)
-
-
-class OrganisationFilter(SearchFilterSet):
-    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
-    region = django_filters.CharFilter(field_name="region_code")
-    chain = django_filters.CharFilter(method="filter_chain", label="产业链代码")
-    qualification = django_filters.ChoiceFilter(choices=QualificationKind.choices, method="filter_qualification")
-
-    class Meta:
-        model = Organisation
-        fields = ["kind", "region_code", "status"]
-
-    def filter_chain(self, qs: Any, name: str, value: str) -> Any:
-        return with_chain(qs, value)
-
-    def filter_qualification(self, qs: Any, name: str, value: str) -> Any:
-        return qs.filter(pk__in=Qualification.objects.filter(kind=value).values("organisation_id"))
-
-
-class PersonFilter(SearchFilterSet):
-    kind = django_filters.ChoiceFilter(choices=PersonKind.choices)
-
-    class Meta:
-        model = Person
-        fields = ["kind", "grade", "organisation", "region_code"]
-
-
-class PlatformFilter(SearchFilterSet):
-    kind = django_filters.ChoiceFilter(choices=PlatformKind.choices)
-    level = django_filters.ChoiceFilter(choices=Level.choices)
-    chain = django_filters.ModelChoiceFilter(field_name="industry_chains", queryset=IndustryChain.objects.all(),
-                                             to_field_name="code")
-    region = django_filters.CharFilter(field_name="organisation__region_code")
-
-    class Meta:
-        model = Platform
-        fields = ["kind", "level", "organisation"]
-
-
-class InstrumentFilter(SearchFilterSet):
-    region = django_filters.CharFilter(field_name="organisation__region_code")
-
-    class Meta:
-        model = Instrument
-        fields = ["organisation", "category"]
 
 
 class CountCachingPagination(Pagination):

@@ -13,6 +13,11 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from kechuang.core import jobs
+        from kechuang.directory import services
+
+        jobs.register(services.IMPORT_JOB, services.import_job)
+
         from kechuang.directory.models import Instrument, Organisation, Person, Platform, Qualification
         from kechuang.directory.selectors import bump_count_generation
 

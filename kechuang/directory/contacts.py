@@ -91,7 +91,7 @@ class ContactGate:
                 requester_id=self.user.pk, status=ContactRequestStatus.GRANTED).values_list("person_id", flat=True))
             start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
             self._seen_today = set(ContactReveal.objects.filter(viewer_id=self.user.pk, at__gte=start)
-                                   .exclude(person_id=None).values_list("person_id", flat=True))
+                                   .exclude(person__isnull=True).values_list("person_id", flat=True))
 
     def manages(self, person: Any) -> bool:
         own = getattr(self.user, "organisation_id", None) if getattr(self.user, "is_authenticated", False) else None

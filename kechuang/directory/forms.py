@@ -6,7 +6,13 @@ from django import forms
 
 from kechuang.core.tabular import all_specs
 from kechuang.directory.models import IndustryChain, Instrument, Organisation, Person, Platform
-from kechuang.directory.services import INSTRUMENT_FIELDS, PERSON_FIELDS, PLATFORM_FIELDS, PROFILE_FIELDS
+from kechuang.directory.services import (
+    INSTRUMENT_FIELDS,
+    PERSON_FIELDS,
+    PLATFORM_FIELDS,
+    PROFILE_FIELDS,
+    web_import_max_bytes,
+)
 
 
 class OrganisationProfileForm(forms.ModelForm):
@@ -14,7 +20,7 @@ class OrganisationProfileForm(forms.ModelForm):
         label="所属产业链", queryset=IndustryChain.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    website = forms.URLField(label="网站", required=False, assume_scheme="https")
+    website = forms.URLField(label="网站", required=False, assume_scheme="https", max_length=200)
 
     class Meta:
         model = Organisation
@@ -115,6 +121,11 @@ class ImportUploadForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".csv", ".xlsx", ".jsonl", ".ndjson", ".json")):
             raise forms.ValidationError("请上传 CSV、XLSX 或 JSON lines 文件")
+        limit = web_import_max_bytes()
+        if f.size > limit:  # refused before a byte of it is parsed (or kept)
+            raise forms.ValidationError(
+                f"文件大小 {f.size / 1024 / 1024:.1f} MB，超过网页导入上限 {limit / 1024 / 1024:.0f} MB："
+                "请分批上传，或请管理员在服务器上用 kechuang import 命令导入")
         return f
 
 

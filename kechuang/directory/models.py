@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from kechuang.core import regions
+from kechuang.core.fields import COMMENT, LONG_TEXT, SHORT_TEXT, LimitedTextField
 from kechuang.core.models import BaseModel
 from kechuang.core.validators import validate_credit_code, validate_region_code
 from kechuang.directory import search
@@ -67,8 +68,8 @@ class Organisation(BaseModel):
     established_on = models.DateField("成立日期", null=True, blank=True)
     industry_chains = models.ManyToManyField(IndustryChain, verbose_name="所属产业链", blank=True,
                                              related_name="organisations")
-    business_scope = models.TextField("经营范围/主要方向", blank=True)
-    introduction = models.TextField("机构简介", blank=True)
+    business_scope = LimitedTextField("经营范围/主要方向", SHORT_TEXT, blank=True)
+    introduction = LimitedTextField("机构简介", LONG_TEXT, blank=True)
     employees = models.PositiveIntegerField("职工人数", null=True, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
     website = models.URLField("网站", blank=True)
@@ -78,7 +79,7 @@ class Organisation(BaseModel):
     status = models.CharField(
         "账户状态", max_length=20, choices=AccountStatus.choices, default=AccountStatus.APPROVED, db_index=True
     )
-    review_comment = models.TextField("审核意见", blank=True)
+    review_comment = LimitedTextField("审核意见", COMMENT, blank=True)
     search_text = models.TextField("检索文本", blank=True, editable=False)
 
     audit_exclude = ("created_at", "updated_at", "search_text")
@@ -91,9 +92,10 @@ class Organisation(BaseModel):
         # order. The trailing id matters: without it PostgreSQL sorted every page's prefix again (an
         # incremental sort of ~1,000 rows on page 50, 2 ms) to break ties between equal names.
         indexes = [models.Index(fields=["status", "name", "id"], name="dir_org_status_name_id"),
-                   models.Index(fields=["status", "region_code", "name", "id"], name="dir_org_status_region_name_id"),
-                   models.Index(fields=["status", "kind", "name", "id"], name="dir_org_status_kind_name_id"),
-                   models.Index(fields=["status", "name_pinyin", "id"], name="dir_org_status_pinyin_id")]
+                   # The list pages sort by pinyin (kechuang.core.pinyin), filtered by region or kind.
+                   models.Index(fields=["status", "name_pinyin", "id"], name="dir_org_status_pinyin_id"),
+                   models.Index(fields=["status", "region_code", "name_pinyin", "id"], name="dir_org_status_region_py_id"),
+                   models.Index(fields=["status", "kind", "name_pinyin", "id"], name="dir_org_status_kind_py_id")]
 
     def __str__(self) -> str:
         return self.name
@@ -258,7 +260,7 @@ class Person(Published):
     organisation = models.ForeignKey(Organisation, verbose_name="所在单位", null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="people")
     region_code = models.CharField("行政区划代码", max_length=6, blank=True, validators=[validate_region_code])
-    bio = models.TextField("简介", blank=True)
+    bio = LimitedTextField("简介", SHORT_TEXT, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
     # 个人信息保护法: a person's phone and email are shown only where the person agreed (and only to approved
@@ -309,7 +311,7 @@ class Platform(Published):
     fields = models.CharField("研究方向", max_length=300, blank=True)
     industry_chains = models.ManyToManyField(IndustryChain, verbose_name="服务产业链", blank=True,
                                              related_name="platforms")
-    description = models.TextField("简介", blank=True)
+    description = LimitedTextField("简介", LONG_TEXT, blank=True)
 
     class Meta:
         verbose_name = "创新平台"
@@ -339,7 +341,7 @@ class Instrument(Published):
     organisation = models.ForeignKey(Organisation, verbose_name="所属单位", on_delete=models.CASCADE,
                                      related_name="instruments")
     location = models.CharField("放置地点", max_length=200, blank=True)
-    sharing_terms = models.TextField("共享方式", blank=True)
+    sharing_terms = LimitedTextField("共享方式", SHORT_TEXT, blank=True)
     fee = models.CharField("收费标准", max_length=200, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
 
@@ -367,7 +369,7 @@ class ContactRequest(BaseModel):
                                related_name="contact_requests")
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="请求人", on_delete=models.CASCADE,
                                   related_name="contact_requests")
-    message = models.TextField("来意", max_length=1000)
+    message = LimitedTextField("来意", 1000)
     status = models.CharField("状态", max_length=20, choices=ContactRequestStatus.choices,
                               default=ContactRequestStatus.PENDING, db_index=True)
 

@@ -4,9 +4,9 @@ exports share the filters below, so "what this list shows" is defined once per e
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
@@ -17,16 +17,12 @@ from django.db.models import Count, Q, QuerySet
 from kechuang.core import regions
 from kechuang.core.links import object_url
 from kechuang.core.permissions import permits
-from kechuang.directory import search
+from kechuang.directory import filters
 from kechuang.directory.choices import (
     AccountStatus,
-    Level,
     OrganisationKind,
-    PersonKind,
-    PlatformKind,
-    QualificationKind,
-    TechManagerGrade,
 )
+from kechuang.directory.filters import chain_rows
 from kechuang.directory.models import (
     IndustryChain,
     Instrument,
@@ -39,20 +35,11 @@ from kechuang.directory.models import (
 
 
 @dataclass
-class Filter:
-    name: str  # query parameter
-    label: str
-    lookup: str | Callable[[QuerySet, str], QuerySet]
-    options: Callable[[], list[tuple[str, str]]]
-
-
-@dataclass
 class Listing:
     """What one entity's list offers: filters, sorts, the search and the related rows a page needs."""
 
     entity: str
-    model: Any  # a directory model class (BaseModel subclass)
-    filters: list[Filter]
+    model: Any  # a directory model class (BaseModel subclass); its filters are filters.FILTERSETS[entity]
     sorts: list[tuple[str, str, tuple[str, ...]]]  # (param value, label, order_by)
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
@@ -68,59 +55,14 @@ class Listing:
         return [(value, label) for value, label, _ in self.sorts]
 
 
-@lru_cache(maxsize=1)
-def _kunming() -> list[tuple[str, str]]:
-    # regions.choices walks the whole national table (~3,500 codes); the list pages ask for it every time.
-    return regions.choices("5301")
-
-
-CHAINS_TTL_SECONDS = 60
-
-
-def _chain_rows() -> list[tuple[str, str, int]]:
-    """(code, name, id) of every chain, remembered for a minute: every list page offers them as a filter and
-    every chain filter needs the id, and the chains change a few times a year (in the admin)."""
-    key = f"directory:chains:{cache.get(_GENERATION_KEY, 0)}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = [(code, name, pk) for code, name, pk in IndustryChain.objects.values_list("code", "name", "pk")]
-        cache.set(key, rows, CHAINS_TTL_SECONDS)
-    return rows
-
-
-def _chains() -> list[tuple[str, str]]:
-    return [(code, name) for code, name, _ in _chain_rows()]
-
-
-def with_chain(qs: QuerySet, value: str) -> QuerySet:
-    # A semi-join on the chain's links, with the chain's id looked up first: joined through the code, the
-    # planner guessed ~100 links per chain (it cannot know which chain) and fetched every linked organisation
-    # by key (42 ms for district + chain at 100,000 rows); given the id it knows the chain holds thousands and
-    # walks the (status, region_code, name) index instead, probing the links' unique index (7 ms).
-    chain_id = next((pk for code, _, pk in _chain_rows() if code == value), None)
-    if chain_id is None:  # a chain added within the last minute
-        chain_id = IndustryChain.objects.filter(code=value).values_list("pk", flat=True).first()
-    if chain_id is None:
-        return qs.none()
-    through = qs.model.industry_chains.through
-    owner = "organisation_id" if qs.model is Organisation else "platform_id"
-    return qs.filter(pk__in=through.objects.filter(industrychain_id=chain_id).values(owner))
-
-
-def _with_qualification(qs: QuerySet, value: str) -> QuerySet:
-    # A subquery, not a join: an organisation with two such certificates must still appear once.
-    return qs.filter(pk__in=Qualification.objects.filter(kind=value).values("organisation_id"))
+# The filters live in filters.py (one FilterSet per list, shared with the API); re-exported for old callers.
+_chain_rows = chain_rows
+CHAINS_TTL_SECONDS = filters.CHAINS_TTL_SECONDS
 
 
 LISTINGS: dict[str, Listing] = {
     "organisations": Listing(
         "organisations", Organisation,
-        filters=[
-            Filter("kind", "类型", "kind", lambda: list(OrganisationKind.choices)),
-            Filter("region", "区县", "region_code", _kunming),
-            Filter("chain", "产业链", with_chain, _chains),
-            Filter("qualification", "资质", _with_qualification, lambda: list(QualificationKind.choices)),
-        ],
         sorts=[("name", "按名称", ("name_pinyin", "id")), ("new", "最新入库", ("-created_at", "-id")),
                ("employees", "按职工人数", ("-employees", "name_pinyin"))],
         prefetch_related=("industry_chains",),
@@ -130,32 +72,18 @@ LISTINGS: dict[str, Listing] = {
     ),
     "people": Listing(
         "people", Person,
-        filters=[
-            Filter("kind", "类别", "kind", lambda: list(PersonKind.choices)),
-            Filter("grade", "经理人等级", "grade", lambda: list(TechManagerGrade.choices)),
-            Filter("region", "区县", "region_code", _kunming),
-        ],
         sorts=[("name", "按姓名", ("name_pinyin", "id")), ("new", "最新入库", ("-created_at", "-id"))],
         select_related=("organisation",),
         detail_url="directory:person_detail",
     ),
     "platforms": Listing(
         "platforms", Platform,
-        filters=[
-            Filter("kind", "类型", "kind", lambda: list(PlatformKind.choices)),
-            Filter("level", "级别", "level", lambda: list(Level.choices)),
-            Filter("chain", "产业链", with_chain, _chains),
-            Filter("region", "区县", "organisation__region_code", _kunming),
-        ],
         sorts=[("name", "按名称", ("name_pinyin", "id")), ("recognised", "按认定日期", ("-recognised_on", "name_pinyin"))],
         select_related=("organisation",),
         detail_url="directory:platform_detail",
     ),
     "instruments": Listing(
         "instruments", Instrument,
-        filters=[
-            Filter("region", "区县", "organisation__region_code", _kunming),
-        ],
         sorts=[("name", "按名称", ("name_pinyin", "id")), ("value", "按原值", ("-original_value_yuan", "name_pinyin"))],
         select_related=("organisation",),
         detail_url="directory:instrument_detail",
@@ -172,14 +100,7 @@ def search_list(entity: str, user: Any, params: Mapping[str, str]) -> QuerySet:
     """The rows ``user`` may see, narrowed by the search and filters in ``params`` and sorted."""
     listing = LISTINGS[entity]
     qs = visible(entity, user)
-    q = (params.get("q") or "").strip()
-    if q:
-        qs = search.apply(qs, q)
-    for f in listing.filters:
-        value = (params.get(f.name) or "").strip()
-        if not value:
-            continue
-        qs = f.lookup(qs, value) if callable(f.lookup) else qs.filter(**{f.lookup: value})
+    qs = filters.apply(entity, qs, params)
     order = dict((v, o) for v, _, o in listing.sorts).get(params.get("sort") or "", listing.sorts[0][2])
     qs = qs.order_by(*order)
     if listing.select_related:
@@ -235,7 +156,7 @@ def chains_of(model: Any, ids: list[int]) -> dict[int, list[tuple[str, str]]]:
 
 
 COUNT_TTL_SECONDS = 60
-_GENERATION_KEY = "directory:count:generation"
+_GENERATION_KEY = filters.GENERATION_KEY
 
 
 def bump_count_generation(*_: Any, **__: Any) -> None:
@@ -279,8 +200,7 @@ class CachedCountPaginator(Paginator):
 
 
 def filter_controls(entity: str, params: Mapping[str, str]) -> list[dict[str, Any]]:
-    return [{"name": f.name, "label": f.label, "options": f.options(), "value": params.get(f.name, "")}
-            for f in LISTINGS[entity].filters]
+    return filters.FILTERSETS[entity].controls(params)
 
 
 def organisation_related(org: Organisation, user: Any) -> dict[str, Any]:

@@ -3,12 +3,16 @@ same rule the pages and API use), runs in one transaction and is audited through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import transaction
 
+from kechuang.core import jobs
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.models import Job
 from kechuang.core.permissions import permits
 from kechuang.core.tabular import CellError, ImportReport, run_import
 from kechuang.core.updates import check_fields, clean_or_raise, model_update
@@ -166,21 +170,59 @@ def instrument_delete(*, instrument: Instrument, actor: Any) -> None:
     _resource_delete(instrument, actor=actor)
 
 
-# The web import validates (and writes) inside one request; 20,000 rows take a few seconds, well inside the
-# worker timeout. Larger files go through the command line, which has no limit.
+# The web import validates inside one request (the preview: reading stops one row past the limit, so an
+# oversized file is refused at once); confirming a file of more than IMPORT_BACKGROUND_ROWS rows writes it in
+# a background job with progress. Larger files go through the command line.
 WEB_IMPORT_MAX_ROWS = 20_000
+IMPORT_JOB = "directory.import"
+
+
+def web_import_max_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES_WEB", 10 * 1024 * 1024))
+
+
+def import_background_rows() -> int:
+    return int(getattr(settings, "IMPORT_BACKGROUND_ROWS", 5000))
 
 
 def directory_import(*, entity: str, data: bytes, file_name: str, actor: Any, dry_run: bool,
-                     merges: dict[int, Any] | None = None) -> ImportReport:
+                     merges: dict[int, Any] | None = None,
+                     progress: Callable[[float, str], None] | None = None) -> ImportReport:
     """The staff web import: the same framework and rules as ``kechuang import``."""
     if not getattr(actor, "is_bureau", False):
         raise ApplicationError("仅科技局工作人员可以批量导入")
     try:
         return run_import(entity, data, file_name=file_name, dry_run=dry_run, actor=actor, merges=merges,
-                          max_rows=WEB_IMPORT_MAX_ROWS)
+                          max_rows=WEB_IMPORT_MAX_ROWS, max_bytes=web_import_max_bytes(), progress=progress)
     except CellError as exc:
         raise ApplicationError(str(exc)) from exc
+
+
+def directory_import_start_job(*, entity: str, path: str, file_name: str, actor: Any,
+                               merges: dict[int, Any]) -> Job:
+    """Confirm a large import: the write runs as a recorded job (progress on its page)."""
+    if not getattr(actor, "is_bureau", False):
+        raise ApplicationError("仅科技局工作人员可以批量导入")
+    return jobs.enqueue(IMPORT_JOB, params={"entity": entity, "path": path, "file_name": file_name,
+                                            "merges": {str(k): v for k, v in merges.items()}},
+                        actor=actor, background=True)
+
+
+def import_job(job: Job, progress: Callable[[float, str], None]) -> dict[str, Any]:
+    """The job function (registered in apps.py): a plain function of (job, progress), as core.jobs expects."""
+    from pathlib import Path
+
+    params = job.params
+    path = Path(params["path"])
+    try:
+        report = directory_import(entity=params["entity"], data=path.read_bytes(), file_name=params["file_name"],
+                                  actor=job.created_by, dry_run=False,
+                                  merges={int(k): v for k, v in params.get("merges", {}).items()},
+                                  progress=progress)
+    finally:
+        path.unlink(missing_ok=True)  # written or refused, the upload is not needed again
+    return {"written": report.written, "created": report.created, "merged": report.merged,
+            "entity": report.entity, "label": report.label, "text": report.as_text(limit=200)[:20000]}
 
 
 # --- Contact requests relayed by the platform (contacts.py says who sees what) -----------------------------

@@ -20,6 +20,7 @@ urlpatterns = [
     path("export/<str:entity>/", views.export, name="export"),
     path("import/", views.import_start, name="import_start"),
     path("import/template/<str:entity>/", views.import_template, name="import_template"),
+    path("import/jobs/<int:pk>/", views.import_job, name="import_job"),
     path("import/<str:token>/", views.import_preview, name="import_preview"),
     path("workspace/profile/", views.profile_edit, name="profile_edit"),
     path("workspace/figures/", views.figures_edit, name="figures_edit"),

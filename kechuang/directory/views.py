@@ -23,8 +23,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.links import fixed_urls
+from kechuang.core.models import Job
 from kechuang.core.permissions import permits, require_bureau
-from kechuang.core.tabular import export_queryset, get_spec, template_bytes
+from kechuang.core.tabular import export_response, get_spec, template_bytes
 from kechuang.core.updates import form_error
 from kechuang.directory import contacts, selectors, services
 from kechuang.directory.choices import ContactRequestStatus, RevealChannel
@@ -132,7 +133,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif not request.user.is_authenticated:
         hidden = "登录后可发送联系请求"
     else:
-        hidden = "本人未同意公开或您的机构尚未通过审核：可通过平台发送联系请求"
+        hidden = "未向您公开"
     return render(request, "directory/person_detail.html", {
         "person": person, "edit_url": _edit_url(request, "person", person), "show_contact": show,
         "hidden_contact_text": hidden, "my_request": mine,
@@ -157,24 +158,18 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def export(request: HttpRequest, entity: str) -> HttpResponse:
-    """The list as it is filtered on screen, as XLSX or CSV, with the import headers (so it imports back)."""
+    """The list as it is filtered on screen (the same FilterSet), as XLSX or CSV, with the import headers."""
     if entity not in selectors.LISTINGS:
-        raise Http404
-    fmt = request.GET.get("format", "xlsx")
-    if fmt not in ("xlsx", "csv"):
         raise Http404
     qs = selectors.search_list(entity, request.user, request.GET)
     # Personal contacts only for bureau staff, official contacts only for approved accounts (contacts.py).
     hide = contacts.export_hides(entity, request.user)
-    spec = get_spec(entity)
-    assert spec is not None
-    body, content_type, filename = export_queryset(spec, qs, fmt, hide=hide)
+    response = export_response(request, get_spec(entity), qs, hide=hide, limit=EXPORT_LIMIT)
     if entity == "people" and "phone" not in hide:
         # One log row for the whole file (who exported how many people's contacts), not one per person.
-        ContactReveal.objects.create(viewer=request.user, person=None, channel=RevealChannel.EXPORT,
+        viewer: Any = request.user  # bureau staff: signed in (export_hides gives personal columns to no one else)
+        ContactReveal.objects.create(viewer=viewer, person=None, channel=RevealChannel.EXPORT,
                                      person_name=f"导出{min(qs.count(), EXPORT_LIMIT)}人"[:50])
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -193,12 +188,39 @@ def _upload_dir() -> Path:
     return path
 
 
+def purge_stale_uploads(now: float | None = None) -> int:
+    """Delete uploads older than IMPORT_UPLOAD_RETENTION_HOURS (previews never confirmed); run on each upload,
+    so the directory never grows without bound. Returns how many were deleted."""
+    import time
+
+    hours = float(getattr(settings, "IMPORT_UPLOAD_RETENTION_HOURS", 24))
+    cutoff = (now or time.time()) - hours * 3600
+    removed = 0
+    for f in _upload_dir().iterdir():
+        try:
+            if f.is_file() and f.stat().st_mtime < cutoff:
+                f.unlink()
+                removed += 1
+        except OSError:
+            continue  # another request removed it first
+    return removed
+
+
+def _forget_upload(request: HttpRequest, token: str, item: dict[str, Any]) -> None:
+    """A rejected or finished upload is deleted at once and forgotten by the session."""
+    Path(item["path"]).unlink(missing_ok=True)
+    pending = request.session.get(SESSION_KEY, {})
+    pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest) -> HttpResponse:
     _require_bureau(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None, initial={"entity": request.GET.get("entity")})
     if request.method == "POST" and form.is_valid():
+        purge_stale_uploads()
         upload = form.cleaned_data["file"]
         token = uuid.uuid4().hex
         suffix = Path(upload.name).suffix.lower()
@@ -233,27 +255,43 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     item = pending.get(token)
     if item is None:
         raise Http404("导入文件已失效，请重新上传")
-    data = Path(item["path"]).read_bytes()
+    try:
+        data = Path(item["path"]).read_bytes()
+    except FileNotFoundError:  # past the retention period, or already imported in another tab
+        _forget_upload(request, token, item)
+        messages.error(request, "导入文件已失效（上传文件只保留一段时间），请重新上传。")
+        return redirect("directory:import_start")
     merges: dict[int, Any] = {}
     problems: list[str] = []
     if request.method == "POST":
         merges, problems = parse_merge_choices(request.POST)
     confirm = request.method == "POST" and not problems
+    if confirm and data.count(b"\n") > services.import_background_rows():
+        # A large file: validate and write in a background job, with its progress on the job page. (Counting
+        # newlines is a cheap upper bound for CSV and JSON lines; an XLSX is compressed, so a large one has
+        # fewer newlines than rows and is simply written in the request, within the row limit.)
+        job = services.directory_import_start_job(entity=item["entity"], path=item["path"], file_name=item["name"],
+                                                  actor=request.user, merges=merges)
+        pending.pop(token, None)
+        request.session[SESSION_KEY] = pending
+        return redirect("directory:import_job", pk=job.pk)
     try:
         report = services.directory_import(entity=item["entity"], data=data, file_name=item["name"],
                                            actor=request.user, dry_run=not confirm, merges=merges if confirm else {})
     except ApplicationError as exc:
         if not confirm or not merges:
+            _forget_upload(request, token, item)  # unreadable or too large: nothing to keep it for
             messages.error(request, exc.message)
             return redirect("directory:import_start")
         # The merge choices were refused (a record gone since the preview): show the preview again.
         problems, merges = [exc.message], {}
         report = services.directory_import(entity=item["entity"], data=data, file_name=item["name"],
                                            actor=request.user, dry_run=True)
+    if not report.ok and not report.only_mergeable_errors:
+        # Rejected: the clerk corrects the file and uploads it again; this copy is deleted now.
+        _forget_upload(request, token, item)
     if request.method == "POST" and report.written:
-        pending.pop(token, None)
-        request.session[SESSION_KEY] = pending
-        Path(item["path"]).unlink(missing_ok=True)
+        _forget_upload(request, token, item)
         messages.success(request, f"导入成功：新增{report.label} {report.created} 条，合并 {report.merged} 条。")
         return redirect(LIST_URLS.get(report.entity, "directory:import_start"))
     spec = get_spec(item["entity"])
@@ -263,6 +301,18 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
         "existing_candidates": [c for c in report.candidates if c.existing_id is not None][:300],
         "file_candidates": [c for c in report.candidates if c.existing_id is None][:300],
     })
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of a background import, refreshed every few seconds until it ends."""
+    _require_bureau(request)
+    job = get_object_or_404(Job, pk=pk, kind=services.IMPORT_JOB)
+    running = job.status in (Job.Status.QUEUED, Job.Status.RUNNING)
+    entity = job.params.get("entity", "")
+    return render(request, "directory/import_job.html", {
+        "job": job, "running": running, "percent": int(job.progress * 100),
+        "list_url": reverse(LIST_URLS[entity]) if entity in LIST_URLS else None})
 
 
 # --- Workspace: the organisation's own profile -----------------------------------------------------------

@@ -26,8 +26,8 @@ class AchievementSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     transfer_modes = serializers.ListField(child=serializers.ChoiceField(choices=TransferMode.choices),
                                            required=False)
-    keywords = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
-    patent_numbers = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    keywords = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=30)
+    patent_numbers = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=30)
 
     class Meta:
         model = Achievement
@@ -40,7 +40,7 @@ class AchievementSerializer(serializers.ModelSerializer):
 
 class DemandSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    keywords = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    keywords = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=30)
 
     class Meta:
         model = Demand
@@ -53,7 +53,7 @@ class DemandSerializer(serializers.ModelSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     trigger = serializers.ChoiceField(choices=["submit", "publish", "reject", "close", "withdraw"])
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class _ListingViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -97,6 +97,43 @@ class _ListingViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retr
         return Response(self.get_serializer(obj).data)
 
 
+class _SharedTermSerializer(serializers.Serializer):
+    term = serializers.CharField()
+    contribution = serializers.FloatField()
+
+
+class _NeighbourSerializer(serializers.Serializer):
+    query_term = serializers.CharField()
+    doc_term = serializers.CharField()
+    similarity = serializers.FloatField()
+
+
+class _ExplanationSerializer(serializers.Serializer):
+    shared_terms = _SharedTermSerializer(many=True)
+    matched_fields = serializers.ListField(child=serializers.CharField())
+    matched_tags = serializers.ListField(child=serializers.CharField())
+    neighbours = _NeighbourSerializer(many=True)
+
+
+class MatchSerializer(serializers.Serializer):
+    """One recommendation (``recommend.Recommendation.as_dict``)."""
+
+    id = serializers.CharField(help_text="索引中的记录号，如 achievement:12")
+    kind = serializers.CharField()
+    object_id = serializers.CharField()
+    rank = serializers.IntegerField()
+    score = serializers.FloatField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    explanation = _ExplanationSerializer()
+
+
+class MatchListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = MatchSerializer(many=True)
+    detail = serializers.CharField(allow_null=True, help_text="没有结果时的中文说明（如索引尚未建立）")
+
+
 class AchievementViewSet(_ListingViewSet):
     queryset = Achievement.objects.select_related("owner").order_by("-published_at", "-id")
     serializer_class = AchievementSerializer
@@ -104,6 +141,7 @@ class AchievementViewSet(_ListingViewSet):
     ordering_fields = ["published_at", "title", "maturity", "price_yuan"]
     entity = "achievement"
 
+    @extend_schema(responses=MatchListSerializer)
     @action(detail=True, methods=["get"])
     def matches(self, request: Request, pk: Any = None) -> Response:
         """Enterprises likely to need this achievement, with the explanation of each match."""
@@ -118,6 +156,7 @@ class DemandViewSet(_ListingViewSet):
     ordering_fields = ["published_at", "deadline", "budget_yuan", "title"]
     entity = "demand"
 
+    @extend_schema(responses=MatchListSerializer)
     @action(detail=True, methods=["get"])
     def matches(self, request: Request, pk: Any = None) -> Response:
         """Achievements (``?kind=`` expert, platform, instrument …) matching this demand, explained."""

@@ -103,7 +103,7 @@ def link_chains() -> None:
 def load_papers(out: TextIO) -> None:
     path = settings.SHARED_DATA_DIR / "csl" / "papers-dev.jsonl"
     if not path.exists():
-        out.write(f"未找到 {path}，跳过 CSL 论文成果。\n")
+        out.write(f"未找到 {path}，跳过科技文献（CSL 论文）。\n")
         return
     if Achievement.objects.filter(source=SOURCE_CSL).exists():
         return
@@ -117,7 +117,7 @@ def load_papers(out: TextIO) -> None:
     else:
         # Older than the demo's own listings, so "newest first" opens on the market written for the demo.
         Achievement.objects.filter(source=SOURCE_CSL).update(published_at=timezone.now() - dt.timedelta(days=400))
-        out.write(f"CSL 论文成果：导入 {report.created} 条。\n")
+        out.write(f"科技文献（CSL 论文）：导入 {report.created} 条。\n")
 
 
 def load(out: TextIO) -> Any:

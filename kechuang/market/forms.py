@@ -12,6 +12,10 @@ from kechuang.market.models import Achievement, Demand
 class ListField(forms.CharField):
     """A list typed as one line separated by commas or 、 (what clerks type), stored as a JSON list."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 1000)
+        super().__init__(**kwargs)
+
     def prepare_value(self, value: Any) -> Any:
         return "、".join(value) if isinstance(value, list) else value
 

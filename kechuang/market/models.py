@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from kechuang.core import regions
+from kechuang.core.fields import COMMENT, LONG_TEXT, LimitedTextField
 from kechuang.core.models import BaseModel
 from kechuang.core.money import format_yuan
 from kechuang.core.validators import validate_region_code
@@ -44,7 +45,7 @@ def yuan_display(value: int | None) -> str:
 
 class Listing(BaseModel):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    review_comment = models.TextField("审核意见", blank=True)
+    review_comment = LimitedTextField("审核意见", COMMENT, blank=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
     keywords = models.JSONField("关键词", default=list, blank=True, encoder=UnicodeJSONEncoder)
     industry = models.CharField("所属产业", max_length=30, choices=Industry.choices, blank=True, db_index=True)
@@ -93,7 +94,7 @@ class Achievement(Listing):
     # Pinyin sort key for the 名称 sort, kept by kechuang.core.pinyin.
     title_pinyin = models.CharField("成果名称拼音", max_length=255, blank=True, editable=False, db_index=True)
     pinyin_fields = {"title": "title_pinyin"}
-    abstract = models.TextField("摘要", blank=True)
+    abstract = LimitedTextField("摘要", LONG_TEXT, blank=True)
     discipline = models.CharField("学科领域", max_length=50, blank=True, db_index=True)
     maturity = models.PositiveSmallIntegerField("成熟度（技术就绪水平）", choices=Maturity.choices, null=True,
                                                 blank=True, db_index=True)
@@ -150,7 +151,7 @@ class Achievement(Listing):
 
 class Demand(Listing):
     title = models.CharField("需求名称", max_length=300)
-    description = models.TextField("需求描述")
+    description = LimitedTextField("需求描述", LONG_TEXT)
     organisation = models.ForeignKey("directory.Organisation", verbose_name="需求企业", on_delete=models.PROTECT,
                                      related_name="demands")
     cooperation_mode = models.CharField("合作方式", max_length=20, choices=CooperationMode.choices,

@@ -8,7 +8,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from kechuang.accounts.choices import Role
 from kechuang.core.panels import Panel
-from kechuang.market.choices import LITERATURE_SOURCES, Status
+from kechuang.market.choices import LITERATURE_SOURCES, Industry, Status
 from kechuang.market.models import Achievement, Demand
 
 SORTS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -89,7 +89,10 @@ def _filter(qs: QuerySet, params: Any, entity: str, text_fields: tuple[str, ...]
     if q:
         # Text matches, plus what the engine finds with other words (同义/近义 via its bigram and LSA channels).
         ranks = relevance_ranks(q, ranked_kind) if ranked_kind else []
-        qs = qs.filter(text_q(q, text_fields) | Q(pk__in=ranks)) if ranks else qs.filter(text_q(q, text_fields))
+        # A query naming a sector ("生物医药") also finds the records filed under it (生物医药与大健康).
+        sectors = [value for value, label in Industry.choices if value != Industry.OTHER and q in label]
+        cond = text_q(q, text_fields) | Q(industry__in=sectors) if sectors else text_q(q, text_fields)
+        qs = qs.filter(cond | Q(pk__in=ranks)) if ranks else qs.filter(cond)
     for param, field in exact.items():
         value = params.get(param)
         if value:

@@ -109,9 +109,8 @@ def demand_update(*, demand: Demand, actor: Any, **data: Any) -> Demand:
 
 
 def _move(obj: Listing, workflow: Workflow, trigger: str, actor: Any, comment: str = "") -> Listing:
-    extra = {"review_comment": comment} if trigger == "reject" else None
-    with acting_as(actor):
-        transition(obj, workflow, trigger, actor=actor, comment=comment, extra=extra)
+    with acting_as(actor):  # 驳回's reason becomes review_comment through the step's own form (workflow.py)
+        transition(obj, workflow, trigger, actor=actor, comment=comment)
     # Publication, closing and withdrawal change what the matching index should contain.
     indexing.schedule_refresh(obj)
     return obj

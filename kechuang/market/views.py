@@ -22,9 +22,7 @@ from kechuang.market.choices import CooperationMode, FeedbackVerdict, Industry, 
 from kechuang.market.forms import AchievementForm, DemandForm, RejectForm
 from kechuang.market.models import Achievement, Demand, Listing, MatchFeedback
 from kechuang.market.workflow import ACHIEVEMENT_WORKFLOW, DEMAND_WORKFLOW
-from kechuang.workflow.engine import history
 
-STATUS_LABELS = dict(Status.choices)
 ENTITIES: dict[str, tuple[type[Listing], Any, Any]] = {
     "achievement": (Achievement, ACHIEVEMENT_WORKFLOW, AchievementForm),
     "demand": (Demand, DEMAND_WORKFLOW, DemandForm),
@@ -60,19 +58,13 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 
 def export(request: HttpRequest, entity: str) -> HttpResponse:
     """The public list as filtered on screen, as XLSX or CSV, with the import headers (so it imports back)."""
-    from kechuang.core.tabular import export_queryset, get_spec
+    from kechuang.core.tabular import export_response, get_spec
 
-    fmt = request.GET.get("format", "xlsx")
-    if entity not in ENTITIES or fmt not in ("xlsx", "csv"):
+    if entity not in ENTITIES:
         raise Http404
     select = selectors.demands_for if entity == "demand" else selectors.achievements_for
     qs, _ = select(request.user, request.GET)
-    spec = get_spec(f"{entity}s")
-    assert spec is not None
-    body, content_type, filename = export_queryset(spec, qs, fmt, limit=20_000)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export_response(request, get_spec(f"{entity}s"), qs, limit=20_000)
 
 
 def _export_query(request: HttpRequest) -> str:
@@ -86,9 +78,8 @@ def _detail_context(request: HttpRequest, obj: Listing, workflow: Any) -> dict[s
     user = request.user
     can_edit = permits(user, "change", obj)
     return {
-        "obj": obj, "can_edit": can_edit, "actions": workflow.available(obj, user) if user.is_authenticated else [],
-        "history": [(h, STATUS_LABELS.get(h.from_state, h.from_state), STATUS_LABELS.get(h.to_state, h.to_state))
-                    for h in history(obj)],
+        # Actions and history are drawn from the transition table by the workflow include (workflow_tags).
+        "obj": obj, "can_edit": can_edit, "workflow": workflow,
         "entity": "demand" if isinstance(obj, Demand) else "achievement", "reject_form": RejectForm(), "can_feedback": services.can_give_feedback(user),
         "verdicts": FeedbackVerdict.choices,
     }
@@ -188,8 +179,9 @@ def listing_transition(request: HttpRequest, entity: str, pk: int, trigger: str)
     model = ENTITIES[entity][0]
     obj = get_object_or_404(model.objects.restrict(request.user, "view"), pk=pk)
     try:
+        # "comment" from the workflow include; "reason" from the review queue's own form.
         services.listing_transition(obj=obj, trigger=trigger, actor=request.user,
-                                    reason=request.POST.get("reason", ""))
+                                    reason=request.POST.get("reason") or request.POST.get("comment", ""))
         messages.success(request, f"操作成功：“{obj.title}”现为{obj.get_status_display()}")
     except ApplicationError as exc:
         messages.error(request, exc.message)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from kechuang.core.permissions import is_member
 from kechuang.market.choices import Status
 from kechuang.workflow.engine import Transition, Workflow, bureau
+from kechuang.workflow.forms import StepForm
 
 
 def owner_member(actor: Any, obj: Any) -> bool:
@@ -45,13 +46,23 @@ def _has_text(obj: Any) -> str | None:
     return None
 
 
+class RejectStepForm(StepForm):
+    """驳回: the reason is kept on the record (``review_comment``), where the owner reads it."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["review_comment"] = (data.get("comment") or "").strip()
+        return data
+
+
 def _build(name: str) -> Workflow:
     return Workflow(
         name=name,
         transitions=[
             Transition("submit", Status.DRAFT, Status.SUBMITTED, "提交审核", allowed=owner_member, condition=_has_text),
             Transition("publish", Status.SUBMITTED, Status.PUBLISHED, "审核通过并发布", allowed=bureau),
-            Transition("reject", Status.SUBMITTED, Status.DRAFT, "驳回", allowed=bureau, comment_required=True),
+            Transition("reject", Status.SUBMITTED, Status.DRAFT, "驳回", allowed=bureau, comment_required=True,
+                       comment_label="驳回理由", form=RejectStepForm, effects=("review_comment",), danger=True),
             Transition("close", Status.PUBLISHED, Status.CLOSED, "关闭", allowed=owner_or_bureau),
             Transition("withdraw", (Status.DRAFT, Status.SUBMITTED, Status.PUBLISHED), Status.WITHDRAWN, "撤回",
                        allowed=owner_or_bureau),

@@ -150,6 +150,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
                 {
                     "id": h.id,
                     "score": h.score,
+                    "relevance": h.relevance,
                     "kind": h.kind,
                     "shared_terms": [[t.term, t.score, list(t.fields)] for t in e.shared_terms],
                     "neighbours": [[n.query_term, n.doc_term, n.similarity] for n in e.neighbours],

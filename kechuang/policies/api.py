@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -42,6 +42,16 @@ class MeasureSerializer(serializers.Serializer):
                                        help_text="金额与门槛的各版本：from（起始日期）、reference（依据）、amount、thresholds")
 
 
+@extend_schema_serializer(many=False)  # one object (the page), though the list action would make it an array
+class MeasurePageSerializer(serializers.Serializer):
+    """The list comes in the shape of every paginated list (one page holding every measure)."""
+
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = MeasureSerializer(many=True)
+
+
 class MeasureViewSet(viewsets.ViewSet):
     """Every encoded measure with its clause, quoted text and amount form. Read-only, public."""
 
@@ -49,7 +59,7 @@ class MeasureViewSet(viewsets.ViewSet):
     lookup_value_regex = r"[a-z0-9][a-z0-9._-]*"
     serializer_class = MeasureSerializer
 
-    @extend_schema(operation_id="policies_list", responses=MeasureSerializer(many=True))
+    @extend_schema(operation_id="policies_list", responses=MeasurePageSerializer)
     def list(self, request: Request) -> Response:
         items = [m.to_json() for m in rules.measures()]
         return Response({"count": len(items), "next": None, "previous": None, "results": items})
@@ -80,7 +90,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 class ApplicationTransitionSerializer(serializers.Serializer):
     trigger = serializers.ChoiceField(choices=["accept", "review", "publicise", "pay", "reject", "withdraw"])
     amount_approved = serializers.IntegerField(required=False, min_value=1)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class ApplicationViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,

@@ -94,18 +94,13 @@ class FactRecordForm(forms.Form):
 class ApplicationForm(forms.Form):
     measure_id = forms.ChoiceField(label="政策措施", choices=[])
     amount_requested = forms.IntegerField(label="申请金额（元）", min_value=1)
-    description = forms.CharField(label="申报说明", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(label="申报说明", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["measure_id"].choices = [  # type: ignore[attr-defined]
             (m.id, f"{m.clause}{m.title}") for m in rules.measures() if m.benefit == "grant"]
 
-
-class TransitionForm(forms.Form):
-    trigger = forms.CharField(widget=forms.HiddenInput)
-    amount_approved = forms.IntegerField(label="核定金额（元）", required=False, min_value=1)
-    comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class BudgetForm(forms.Form):
@@ -125,10 +120,3 @@ class ObjectionForm(forms.Form):
                               help_text="请写明异议的事实和理由（不少于10个字），必要时注明可供核实的材料。")
     contact = forms.CharField(label="联系方式", required=False, max_length=100,
                               help_text="电话或电子邮箱，仅科技局工作人员可见，用于核实异议。")
-
-
-class ObjectionResolveForm(forms.Form):
-    decision = forms.ChoiceField(label="处理结果", choices=[
-        ("dismiss", "异议不成立，继续办理"), ("uphold_review", "异议成立，退回审核"),
-        ("uphold_reject", "异议成立，驳回申报")])
-    comment = forms.CharField(label="处理意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from kechuang.core.fields import COMMENT, SHORT_TEXT, LimitedTextField
 from kechuang.core.models import BaseModel
 from kechuang.core.permissions import member_q
 from kechuang.policies.choices import (
@@ -149,8 +150,8 @@ class Application(BaseModel):
     amount_approved = models.BigIntegerField("核定金额（元）", null=True, blank=True)
     status = models.CharField("状态", max_length=20, choices=ApplicationStatus.choices,
                               default=ApplicationStatus.SUBMITTED, db_index=True)
-    description = models.TextField("申报说明", blank=True)
-    reject_reason = models.TextField("驳回理由", blank=True)
+    description = LimitedTextField("申报说明", SHORT_TEXT, blank=True)
+    reject_reason = LimitedTextField("驳回理由", COMMENT, blank=True)
     push = models.ForeignKey(Push, verbose_name="来源推送", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="applications")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申报人", null=True, blank=True,
@@ -266,11 +267,11 @@ class Objection(BaseModel):
                                     related_name="objections")
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="异议人", on_delete=models.PROTECT,
                                   related_name="+")
-    content = models.TextField("异议内容")
+    content = LimitedTextField("异议内容", SHORT_TEXT)
     contact = models.CharField("联系方式", max_length=100, blank=True)
     status = models.CharField("状态", max_length=20, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN,
                               db_index=True)
-    resolution = models.TextField("处理意见", blank=True)
+    resolution = LimitedTextField("处理意见", COMMENT, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)

@@ -287,8 +287,6 @@ def application_submit(*, organisation: Organisation, measure_id: str, amount_re
         raise ApplicationError("该措施不是资金奖补，无需申报兑现", field="measure_id")
     if not isinstance(amount_requested, int) or isinstance(amount_requested, bool) or amount_requested <= 0:
         raise ApplicationError("申请金额应为正整数（元）", field="amount_requested")
-    claim = claim_limit(organisation, measure)
-    check_claim(claim, amount_requested, description)
     year = year or today().year
     years = rules.application_years(measure)
     if isinstance(year, bool) or not isinstance(year, int) or year not in years:
@@ -297,6 +295,10 @@ def application_submit(*, organisation: Organisation, measure_id: str, amount_re
     if Application.objects.filter(organisation=organisation, measure_id=measure_id, period_key=key,
                                   status__in=OPEN_APPLICATION_STATES).exists():
         raise ApplicationError(_duplicate_message(key), field="measure_id")
+    # The amount last: the year and the one-open rule are about the application itself, the amount about
+    # this organisation's evaluation (whose message would otherwise hide theirs).
+    claim = claim_limit(organisation, measure)
+    check_claim(claim, amount_requested, description)
     if push is not None:
         if push.organisation_id != organisation.pk or push.measure_id != measure_id:
             raise ApplicationError("推送与申报不一致")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.utils import timezone
 
@@ -46,28 +46,34 @@ def load(out: TextIO) -> None:
         out.write(f"创新积分：已为 {run.enterprise_count} 家企业计算积分\n")
     if Consent.objects.exists():
         return
-    results = list(ScoreRun.objects.order_by("-id").first().results.select_related("organisation")
-                   .order_by("-total"))
+    last = ScoreRun.objects.order_by("-id").first()
+    if last is None:
+        return
+    results = list(last.results.select_related("organisation").order_by("-total"))
     demo_ent = User.objects.filter(username="enterprise").values_list("organisation_id", flat=True).first()
     bank_a, bank_user = institutions["bank"]
     bank_b, bank_b_user = institutions["bank2"]
     insurer, insurer_user = institutions["insurer"]
     today = timezone.localdate()
-    plan = []  # (result, institution, user, loans: [(kind, 万元, days ago, product)])
+    # (result, institution, user, loans: [(kind, 万元, days ago, product)])
+    plan: list[tuple[Any, FinancialInstitution, User, list[tuple[str, Decimal, int, str]]]] = []
     for n, r in enumerate(results[:6]):
         if r.organisation_id == demo_ent:
             continue  # the demo enterprise consents through the pages (the journey shows it)
         inst, user = (bank_a, bank_user) if n % 2 == 0 else (bank_b, bank_b_user)
-        loans = [(LoanKind.CREDIT, Decimal(500 + 100 * n), 60, "科创积分贷"),
-                 (LoanKind.DISBURSEMENT, Decimal(300 + 50 * n), 45 - 5 * n, "科创积分贷")] if n < 4 else []
+        loans: list[tuple[str, Decimal, int, str]] = [
+            (LoanKind.CREDIT.value, Decimal(500 + 100 * n), 60, "科创积分贷"),
+            (LoanKind.DISBURSEMENT.value, Decimal(300 + 50 * n), 45 - 5 * n, "科创积分贷")] if n < 4 else []
         plan.append((r, inst, user, loans))
-    if results:
-        plan.append((results[0], insurer, insurer_user, [(LoanKind.INSURANCE, Decimal(200), 20, "研发费用损失保险")]))
+    others = [r for r in results if r.organisation_id != demo_ent]
+    if others:
+        plan.append((others[0], insurer, insurer_user,
+                     [(LoanKind.INSURANCE.value, Decimal(200), 20, "研发费用损失保险")]))
     for r, inst, user, loans in plan:
         Consent.objects.create(organisation=r.organisation, institution=inst,
                                granted_on=today - dt.timedelta(days=90))
-        for kind, amount, days, product in loans:
-            if not Loan.objects.filter(institution=inst, organisation=r.organisation, kind=kind).exists():
-                services.loan_record(institution=inst, organisation=r.organisation, kind=kind, amount=amount,
+        for loan_kind, amount, days, product in loans:
+            if not Loan.objects.filter(institution=inst, organisation=r.organisation, kind=loan_kind).exists():
+                services.loan_record(institution=inst, organisation=r.organisation, kind=loan_kind, amount=amount,
                                      date=today - dt.timedelta(days=days), product=product, actor=user)
     out.write(f"积分贷演示：{len(plan)} 项授权，银行账户 bank、bank2，保险机构账户 insurer\n")

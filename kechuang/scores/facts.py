@@ -21,13 +21,29 @@ NO_CONTRACTS = "暂无登记合同"
 
 
 def tech_contract_amount(org: Any, as_of: dt.date) -> tuple[float, str]:
-    """企业技术合同成交额 (万元) of the year before `as_of`, with its source.
+    """企业技术合同成交额 (万元): registered, not cancelled technology contracts in which the enterprise is the
+    seller or the buyer (技术输出 and 技术吸纳 are both innovation activity), 登记日期 in the twelve months up to
+    `as_of` — a trailing window rather than last calendar year, so a contract registered today counts today.
 
-    The registered contracts live in the `contracts` app (another branch); until it is installed the amount is
-    0 with the source "暂无登记合同". The lead wires the real reading here after merging."""
+    Read from the `contracts` app (registered contracts are the system of record); without it, 0 with the source
+    "暂无登记合同"."""
     if not apps.is_installed("kechuang.contracts"):
         return 0.0, NO_CONTRACTS
-    return 0.0, NO_CONTRACTS  # pragma: no cover - replaced when the contracts app is merged
+    from django.db.models import Count, Q, Sum
+
+    from kechuang.contracts.choices import COUNTED
+    from kechuang.contracts.models import Contract
+
+    start = as_of - dt.timedelta(days=365)
+    agg = Contract.objects.filter(
+        Q(seller_organisation=org) | Q(buyer_organisation=org),
+        status__in=COUNTED, registered_on__gt=start, registered_on__lte=as_of,
+    ).aggregate(n=Count("pk"), total=Sum("contract_amount"))
+    if not agg["n"]:
+        return 0.0, NO_CONTRACTS
+    yuan = int(agg["total"])  # Decimal yuan with 2 places; the score counts whole yuan
+    return (_yuan_to_wan(yuan),
+            f"技术合同登记：{start + dt.timedelta(days=1):%Y年%m月%d日}至{as_of:%Y年%m月%d日}已登记 {agg['n']} 项")
 
 
 _PATENT_RE = re.compile(r"(?:ZL|CN)?\s*(\d{4})(\d)(\d{7})", re.IGNORECASE)

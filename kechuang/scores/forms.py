@@ -15,7 +15,7 @@ class FlagForm(forms.Form):
 
     def __init__(self, *args: Any, indicators: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fact"].choices = [(r["fact"], r["name"]) for r in indicators]
+        self.fields["fact"].choices = [(r["fact"], r["name"]) for r in indicators]  # type: ignore[attr-defined]
 
 
 class ResolveForm(forms.Form):
@@ -31,14 +31,14 @@ class ConsentForm(forms.Form):
 
 class LoanForm(forms.Form):
     kind = forms.ChoiceField(label="业务类型", choices=LoanKind.choices)
-    product = forms.CharField(label="产品名称", max_length=100, help_text="如：科创积分贷")
+    product = forms.CharField(label="产品名称（如：科创积分贷）", max_length=100)
     amount = forms.DecimalField(label="金额（万元）", max_digits=12, decimal_places=2, min_value=0.01)
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
 class ModelVersionForm(forms.Form):
-    version = forms.CharField(label="新版本号", max_length=30, help_text="如：2026.1")
-    effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}))
+    version = forms.CharField(label="新版本号（如：2026.1）", max_length=30)
+    effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     note = forms.CharField(label="修订说明", max_length=300, required=False)
 
     def __init__(self, *args: Any, model_def: dict[str, Any], **kwargs: Any) -> None:

@@ -52,7 +52,7 @@ def distribution(run: ScoreRun | None) -> dict[str, Any]:
     """Counts per stage × tier and a 10-point histogram of totals, for the bureau's charts."""
     if run is None:
         return {"tiers": [], "bins": []}
-    by = defaultdict(int)
+    by: defaultdict[tuple[str, str], int] = defaultdict(int)
     for stage, tier, n in run.results.values_list("stage_label", "tier").annotate(n=Count("id")).values_list(
             "stage_label", "tier", "n"):
         by[(stage, tier)] += n

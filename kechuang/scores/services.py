@@ -156,7 +156,7 @@ def consent_revoke(*, consent: Consent, actor: Any) -> Consent:
 @transaction.atomic
 def loan_record(*, institution: FinancialInstitution, organisation: Organisation, kind: str, amount: Decimal,
                 date: dt.date, product: str, actor: Any) -> Loan:
-    if not institution.members.filter(pk=getattr(actor, "pk", None)).exists():
+    if getattr(actor, "pk", None) is None or not institution.members.filter(pk=actor.pk).exists():
         raise ApplicationError("只有该金融机构的工作人员可以登记业务")
     if not Consent.objects.filter(organisation=organisation, institution=institution,
                                   status=ConsentStatus.ACTIVE).exists():

@@ -26,7 +26,7 @@ from kechuang.core.exceptions import ApplicationError
 from kechuang.core.updates import form_error
 from kechuang.directory.models import Organisation
 from kechuang.scores import selectors, services
-from kechuang.scores.choices import ConsentStatus, FlagStatus
+from kechuang.scores.choices import ConsentStatus, FlagStatus, LoanKind
 from kechuang.scores.forms import ConsentForm, FlagForm, LoanForm, ModelVersionForm, ResolveForm
 from kechuang.scores.models import Consent, FactFlag, Loan, ScoreModelVersion
 
@@ -54,8 +54,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return ranking(request)
     if selectors.institution_of(user) is not None:
         return bank_list(request)
-    if getattr(user, "organisation_id", None):
-        return enterprise_score(request, user.organisation_id)
+    org_id = getattr(user, "organisation_id", None)
+    if org_id:
+        return enterprise_score(request, org_id)
     raise PermissionDenied("创新积分面向企业、合作金融机构和科技局工作人员")
 
 
@@ -299,8 +300,8 @@ def bank_enterprise(request: HttpRequest, org_pk: int) -> HttpResponse:
         try:
             services.loan_record(institution=inst, organisation=result.organisation, actor=request.user,
                                  **form.cleaned_data)
-            messages.success(request, f"已登记{result.organisation.name}的{dict(form.fields['kind'].choices)[form.cleaned_data['kind']]}"
-                                      f" {form.cleaned_data['amount']}万元。")
+            kind = LoanKind(form.cleaned_data["kind"]).label
+            messages.success(request, f"已登记{result.organisation.name}的{kind} {form.cleaned_data['amount']}万元。")
             return redirect("scores:bank_enterprise", org_pk=org_pk)
         except ApplicationError as e:
             form_error(form, e)

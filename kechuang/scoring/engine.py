@@ -63,7 +63,9 @@ class Cohort:
         for i, (s, r) in enumerate(zip(stage.tolist(), regions, strict=True)):
             groups[0].setdefault(s, []).append(i)
             groups[1].setdefault((s, r), []).append(i)
-        for col, (table, grouping) in enumerate(((self.stage_totals, groups[0]), (self.region_totals, groups[1]))):
+        tables: tuple[dict[Any, np.ndarray], dict[Any, np.ndarray]] = (
+            dict(self.stage_totals), dict(self.region_totals))
+        for col, (table, grouping) in enumerate(zip(tables, groups, strict=True)):
             for key, idx_list in grouping.items():
                 idx = np.asarray(idx_list)
                 arr = table.get(key)

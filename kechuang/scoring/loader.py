@@ -90,7 +90,7 @@ def _scoring(d: Any, where: str) -> Scoring:
         pts = d.get("points")
         if not isinstance(pts, list) or len(pts) < 2:
             raise ModelLoadError(f"{where}.points", "分段线性至少需要两个 [取值, 得分比例] 点")
-        points = []
+        points: list[tuple[float, float]] = []
         for n, p in enumerate(pts):
             if not isinstance(p, list | tuple) or len(p) != 2:
                 raise ModelLoadError(f"{where}.points[{n}]", "应为 [取值, 得分比例]")

@@ -50,6 +50,7 @@ from django.utils import timezone
 
 from kechuang.core import audit
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.fields import COMMENT
 from kechuang.workflow.forms import StepForm
 from kechuang.workflow.models import Notification, StateChange
 
@@ -230,9 +231,11 @@ def transition(obj: models.Model, workflow: Workflow, trigger: str, *, actor: An
             raise ApplicationError("系统只能办理期限到期后的操作", field="trigger")
     elif not step.allowed(actor, obj):
         raise ApplicationError("您没有权限执行该操作", field="trigger")
+    if len(comment) > COMMENT:  # every form and serializer says so too; this holds for any caller
+        raise ApplicationError(f"意见不能超过{COMMENT}个字（当前{len(comment)}个）", field="comment")
 
     # A QueryDict (request.POST) would give lists from dict(); .dict() keeps each field's last value.
-    given = data.dict() if hasattr(data, "dict") else dict(data or {})
+    given: dict[str, Any] = dict(data.dict()) if data is not None and hasattr(data, "dict") else dict(data or {})
     if comment and not given.get("comment"):
         given["comment"] = comment
     form = step.build_form(obj, given)

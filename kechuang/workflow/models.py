@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from kechuang.core.fields import COMMENT, LimitedTextField
+
 
 class StateChange(models.Model):
     """One row per transition of any workflow object: who, when, from, to, with the comment."""
@@ -16,7 +18,7 @@ class StateChange(models.Model):
     )
     # Who, when the actor is not a user: the deadline sweep's SYSTEM actor ("系统（期限到期自动办理）").
     actor_name = models.CharField("操作人（非用户）", max_length=50, blank=True)
-    comment = models.TextField("意见", blank=True)
+    comment = LimitedTextField("意见", COMMENT, blank=True)
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
     class Meta:

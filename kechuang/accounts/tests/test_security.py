@@ -3,6 +3,8 @@ and safe ``next`` redirects (issue 12, items 4, 8 and 9)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.cache import cache
 
@@ -19,8 +21,8 @@ def _fresh_cache():
     cache.clear()
 
 
-def _user(username: str):
-    user = UserFactory(username=username)
+def _user(username: str) -> Any:
+    user: Any = UserFactory(username=username)
     user.set_password(PASSWORD)
     user.save()
     return user
@@ -174,3 +176,14 @@ def test_login_ignores_an_offsite_next(client):
     response = client.post("/accounts/login/?next=https://evil.example/",
                            {"username": "traveller", "password": PASSWORD, "next": "https://evil.example/"})
     assert response.status_code == 302 and "evil" not in response["Location"]
+
+
+def test_a_market_step_ignores_an_offsite_next(staff_client):
+    from kechuang.market.tests.factories import DemandFactory
+
+    demand = DemandFactory()
+    response = staff_client.post(f"/market/demand/{demand.pk}/do/publish/", {"next": "https://evil.example/phish"})
+    assert response.status_code == 302
+    assert response["Location"] == demand.get_absolute_url()
+    response = staff_client.post(f"/market/demand/{demand.pk}/do/publish/", {"next": "/market/review/demand/"})
+    assert response["Location"] == "/market/review/demand/"

@@ -50,7 +50,7 @@ def draft_for(org: Any, **kwargs: Any) -> Contract:
               "seller_region_code": org.region_code, "status": Status.DRAFT, "registered_on": None,
               "registration_number": None, "signed_on": dt.date(2026, 6, 1), "valid_from": dt.date(2026, 6, 1),
               "valid_to": dt.date(2027, 6, 1)}
-    c = ContractFactory(**{**values, **kwargs})
+    c: Contract = ContractFactory(**{**values, **kwargs})  # type: ignore[assignment]
     c.file.save("contract.pdf", ContentFile(PDF), save=True)
     return c
 

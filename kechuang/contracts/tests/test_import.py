@@ -11,8 +11,8 @@ import tablib
 from kechuang.contracts.choices import Source, Status
 from kechuang.contracts.models import Contract
 from kechuang.contracts.stats import statistics
+from kechuang.core.tabular import run_import
 from kechuang.core.validators import make_credit_code
-from kechuang.directory.importing import run_import
 from kechuang.tests_support.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +106,7 @@ def test_missing_amount_column_is_named():
 def test_command_dry_run_and_existing_modes(tmp_path):
     path = tmp_path / "c.csv"
     path.write_bytes(_csv(BASE + ["合同成交额", "技术交易额"], [_row(1) + ["10", "5"], _row(2) + ["20", "5"]]))
-    from kechuang.directory.importing import run_import_command
+    from kechuang.core.tabular import run_import_command
 
     out, err = io.StringIO(), io.StringIO()
     assert run_import_command("contracts", path, dry_run=True, out=out, err=err) == 0

@@ -150,3 +150,36 @@ def test_deadline_uses_the_platform_calendar_rows_for_a_year_entered_in_the_admi
     calendar.clear_cache()
     known, exact = deadlines.add_working_days(start, 15)
     assert exact and known == estimated + dt.timedelta(days=1)  # 1 January (a Friday) no longer counts
+
+
+def test_contract_file_type_and_size_limits():
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kechuang.contracts.models import validate_contract_file
+    from kechuang.contracts.tests.factories import PDF
+
+    validate_contract_file(SimpleUploadedFile("合同.pdf", PDF))
+    validate_contract_file(SimpleUploadedFile("扫描件.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20))
+    with pytest.raises(ValidationError, match="只接受"):
+        validate_contract_file(SimpleUploadedFile("合同.docx", b"PK"))
+    with pytest.raises(ValidationError, match="不是PDF"):
+        validate_contract_file(SimpleUploadedFile("合同.pdf", b"MZ\x90\x00 not a pdf"))
+    big = SimpleUploadedFile("合同.pdf", PDF)
+    big.size = 21 * 1024 * 1024
+    with pytest.raises(ValidationError, match="20 MB"):
+        validate_contract_file(big)
+
+
+def test_registrars_are_told_of_submissions_and_sellers_of_decisions(enterprise_org, enterprise_user,
+                                                                      django_capture_on_commit_callbacks):
+    from kechuang.workflow.models import Notification
+
+    registrar = registrar_user()
+    c = draft_for(enterprise_org)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.contract_submit(contract=c, actor=enterprise_user)
+    assert Notification.objects.filter(recipient=registrar, message__contains="新受理").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.contract_request_correction(contract=c, items=["补充签章页"], actor=registrar)
+    assert Notification.objects.filter(recipient=enterprise_user, message__contains="补正").exists()

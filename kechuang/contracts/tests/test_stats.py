@@ -114,6 +114,22 @@ def test_stats_page_and_export_show_the_same_totals(client, rows):
     page = client.get("/contracts/stats/?year=2026")
     assert page.status_code == 200
     api = client.get("/api/contracts/stats/", {"year": 2026, "by": "type"}).json()
-    assert f'<strong id="total-count">{api["total"]["count"]}</strong>' in page.content.decode()
+    html = page.content.decode()
+    assert f'<strong id="total-count">{api["total"]["count"]}</strong>' in html
+    assert "/static/echarts/echarts.min.js" in html and 'id="contract-chart-data"' in html  # served locally
     export = client.get("/contracts/stats/export/?year=2026")
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_summary_endpoint_large_contracts_average_and_target(client, rows):
+    body = client.get("/api/contracts/stats/summary/", {"year": 2026}).json()
+    counted = [c for c in rows if c.status in COUNTED and c.registered_on and c.registered_on.year == 2026
+               and c.seller_region_code.startswith("5301")]
+    total = sum((c.contract_amount for c in counted), Decimal("0"))
+    assert body["count"] == len(counted) and body["contract_amount"] == f"{total:.2f}"
+    large = [c for c in counted if c.contract_amount >= Decimal("10000000")]
+    assert body["large_count"] == len(large)
+    assert body["average"] == f"{(total / len(counted)).quantize(Decimal('0.01')):.2f}"
+    assert body["cumulative"][-1]["cumulative"] == f"{total:.2f}"
+    assert body["cumulative"][5]["target"] == "9000000000.00"  # half of the 180亿 goal by June
+    assert sum(n["count"] for n in body["natures"]) == len(counted)

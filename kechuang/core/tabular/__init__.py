@@ -35,7 +35,7 @@ How an import runs (``run_import``):
    signals, and 100,000 per-row audit entries would say less than one summary).
 """
 
-from kechuang.core.tabular.export import export_queryset, export_value, template_bytes
+from kechuang.core.tabular.export import export_queryset, export_response, export_value, template_bytes
 from kechuang.core.tabular.neardup import bigrams, jaccard, near_duplicates, normalise_title
 from kechuang.core.tabular.parsers import OrganisationRef, parsers
 from kechuang.core.tabular.reading import FORMATS, Table, detect_format, read_table
@@ -59,7 +59,7 @@ from kechuang.core.tabular.writing import EXISTING_MODES, run_import, run_import
 __all__ = [
     "EXISTING_MODES", "FORMATS", "CellError", "Column", "ImportContext", "ImportReport", "ImportSpec",
     "MergeCandidate", "OrganisationRef", "Parser", "RowError", "Table", "after_import_hooks", "all_specs",
-    "bigrams", "default_build", "detect_format", "export_queryset", "export_value", "get_spec", "jaccard",
+    "bigrams", "default_build", "detect_format", "export_queryset", "export_response", "export_value", "get_spec", "jaccard",
     "near_duplicates", "normalise_title", "parsers", "read_table", "register_spec", "run_import",
     "run_import_command", "template_bytes", "validate_rows",
 ]

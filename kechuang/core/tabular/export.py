@@ -59,3 +59,21 @@ def template_bytes(spec: ImportSpec) -> bytes:
     return tablib.Dataset(headers=neutralise_row([c.label for c in spec.columns]),
                           title=f"{spec.label}导入模板"[:31]).export("xlsx")
 
+
+
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+def export_response(request: Any, spec: ImportSpec | None, queryset: Any, *, hide: Iterable[str] = (),
+                    limit: int = 100_000) -> Any:
+    """The one export view body every list uses: ``?format=xlsx|csv`` (default XLSX), 404 for anything else,
+    the spec's columns minus ``hide``, every cell neutralised, sent as an attachment."""
+    from django.http import Http404, HttpResponse
+
+    fmt = request.GET.get("format", "xlsx")
+    if spec is None or fmt not in EXPORT_FORMATS:
+        raise Http404("不支持的导出")
+    body, content_type, filename = export_queryset(spec, queryset, fmt, hide=hide, limit=limit)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -153,7 +153,7 @@ class parsers:  # a lower-case namespace of parser factories, read as ``parsers.
                 return code
             message = credit_code_error(code)
             if message:
-                raise CellError(message)
+                raise CellError(f"{message}（填写的是“{code[:40]}”）")  # the value, so the clerk finds the cell
             return code
 
         return parse

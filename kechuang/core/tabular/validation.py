@@ -62,6 +62,13 @@ def _is_fk(model: type[models.Model], name: str) -> bool:
         return False
 
 
+def _max_length(spec: ImportSpec, name: str) -> int | None:
+    try:
+        return getattr(spec.model._meta.get_field(name), "max_length", None)
+    except Exception:  # a column that is not a model field (the spec's build uses it)
+        return None
+
+
 def default_build(spec: ImportSpec, clean: dict[str, Any]) -> models.Model:
     kwargs: dict[str, Any] = {}
     for name, value in clean.items():
@@ -106,7 +113,9 @@ def validate_rows(spec: ImportSpec, table: Table, ctx: ImportContext, report: Im
     if missing:
         return []
 
-    text = parsers.text()
+    # A column without its own parser is text, as long as its model field allows: imports write with
+    # bulk_create, which runs no model validation, so the limit is applied here.
+    plain = {c.name: parsers.text(_max_length(spec, c.name)) for c in spec.columns if c.parser is None}
     valid: list[_Valid] = []
     rejected: list[_Valid] = []
     required = [c for c in spec.columns if c.required]
@@ -121,7 +130,7 @@ def validate_rows(spec: ImportSpec, table: Table, ctx: ImportContext, report: Im
             if formula_like(value):
                 formula_cells.append(f"第{number}行[{cell_col.label}]")
             try:
-                clean[cell_col.name] = (cell_col.parser or text)(value, ctx)
+                clean[cell_col.name] = (cell_col.parser or plain[cell_col.name])(value, ctx)
             except CellError as exc:
                 row_errors.append(RowError(number, cell_col.label, _naming_value(str(exc), value)))
         for req in required:

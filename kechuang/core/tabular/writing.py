@@ -13,7 +13,7 @@ from django.db import models, transaction
 from kechuang.core.audit import acting_as, record
 from kechuang.core.pinyin import fill as fill_sort_keys
 from kechuang.core.tabular.neardup import near_duplicates
-from kechuang.core.tabular.reading import detect_format, read_table
+from kechuang.core.tabular.reading import TooManyRows, detect_format, read_table
 from kechuang.core.tabular.spec import (
     CellError,
     ImportContext,
@@ -34,12 +34,14 @@ def _existing_titles(spec: ImportSpec) -> Iterable[tuple[Any, str]]:
 def run_import(entity: str | ImportSpec, data: bytes, *, file_name: str, fmt: str | None = None,
                dry_run: bool = False, actor: Any = None, merges: dict[int, Any] | None = None,
                find_near_duplicates: bool = True, max_rows: int | None = None,
-               existing: str = "error") -> ImportReport:
+               existing: str = "error", max_bytes: int | None = None,
+               progress: Callable[[float, str], None] | None = None) -> ImportReport:
     """Validate every row; if all are good and not ``dry_run``, write them all in one transaction.
 
     ``merges`` maps a file row number to the pk of an existing record that the row should update instead of
     creating a new one (the user's answer to a merge candidate or an exact duplicate). ``max_rows`` refuses
-    larger files (the web UI runs inside a request, the command line has no limit).
+    larger files, reading no further than one row past the limit; ``max_bytes`` refuses a larger file before
+    it is read. ``progress(fraction, message)`` is told each phase (a background import shows it).
 
     ``existing`` says what to do with rows that are otherwise valid but are an existing record (same key):
     ``"error"`` reports them like any bad row (the default: nothing is written), ``"skip"`` leaves them out and
@@ -49,18 +51,29 @@ def run_import(entity: str | ImportSpec, data: bytes, *, file_name: str, fmt: st
     if existing not in EXISTING_MODES:
         raise CellError(f"--existing 只能是 {'、'.join(EXISTING_MODES)}，而不是“{existing}”")
     started = time.perf_counter()
+
+    def step(fraction: float, message: str) -> None:
+        if progress is not None:
+            progress(fraction, message)
+
     spec = entity if isinstance(entity, ImportSpec) else get_spec(entity)
     if spec is None:
         raise CellError(f"未知的导入类型“{entity}”（可选：{'、'.join(s.entity for s in all_specs())}）")
     merges = {int(k): v for k, v in (merges or {}).items()}
     report = ImportReport(entity=spec.entity, label=spec.label, file_name=file_name, dry_run=dry_run)
-    table = read_table(data, fmt or detect_format(file_name))
-    if max_rows is not None and len(table.rows) > max_rows:
-        raise CellError(f"文件有 {len(table.rows)} 行，网页导入每次最多 {max_rows} 行；更大的文件请分批上传，"
-                        f"或在服务器上运行：kechuang import {spec.entity} 文件名")
+    if max_bytes is not None and len(data) > max_bytes:
+        raise CellError(size_message(len(data), max_bytes, spec.entity))
+    step(0.02, "读取文件")
+    try:
+        table = read_table(data, fmt or detect_format(file_name), max_rows=max_rows)
+    except TooManyRows as exc:
+        raise exc.with_message(
+            f"文件超过 {exc.limit} 行，网页导入每次最多 {exc.limit} 行；更大的文件请分批上传，"
+            f"或在服务器上运行：kechuang import {spec.entity} 文件名") from None
     report.total_rows = len(table.rows)
     _check_merges(spec, merges, table.row_numbers)
     ctx = ImportContext(spec=spec, actor=actor)
+    step(0.1, f"校验 {report.total_rows} 行")
     valid = validate_rows(spec, table, ctx, report, merges)
     if existing != "error":
         valid = _resolve_existing(report, valid, existing)
@@ -73,6 +86,7 @@ def run_import(entity: str | ImportSpec, data: bytes, *, file_name: str, fmt: st
     if report.errors or dry_run or not valid:
         report.seconds = time.perf_counter() - started
         return report
+    step(0.6, f"写入 {len(valid)} 行")
     with transaction.atomic(), acting_as(actor):
         _write(spec, valid, ctx, report, merges)
     for hook in after_import_hooks:  # bulk writes send no signals
@@ -82,6 +96,11 @@ def run_import(entity: str | ImportSpec, data: bytes, *, file_name: str, fmt: st
     report.written = True
     report.seconds = time.perf_counter() - started
     return report
+
+
+def size_message(size: int, limit: int, entity: str) -> str:
+    return (f"文件大小 {size / 1024 / 1024:.1f} MB，超过上限 {limit / 1024 / 1024:.0f} MB；请分批导入，"
+            f"或在服务器上运行：kechuang import {entity} 文件名")
 
 
 def _check_merges(spec: ImportSpec, merges: dict[int, Any], row_numbers: list[int]) -> None:
@@ -274,7 +293,14 @@ def run_import_command(entity: str, path: Path, *, dry_run: bool, out: TextIO, e
     if spec is None:
         err.write(f"未知的导入类型“{entity}”。可选：{'、'.join(s.entity for s in all_specs())}\n")
         return 2
+    from django.conf import settings
+
+    limit = int(getattr(settings, "IMPORT_MAX_BYTES_CLI", 500 * 1024 * 1024))
     try:
+        size = Path(path).stat().st_size  # before reading: a huge file is refused without loading it
+        if size > limit:
+            err.write(size_message(size, limit, entity).split("；")[0] + "（IMPORT_MAX_BYTES_CLI）；请分批导入\n")
+            return 2
         data = Path(path).read_bytes()
     except OSError as exc:
         err.write(f"无法读取文件 {path}：{exc.strerror}\n")

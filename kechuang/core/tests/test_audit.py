@@ -119,3 +119,13 @@ def test_filters_by_record_type_person_and_date_range(staff_client, staff_user):
     assert "王科员录入的机构" not in page and "没有符合筛选条件的记录" in page
     page = staff_client.get("/audit/", {"date_from": "2026-13-45"}).content.decode()
     assert "起始日期“2026-13-45”不是有效日期" in page
+
+
+def test_coded_values_without_django_choices_are_shown_by_their_labels(staff_client, staff_user):
+    from kechuang.market.tests.factories import AchievementFactory
+
+    with acting_as(staff_user):
+        AchievementFactory(title="冷链标签测试成果", transfer_modes=["transfer", "licence"])
+    page = staff_client.get("/audit/", {"object_type": "market.Achievement"}).content.decode()
+    body = page.split("<table", 1)[1]
+    assert "转化方式" in body and "转让、许可" in body and "licence" not in body

@@ -35,6 +35,12 @@ def test_the_organisation_list_sorts_by_pinyin_and_keeps_keys_on_save(client):
     orgs[0].save()
     orgs[0].refresh_from_db()
     assert orgs[0].name_pinyin.startswith("yun2 nan2")
+    orgs[1].name = "滇中化工有限公司"  # a save of the name column alone still refreshes the key
+    orgs[1].save(update_fields=["name"])
+    orgs[1].refresh_from_db()
+    assert orgs[1].name_pinyin.startswith("dian1 zhong1")
+    orgs[1].name = "安宁化工有限公司"
+    orgs[1].save(update_fields=["name"])
     page = client.get("/directory/organisations/", {"sort": "name"}).content.decode()
     expected = ["安宁化工有限公司", "北京科技有限公司", "呈贡花卉研究所", "嵩明精密制造有限公司", "云南理工大学"]
     positions = [page.index(n) for n in expected]

@@ -123,6 +123,8 @@ def test_consent_is_dated_and_editable_by_the_organisation(enterprise_client, pe
     assert enterprise_client.post(f"/directory/workspace/people/{person.pk}/edit/", data).status_code == 302
     person.refresh_from_db()
     assert person.contact_consent and person.contact_consent_on is not None
+    listing = enterprise_client.get("/directory/workspace/resources/").content.decode()
+    assert f"本人已同意（{person.contact_consent_on:%Y-%m-%d}）" in listing
     data.pop("contact_consent")
     enterprise_client.post(f"/directory/workspace/people/{person.pk}/edit/", data)
     person.refresh_from_db()

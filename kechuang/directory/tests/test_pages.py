@@ -135,7 +135,8 @@ def test_staff_import_upload_preview_confirm(staff_client):
     preview = staff_client.post("/directory/import/", {"entity": "organisations", "file": upload})["Location"]
     html = staff_client.get(preview).content.decode()
     assert "第 3 行" in html and "校验位错误" in html and "确认导入" not in html
-    assert staff_client.post(preview).status_code == 200  # confirming a bad file re-validates and refuses
+    # A rejected upload is deleted once its errors are shown: it cannot be confirmed afterwards.
+    assert staff_client.post(preview).status_code == 404
     assert Organisation.objects.count() == 0
     upload = SimpleUploadedFile("orgs.csv", f"名称,统一社会信用代码,行政区划代码,类型\n甲公司,{good},530102,企业\n".encode())
     preview = staff_client.post("/directory/import/", {"entity": "organisations", "file": upload})["Location"]

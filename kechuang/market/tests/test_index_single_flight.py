@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 import pytest
-from django.db import close_old_connections
+from django.db import connections
 
 from kechuang.core import jobs
 from kechuang.core.models import Job
@@ -31,7 +31,7 @@ def test_concurrent_publishes_end_in_the_current_index(settings: Any, monkeypatc
     settings.KECHUANG_INDEX_AUTO_REBUILD = True  # the conftest turns background rebuilds off; this test is about them
     AchievementFactory(owner=university_org, status=Status.PUBLISHED, title="已发布的冷链保鲜成果", keywords=["冷链"])
     indexing.build_index()
-    pending = [AchievementFactory(owner=university_org, status=Status.SUBMITTED, title=f"并发发布的成果第{i}号",
+    pending: list[Any] = [AchievementFactory(owner=university_org, status=Status.SUBMITTED, title=f"并发发布的成果第{i}号",
                                   abstract="用于检验并发发布后索引是否包含最新记录。", keywords=["并发"])
                for i in range(6)]
 
@@ -62,7 +62,7 @@ def test_concurrent_publishes_end_in_the_current_index(settings: Any, monkeypatc
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
-            close_old_connections()
+            connections.close_all()
 
     threads = [threading.Thread(target=publish, args=(a,)) for a in pending]
     for t in threads:
@@ -98,6 +98,8 @@ def test_a_build_of_older_data_never_replaces_a_newer_current(university_org: An
 @pytest.mark.django_db
 def test_a_rebuild_asked_for_while_one_runs_waits_and_is_coalesced(settings: Any) -> None:
     running = Job.objects.create(kind=indexing.JOB_KIND, status=Job.Status.RUNNING)
+    from datetime import timedelta
+
     from django.utils import timezone
 
     Job.objects.filter(pk=running.pk).update(started_at=timezone.now())
@@ -107,7 +109,7 @@ def test_a_rebuild_asked_for_while_one_runs_waits_and_is_coalesced(settings: Any
     assert jobs.run(first.pk).status == Job.Status.QUEUED  # cannot start while the other runs
     assert jobs.run_next() is None
     # A run that lost its process is not a lock for ever: past the timeout it is failed and the next one starts.
-    Job.objects.filter(pk=running.pk).update(started_at=timezone.now() - timezone.timedelta(
+    Job.objects.filter(pk=running.pk).update(started_at=timezone.now() - timedelta(
         seconds=settings.KECHUANG_JOB_TIMEOUT + 1))
     assert jobs.run(first.pk).status == Job.Status.DONE
     assert Job.objects.get(pk=running.pk).status == Job.Status.FAILED

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -68,6 +69,7 @@ def test_market_journey_from_draft_to_broker_feedback_and_search(
 
     # 2. The enterprise drafts and submits a demand.
     browser_login(browser, live_server, "ent", TEST_PASSWORD)
+    check_page(browser, "journey-market-03a-enterprise-workspace")
     browser.find_element(By.LINK_TEXT, "发布技术需求").click()
     check_page(browser, "journey-market-03-demand-form")
     _submit_form(browser, {
@@ -95,6 +97,7 @@ def test_market_journey_from_draft_to_broker_feedback_and_search(
     #    and 有用 is marked in place (no reload), the buttons staying usable for a change of mind.
     browser_login(browser, live_server, "broker", TEST_PASSWORD)
     browser.get(url + "/market/demands/")
+    check_page(browser, "journey-market-05a-demand-list")
     browser.find_element(By.LINK_TEXT, DEMAND).click()
     rec = browser.find_element(By.XPATH, f"//li[contains(@class,'rec')][.//a[contains(@class,'rec-title')]"
                                          f"[normalize-space()='{ACHIEVEMENT}']]")
@@ -102,10 +105,10 @@ def test_market_journey_from_draft_to_broker_feedback_and_search(
     assert re.fullmatch(r"相关度 [高中低] · \d+%", relevance), relevance
     check_page(browser, "journey-market-06-demand-recommendations")
     browser.execute_script("window.__same_page = true")  # gone if the click reloaded the page
-    rec.find_element(By.XPATH, ".//button[normalize-space()='有用']").click()
-    WebDriverWait(browser, 10).until(lambda d: "已标记：有用" in rec_text(d))
-    rec.find_element(By.XPATH, ".//button[normalize-space()='无用']").click()
-    WebDriverWait(browser, 10).until(lambda d: "已标记：无用" in rec_text(d))
+    for verdict in ("有用", "无用"):  # the second click proves the buttons survived the first one
+        _click_verdict(browser, verdict)
+        WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d, v=verdict: f"已标记：{v}" in rec_text(d))
     assert browser.execute_script("return window.__same_page === true")
     check_page(browser, "journey-market-07-broker-feedback")
     browser.get(url + "/market/feedback/")  # a POST-only address typed into the browser
@@ -128,6 +131,19 @@ def test_market_journey_from_draft_to_broker_feedback_and_search(
     WebDriverWait(browser, 10).until(lambda d: "zzqqxxw" in d.current_url)
     assert "没有找到与“zzqqxxw”相关的记录" in browser.page_source
     check_page(browser, "journey-market-11-search-empty")
+
+
+def _click_verdict(driver, verdict: str) -> None:
+    """Click a verdict button of the new achievement's match, looked up afresh: htmx replaces the block on each
+    click, so an element found before the swap may be gone."""
+    xpath = (f"//li[contains(@class,'rec')][.//a[contains(@class,'rec-title')][normalize-space()='{ACHIEVEMENT}']]"
+             f"//button[normalize-space()='{verdict}']")
+
+    def click(d) -> bool:
+        d.find_element(By.XPATH, xpath).click()
+        return True
+
+    WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,)).until(click)
 
 
 def rec_text(driver) -> str:

@@ -32,6 +32,8 @@ def market(enterprise_org, university_org):
         AchievementFactory(owner=None, source=SOURCE_CSL, external_id=f"csl-t-{i}", status=Status.PUBLISHED,
                            title=f"生物医药产业集群发展研究{i}", abstract="生物医药 论文", keywords=["生物医药"],
                            maturity=None)
+    AchievementFactory(owner=university_org, status=Status.PUBLISHED, title="三七总皂苷提取纯化工艺",
+                       abstract="大孔树脂吸附与膜分离。", keywords=["三七", "提取"], industry="biomedicine")
     OrganisationFactory(name="昆明生物医药创新研究院", kind="institute", business_scope="生物医药研发")
     demand = DemandFactory(organisation=enterprise_org, status=Status.PUBLISHED, title="农产品冷链运输保鲜需求",
                            description="长途冷链运输后果蔬损耗高，寻求预冷和保鲜技术。", keywords=["冷链", "保鲜"])
@@ -51,7 +53,7 @@ def test_a_search_that_matches_nothing_shows_an_empty_state(client, market):
 
 def test_literature_is_kept_apart_from_listed_achievements(client, market):
     listed = _text(client.get(reverse("market:achievement_list")))
-    assert "共 13 项已发布成果" in listed and "生物医药产业集群发展研究" not in listed
+    assert "共 14 项已发布成果" in listed and "生物医药产业集群发展研究" not in listed
     papers = _text(client.get(reverse("market:achievement_list"), {"source": "literature"}))
     assert "共 5 篇科技文献" in papers and "生物医药产业集群发展研究0" in papers
     from django.apps import apps
@@ -59,7 +61,7 @@ def test_literature_is_kept_apart_from_listed_achievements(client, market):
     from kechuang.market.apps import MarketConfig
 
     config = apps.get_app_config("market")
-    assert isinstance(config, MarketConfig) and config.home_counts()["achievements"] == 13
+    assert isinstance(config, MarketConfig) and config.home_counts()["achievements"] == 14
 
 
 def test_unified_search_groups_every_kind_local_first(client, market):
@@ -70,6 +72,7 @@ def test_unified_search_groups_every_kind_local_first(client, market):
     assert "昆明生物医药创新研究院" in org_group
     achievements = html.split('id="group-achievements"')[1].split("</section>")[0]
     assert "抗肿瘤生物医药新药筛选平台技术" in achievements and "生物医药产业集群发展研究" not in achievements
+    assert "三七总皂苷提取纯化工艺" in achievements  # filed under 生物医药与大健康, without the word in its text
     literature = html.split('id="group-literature"')[1].split("</section>")[0]
     assert "共 5 条" in literature and "source=literature" in literature
     # The home page's box leads to the same search.
@@ -120,3 +123,25 @@ def test_get_on_a_post_only_address_is_the_platforms_405_page(broker_client):
 def test_the_api_keeps_its_own_405(staff_client):
     r = staff_client.delete("/api/demands/")
     assert r.status_code == 405 and r["Content-Type"].startswith("application/json")
+
+
+def test_relevance_is_the_same_on_the_draft_and_the_published_demand(enterprise_client, enterprise_user, staff_user,
+                                                                    enterprise_org, market,
+                                                                    django_capture_on_commit_callbacks):
+    """Issue 10, item 4: the same pair showed 匹配度 2.401 on the draft and 0.519 after publishing."""
+    from kechuang.market import services
+
+    indexing.get_index()
+    demand = DemandFactory(organisation=enterprise_org, status=Status.DRAFT, title="抗肿瘤药物高通量筛选合作",
+                           description="寻求生物医药高通量药物筛选平台技术，开展抗肿瘤新药筛选。", keywords=["药物筛选"])
+
+    def shown() -> list[str]:
+        html = enterprise_client.get(demand.get_absolute_url()).content.decode()
+        return re.findall(r"相关度 [高中低] · \d+%", html)
+
+    draft = shown()
+    assert draft
+    with django_capture_on_commit_callbacks(execute=True):
+        services.listing_transition(obj=demand, trigger="submit", actor=enterprise_user)
+        services.listing_transition(obj=demand, trigger="publish", actor=staff_user)
+    assert shown() == draft

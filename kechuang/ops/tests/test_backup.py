@@ -34,8 +34,6 @@ def empty(source: ops.Database, tmp_path: Path) -> Iterator[ops.Database]:
     if source.engine == "sqlite":
         yield replace(source, name=str(tmp_path / "restored.sqlite3"))
         return
-    import psycopg
-
     name = f"{source.name}_restore"
     admin = replace(source, name="postgres")
     with admin.pg_connect() as conn:
@@ -45,15 +43,13 @@ def empty(source: ops.Database, tmp_path: Path) -> Iterator[ops.Database]:
     try:
         yield replace(source, name=name)
     finally:
-        with psycopg.connect(**{k: v for k, v in (("dbname", "postgres"), ("host", source.host),
-                                                  ("port", source.port), ("user", source.user),
-                                                  ("password", source.password)) if v}) as conn:
+        with admin.pg_connect() as conn:
             conn.autocommit = True
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
-def platform_data(settings: Any, tmp_path: Path, enterprise_org: Any, university_org: Any) -> dict[str, Path]:
+def platform_data(settings: Any, tmp_path: Path, enterprise_org: Any, university_org: Any) -> Iterator[dict[str, Path]]:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.KECHUANG_INDEX_DIR = tmp_path / "index"
     indexing.reset()

@@ -28,7 +28,7 @@ def test_batch_job_is_recorded_and_builds_the_push_list(rich_org: Any, staff_use
     from kechuang.directory.models import Qualification
 
     Qualification.objects.create(organisation=pending, kind="unicorn", level="national",
-                                 recognised_on=rich_org.created_at.date())
+                                 recognised_on=services.today())
     job = _run(staff_user)
     assert job.status == Job.Status.DONE, job.error
     assert job.progress == 1.0 and job.result["organisations"] >= 1 and job.created_by == staff_user
@@ -156,7 +156,7 @@ def test_batch_writes_push_lines_in_bulk(rich_org: Any, staff_user: Any) -> None
     for i in range(3):
         other: Any = OrganisationFactory(name=f"批量企业{i}")
         Qualification.objects.create(organisation=other, kind="unicorn", level="national",
-                                     recognised_on=rich_org.created_at.date())
+                                     recognised_on=services.today())
     with CaptureQueriesContext(connection) as first:
         job = _run(staff_user)
     lines = Push.objects.count()

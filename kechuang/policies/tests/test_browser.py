@@ -53,7 +53,7 @@ def test_public_publicity_list_in_the_browser(browser: Any, live_server: Any, ap
     browser_login(browser, live_server, "staff", TEST_PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "nav.mainnav a.ws")  # signed in
     browser.get(live_server.url + f"/policies/applications/{application.pk}/")
-    assert "公示期未满" in browser.find_element(By.ID, "pay-blocked").text
+    assert "公示期未满" in browser.find_element(By.ID, "blocked-pay").text
     assert "认定已被撤销" in browser.find_element(By.ID, "objections").text
-    browser.execute_script("document.getElementById('pay-blocked').scrollIntoView()")
+    browser.execute_script("document.getElementById('blocked-pay').scrollIntoView()")
     screenshot(browser, "policies-objection-staff")

@@ -76,6 +76,7 @@ def _staff_accept_review_publicise(driver: Any, live_server: Any, url: str, amou
     assert "已办理：受理" in _text(driver)
     # The dead end of issue 10: after 受理, 审核通过 is offered with the 核定金额 its condition needs.
     field = driver.find_element(By.ID, "id_review_amount_approved")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", field)
     check_page(driver, "journey-policy-staff-review")
     field.clear()
     field.send_keys(amount)
@@ -141,7 +142,9 @@ def test_objection_upheld_sends_the_application_back(browser: Any, live_server: 
     card = browser.find_element(By.CSS_SELECTOR, "#objections .objection")
     assert "认定已被撤销" in card.text
     form_id = card.find_element(By.CSS_SELECTOR, "form.step-uphold_review").get_attribute("id")
-    browser.find_element(By.CSS_SELECTOR, f"#{form_id} textarea").send_keys("经核实，认定已撤销，退回重新审核。")
+    box = browser.find_element(By.CSS_SELECTOR, f"#{form_id} textarea")
+    box.send_keys("经核实，认定已撤销，退回重新审核。")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
     check_page(browser, "journey-objection-staff")
     _submit(browser, form_id)
     assert "受理" in browser.find_element(By.CSS_SELECTOR, ".status").text

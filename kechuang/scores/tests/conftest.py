@@ -24,8 +24,8 @@ def figures(org: Any, revenue_wan: int, rd_wan: int, growth: float = 1.2) -> Non
 
 
 @pytest.fixture
-def scored(enterprise_org: Any, outsider: Any) -> Any:
-    """The enterprise and four others with yearly figures, scored once (the run)."""
+def platform_data(enterprise_org: Any, outsider: Any) -> Any:
+    """The enterprise and four others with yearly figures and a platform: what the directory holds."""
     enterprise_org.established_on = dt.date(2019, 3, 1)
     enterprise_org.employees = 60
     enterprise_org.save()
@@ -34,20 +34,26 @@ def scored(enterprise_org: Any, outsider: Any) -> Any:
                             kind="engineering_center", level="provincial", recognised_on=dt.date(2025, 6, 1))
     for n in range(4):
         figures(OrganisationFactory(established_on=dt.date(2018, 1, 1)), 800 + 400 * n, 20 + 40 * n)
+    return enterprise_org
+
+
+@pytest.fixture
+def scored(platform_data: Any) -> Any:
+    """Scored once (the run)."""
     return services.score_all(actor=None, as_of=AS_OF)
 
 
 @pytest.fixture
 def bank_a(db: Any) -> Any:
     inst = FinancialInstitution.objects.create(name="甲银行科技支行", kind="bank")
-    inst.members.add(UserFactory(username="bank", role=Role.BANK))
+    inst.members.add(UserFactory.create(username="bank", role=Role.BANK))
     return inst
 
 
 @pytest.fixture
 def bank_b(db: Any) -> Any:
     inst = FinancialInstitution.objects.create(name="乙银行科技支行", kind="bank")
-    inst.members.add(UserFactory(username="bank2", role=Role.BANK))
+    inst.members.add(UserFactory.create(username="bank2", role=Role.BANK))
     return inst
 
 

@@ -31,4 +31,5 @@ def test_demo_scores_every_enterprise_and_seeds_lending() -> None:
     from kechuang.accounts.models import User
 
     demo_org = User.objects.get(username="enterprise").organisation_id
+    assert demo_org is not None
     assert not Consent.objects.filter(organisation_id=demo_org).exists()

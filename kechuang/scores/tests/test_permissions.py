@@ -114,3 +114,22 @@ def test_api_restricts_results(consented: Any, enterprise_org: Any, enterprise_c
     assert staff_client.get("/api/scores/").json()["count"] == 6
     lines = outsider_client.get("/api/score-model/").json()
     assert lines[0]["type"] == "model" and len(lines) == 19
+
+
+def test_staff_save_a_new_model_version_through_the_page(scored: Any, staff_client: Any,
+                                                         outsider_client: Any) -> None:
+    from kechuang.scores.models import ScoreModelVersion
+
+    url = reverse("scores:model_new")
+    form = staff_client.get(url).context["form"]
+    data = {name: form.fields[name].initial for name, _s, _i in form.weight_fields}
+    data.update({"version": "2026.1", "effective_from": "2026-07-01", "note": "提高研发费用权重"})
+    data["w__startup__revenue"] = 10  # 3 → 10: the start-up weights now sum to 107
+    page = staff_client.post(url, data).content.decode()
+    assert "初创期权重合计" in page and "应为总分 100" in page
+    data["w__startup__rd_expense"] = 3  # 10 → 3: back to 100
+    assert staff_client.post(url, data).status_code == 302
+    v = ScoreModelVersion.objects.get(version="2026.1")
+    assert v.is_active and v.definition["weights"]["startup"]["revenue"] == 10
+    assert outsider_client.post(url, data).status_code == 403
+    assert ScoreModelVersion.objects.count() == 2

@@ -24,7 +24,7 @@ def test_facts_come_from_the_platform_with_their_sources(scored: Any, enterprise
     assert p.facts["rd_growth"] == pytest.approx(20.0, abs=0.1)
     assert p.facts["tech_staff_ratio"] == pytest.approx(100 * 10 / 60, abs=0.01)
     assert p.facts["provincial_platforms"] == 1 and "滇科省级工程技术研究中心" in p.sources["provincial_platforms"]
-    # contracts app not installed: 0 with the source saying so, never a silent missing value
+    # no registered contract yet: 0 with the source saying so, never a silent missing value
     assert p.facts["tech_contract_amount"] == 0 and p.sources["tech_contract_amount"] == facts.NO_CONTRACTS
     assert "hitech_revenue" not in p.facts  # the platform does not hold it: the engine names it missing
 
@@ -122,3 +122,21 @@ def test_the_tier_is_a_fact_the_policy_engine_reads(scored: Any, enterprise_org:
     data = build_profile(enterprise_org, as_of=AS_OF)
     assert data.profile["score_tier"] == tier
     assert Profile.from_dict(data.profile).facts["score_tier"] == tier
+
+
+def test_registered_contracts_feed_the_contract_amount_fact(scored: Any, enterprise_org: Any) -> None:
+    """技术合同成交额 comes from registered contracts (seller or buyer, trailing twelve months), in 万元."""
+    from kechuang.contracts.choices import Status
+    from kechuang.contracts.tests.factories import ContractFactory
+
+    ContractFactory(seller_organisation=enterprise_org, contract_amount=Decimal("1250000.00"),
+                    transaction_amount=Decimal("1000000.00"), registered_on=AS_OF - dt.timedelta(days=30))
+    ContractFactory(buyer_organisation=enterprise_org, contract_amount=Decimal("250000.00"),
+                    registered_on=AS_OF - dt.timedelta(days=200))
+    ContractFactory(seller_organisation=enterprise_org, contract_amount=Decimal("9000000.00"),
+                    registered_on=AS_OF - dt.timedelta(days=400))  # outside the window
+    ContractFactory(seller_organisation=enterprise_org, contract_amount=Decimal("7000000.00"),
+                    registered_on=AS_OF - dt.timedelta(days=10), status=Status.CANCELLED)  # not counted
+    p = facts.gather(enterprise_org, AS_OF)
+    assert p.facts["tech_contract_amount"] == pytest.approx(150.0)
+    assert "已登记 2 项" in p.sources["tech_contract_amount"]

@@ -122,3 +122,19 @@ def test_model_round_trips_through_its_yaml_dict() -> None:
     again: ScoreModel = model_from_dict(MODEL.to_yaml_dict())
     assert again == MODEL
     assert len(MODEL.indicators) == 18 and [c.label for c in MODEL.categories] == ["技术创新", "成长经营", "辅助"]
+
+
+def test_a_local_extra_indicator_is_scored_with_its_own_weight() -> None:
+    from kechuang.scoring import model_from_dict
+
+    d = MODEL.to_yaml_dict()
+    d["indicators"].append({"id": "challenges_won", "name": "揭榜挂帅项目", "category": "auxiliary",
+                            "fact": "challenges_won", "unit": "项", "scoring": {"kind": "cap", "cap": 2},
+                            "local": True})
+    for w in d["weights"].values():  # 4 points moved from 研发费用金额 in every stage
+        w["challenges_won"] = 4
+        w["rd_expense"] -= 4
+    m = model_from_dict(d)
+    p = ScoreProfile.from_dict({"id": "l", "facts": {"age_years": 2, "revenue": 100, "challenges_won": 1}}, m)
+    r = next(r for r in evaluate(p, m, AS_OF).indicators if r.id == "challenges_won")
+    assert r.points == 2 and r.max_points == 4 and m.indicator("challenges_won").local
