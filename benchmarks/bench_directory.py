@@ -251,6 +251,10 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=max(2, 2 * (os.cpu_count() or 1)))
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the results as JSON here")
+    ap.add_argument("--search-only", action="store_true", help="run only the two search scenarios")
+    ap.add_argument("--ab-search", action="store_true",
+                    help="then restart the server with KECHUANG_SEARCH_INDEX=0 (SQLite: the LIKE scan) and rerun "
+                         "the search scenarios on the same database, for an A/B in one run")
     ns = ap.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="kechuang-bench-dir."))
@@ -282,12 +286,16 @@ def main() -> int:
             return 1
         print(f"导入 {ns.rows} 行：{import_s:.1f} s，峰值内存 {peak_mb:.0f} MB", file=sys.stderr)
 
-        port = _free_port()
-        server = subprocess.Popen(
-            [python, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers",
-             str(ns.workers), "--worker-class", "sync", "--log-level", "warning", "--chdir", str(ROOT)],
-            cwd=ROOT, env={**db.env, "LOG_LEVEL": "WARNING"})
-        wait_for(port)
+        def serve(extra: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+            port = _free_port()
+            proc = subprocess.Popen(
+                [python, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers",
+                 str(ns.workers), "--worker-class", "sync", "--log-level", "warning", "--chdir", str(ROOT)],
+                cwd=ROOT, env={**db.env, "LOG_LEVEL": "WARNING", **extra})
+            wait_for(port)
+            return proc, port
+
+        server, port = serve({})
         rng = random.Random(7)
         scenarios = {
             "列表页（前 50 页随机）": [f"/directory/organisations/?page={rng.randint(1, 50)}" for _ in range(200)],
@@ -302,6 +310,10 @@ def main() -> int:
         # Service time without queueing: one client, so the 20-client numbers can be read against it.
         baseline = {"列表页（单客户端基线）": scenarios["列表页（前 50 页随机）"],
                     "API 列表（单客户端基线）": scenarios["API 列表（前 50 页随机）"]}
+        searches = ("列表页（中文检索）", "API 列表（筛选+检索）")
+        if ns.search_only:
+            baseline = {}
+            scenarios = {name: scenarios[name] for name in searches}
         for name, paths in baseline.items():
             results[name] = load(port, paths, 1, min(ns.seconds, 8))
             r = results[name]
@@ -311,6 +323,16 @@ def main() -> int:
             r = results[name]
             print(f"{name}: p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms, "
                   f"{r['rps']:.0f} req/s, {r['requests']} 次, 错误 {r['errors']}", file=sys.stderr)
+        if ns.ab_search:
+            server.terminate()
+            server.wait(timeout=20)
+            server, port = serve({"KECHUANG_SEARCH_INDEX": "0"})
+            for name in searches:
+                label = f"{name}（索引关闭，对照）"
+                results[label] = load(port, scenarios[name], ns.clients, ns.seconds)
+                r = results[label]
+                print(f"{label}: p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms, "
+                      f"{r['rps']:.0f} req/s, {r['requests']} 次, 错误 {r['errors']}", file=sys.stderr)
     finally:
         if server is not None:
             server.terminate()

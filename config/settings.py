@@ -63,7 +63,9 @@ INSTALLED_APPS = [
     "kechuang.market",
     "kechuang.policies",
     "kechuang.contracts",
+    "kechuang.indicators",
     "kechuang.scores",
+    "kechuang.deals",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +112,9 @@ DATABASES = {
         env_str("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
     )
 }
+# SQLite's FTS5 bigram index for the directory search (kechuang/directory/search_sqlite.py). Off = the plain LIKE
+# scan; the triggers still keep the index current, so it can be switched back on at any time (benchmark A/B).
+DIRECTORY_SEARCH_INDEX = env_bool("KECHUANG_SEARCH_INDEX", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE transactions avoid "database is locked"
     # upgrades mid-transaction; a busy timeout waits for the writer instead of failing.

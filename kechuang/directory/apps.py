@@ -11,12 +11,19 @@ class DirectoryConfig(AppConfig):
     verbose_name = "创新资源库"
 
     def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
         from kechuang.core import jobs
         from kechuang.directory import services
 
         jobs.register(services.IMPORT_JOB, services.import_job)
+
+        from kechuang.directory import search_sqlite
+
+        # SQLite's search index triggers call kechuang_grams(): every connection needs it before its first write.
+        connection_created.connect(search_sqlite.on_connection_created, dispatch_uid="directory-sqlite-grams")
+        post_migrate.connect(search_sqlite.on_post_migrate, sender=self, dispatch_uid="directory-sqlite-fts")
 
         from kechuang.directory.models import Instrument, Organisation, Person, Platform, Qualification
         from kechuang.directory.selectors import bump_count_generation

@@ -15,7 +15,15 @@ for a two-character pattern, and most Chinese terms are two characters; a ``tsve
 only match whole tokens, so "光电" would stop finding "光电子信息" unless document and query were segmented
 alike, and the ``simple`` parser's treatment of CJK depends on the cluster's locale. The expression index
 needs no extra column, so imports, services and ``save()`` are unchanged and the index cannot go stale.
-SQLite keeps the plain ``LIKE`` (a scan; fine for the embedded default's sizes).
+
+On SQLite (the embedded default) migration 0009 creates an FTS5 table ``<table>_fts`` per directory table
+holding the same bigrams as space-separated tokens under ``rowid`` = the row's id, kept in step by triggers
+that call a Python ``kechuang_grams`` registered on every connection (search_sqlite.py explains the details).
+A term narrows the rows with ``id IN (SELECT rowid FROM <table>_fts WHERE <table>_fts MATCH '"ab" AND "bc"')``
+and the same ``LIKE`` rechecks them, when the bigrams are selective (a bounded count of the matches against
+an eighth of the table, ``search_sqlite.worth_it``): for a term found in most rows the scan, which stops
+after one page in name order, is faster. Only bigrams of letters, digits and CJK ideographs are indexed; a term
+with none of them (one character, or punctuation) is answered by the ``LIKE`` scan alone, as before.
 """
 
 from __future__ import annotations
@@ -23,8 +31,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from kechuang.directory import search_sqlite
 
 # Words that carry no meaning as a filter: "公司" would match almost every enterprise.
 STOP_TERMS = {"的", "和", "与", "及", "有限公司", "有限", "公司", "企业", "机构", "单位", "昆明", "昆明市", "云南", "云南省"}
@@ -51,7 +63,7 @@ def terms(query: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-# Tables whose ``search_text`` has the bigram index (migration 0004); elsewhere the gram test would only add
+# Tables whose ``search_text`` has the bigram index (migrations 0004 and 0009); elsewhere the gram test would only add
 # a function call per row.
 GRAM_INDEXED_TABLES = {"directory_organisation", "directory_person", "directory_platform", "directory_instrument"}
 
@@ -75,13 +87,21 @@ def apply(qs: QuerySet, query: str, field: str = "search_text") -> QuerySet:
     if not found:
         return qs
     exact: set[str] = set()
-    if (field == "search_text" and qs.model._meta.db_table in GRAM_INDEXED_TABLES
-            and connections[qs.db].vendor == "postgresql"):
+    vendor = connections[qs.db].vendor
+    indexed = field == "search_text" and qs.model._meta.db_table in GRAM_INDEXED_TABLES
+    if indexed and vendor == "postgresql":
         wanted = sorted({g for term in found for g in grams(term)})
         if wanted:
             qs = _gram_filter(qs, field, wanted)
             # A two-character term is its own bigram: the index answer is already exact for it.
             exact = {term for term in found if len(term) == 2}
+    elif indexed and vendor == "sqlite" and settings.DIRECTORY_SEARCH_INDEX:
+        wanted = sorted({g for term in found for g in search_sqlite.index_grams(term)})
+        table = qs.model._meta.db_table
+        expression = search_sqlite.match_expression(wanted)
+        if wanted and search_sqlite.worth_it(connections[qs.db], table, expression):
+            qs = qs.filter(pk__in=RawSQL(search_sqlite.narrow_sql(table), [expression]))
+            exact = {term for term in found if len(term) == 2 and search_sqlite.index_grams(term) == [term]}
     # search_text and the terms are both lower-cased already, so a plain LIKE (``contains``) suffices; on
     # PostgreSQL ``icontains`` would wrap every row's text in UPPER(), which made a 100,000-row scan ~3x slower.
     # On PostgreSQL it rechecks the longer terms (their bigrams may occur apart) on the rows the index let through.

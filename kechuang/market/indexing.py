@@ -260,7 +260,9 @@ def build_index_command(out: TextIO) -> int:
     if not r.get("documents"):
         out.write(f"{r.get('message', '没有可索引的记录')}\n")
         return 0
-    kinds = "，".join(f"{k} {v}" for k, v in sorted(r.get("by_kind", {}).items()))
+    names = {"achievement": "成果与文献", "demand": "需求", "enterprise": "机构", "expert": "专家",
+             "platform": "平台", "instrument": "仪器"}
+    kinds = "，".join(f"{names.get(k, k)} {v}" for k, v in sorted(r.get("by_kind", {}).items()))
     out.write(f"索引已构建：{r['documents']} 条记录（{kinds}），版本 {r['version']}，用时 {r['seconds']} 秒\n")
     return 0
 

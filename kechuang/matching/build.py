@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 from array import array
 from collections import Counter
 from collections.abc import Sequence
@@ -273,7 +274,11 @@ def _build_segment(
 ) -> tuple[_Segment, tuple[Any, ...]]:
     n = len(docs)
     workers = p.build_workers or (os.cpu_count() or 1)
-    if n >= PARALLEL_MIN_DOCS and workers > 1 and "fork" in mp.get_all_start_methods():
+    # Fork only a single-threaded process (the CLI, a benchmark, a worker between jobs): forking while other
+    # threads run (a web server, the embedded job threads, a test's live server) can leave a child blocked on
+    # a lock another thread held at the fork, and the pool then hangs. Inside such a process, analyse serially.
+    if (n >= PARALLEL_MIN_DOCS and workers > 1 and "fork" in mp.get_all_start_methods()
+            and threading.active_count() == 1):
         wb, bb = _analyse_parallel(docs, analyzer, p, workers, report)
     else:
         wb, bb = _analyse_range(docs, analyzer, p.field_weights, 0, n, report)

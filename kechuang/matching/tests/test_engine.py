@@ -288,24 +288,65 @@ def test_string_filter_values_and_prune(
     )
 
 
-def test_parallel_build_is_identical(small_docs: list[Document], monkeypatch: pytest.MonkeyPatch) -> None:
-    import numpy as np
+def test_parallel_build_is_identical() -> None:
+    """The forked build equals the serial one. Run in a fresh, single-threaded interpreter: the suite's own
+    process has other threads (a live server), where the engine rightly refuses to fork (build.py)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = PARALLEL_CHECK
+    root = Path(__file__).resolve().parents[3]
+    r = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.strip().endswith("parallel-identical"), r.stdout
+
+
+def test_no_fork_while_other_threads_run(small_docs: list[Document], monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
 
     from kechuang.matching import build as build_module
 
-    serial = MatchIndex.build(small_docs)
     monkeypatch.setattr(build_module, "PARALLEL_MIN_DOCS", 1)
-    monkeypatch.setattr(build_module, "MIN_CHUNK", 7)  # several chunks, merged in order
-    parallel = MatchIndex.build(small_docs, params=build_module.Params(build_workers=2))
-    assert serial.word_vocab == parallel.word_vocab and serial.bigram_vocab == parallel.bigram_vocab
-    for name in ("indptr", "docs", "weights"):
-        assert np.array_equal(getattr(serial.main.word, name), getattr(parallel.main.word, name))
-        assert np.array_equal(getattr(serial.main.bigram, name), getattr(parallel.main.bigram, name))
-    assert np.array_equal(serial.main.fwd_fields, parallel.main.fwd_fields)
-    q = Query(title="控制器设计", description="材料 检测")
-    assert [(h.id, h.score) for h in serial.search(q, k=10)] == [
-        (h.id, h.score) for h in parallel.search(q, k=10)
-    ]
+    forked: list[int] = []
+    monkeypatch.setattr(build_module, "_analyse_parallel", lambda *a, **k: forked.append(1))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        MatchIndex.build(small_docs[:10], params=build_module.Params(build_workers=2))
+    finally:
+        stop.set()
+        other.join()
+    assert forked == []
+
+
+PARALLEL_CHECK = """
+import numpy as np
+from kechuang.matching import build as build_module
+from kechuang.matching.index import MatchIndex
+from kechuang.matching.tests.conftest import _papers, _synthetic
+from kechuang.matching.types import Query
+
+docs = _papers(40) + _synthetic()
+serial = MatchIndex.build(docs)
+build_module.PARALLEL_MIN_DOCS = 1
+build_module.MIN_CHUNK = 7  # several chunks, merged in order
+calls = []
+real = build_module._analyse_parallel
+build_module._analyse_parallel = lambda *a, **k: (calls.append(1), real(*a, **k))[1]
+parallel = MatchIndex.build(docs, params=build_module.Params(build_workers=2))
+assert calls, "the parallel path was not taken"
+assert serial.word_vocab == parallel.word_vocab and serial.bigram_vocab == parallel.bigram_vocab
+for name in ("indptr", "docs", "weights"):
+    assert np.array_equal(getattr(serial.main.word, name), getattr(parallel.main.word, name))
+    assert np.array_equal(getattr(serial.main.bigram, name), getattr(parallel.main.bigram, name))
+assert np.array_equal(serial.main.fwd_fields, parallel.main.fwd_fields)
+q = Query(title="控制器设计", description="材料 检测")
+assert [(h.id, h.score) for h in serial.search(q, k=10)] == [(h.id, h.score) for h in parallel.search(q, k=10)]
+print("parallel-identical")
+"""
+
 
 
 def test_cli_batch_keeps_id_types(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

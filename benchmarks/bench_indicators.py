@@ -1,0 +1,134 @@
+"""Benchmark: recomputing every computed indicator for the city and each district, and the public display page.
+
+    DATABASE_URL=sqlite:////tmp/bench_ind.db .venv/bin/python benchmarks/bench_indicators.py [--contracts 100000]
+        [--organisations 10000] [--requests 40]
+
+Builds a fresh database (the DATABASE_URL given, migrated here): --contracts registered contracts spread over the
+districts and the two years, --organisations enterprises of which a third hold a 高新技术企业 and a tenth a
+专精特新 qualification, a platform and a 技术经理人 per tenth organisation; loads the indicator registry. Then times
+``indicators.compute`` (last year and this year, as the job runs: 15 indicators × 15 regions × 2 dates, each one
+grouped query, written through the revision-keeping service) and --requests sequential GETs of
+/indicators/display/ (all charts' data: every target's progress, the district composite for two years, the
+contract months) with Django's test client. The issue's goal (1,000,000 contracts and 100,000 organisations on
+PostgreSQL ≤ 10 s; display ≤ 300 ms p95 under 20 clients) is measured at the scale given; see docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+DISTRICTS = ["530102", "530103", "530111", "530112", "530113", "530114", "530115", "530181", "530124", "530127"]
+
+
+def build(contracts: int, organisations: int) -> None:
+    from kechuang.contracts.models import Contract
+    from kechuang.core.validators import make_credit_code
+    from kechuang.directory.models import Organisation, Person, Platform, Qualification
+
+    rng = random.Random(20261202)
+    year = timezone.localdate().year
+    orgs = [Organisation(kind="enterprise", name=f"基准测试企业{i:06d}有限公司",
+                         credit_code=make_credit_code(f"91530100MB{i:07d}"), region_code=rng.choice(DISTRICTS),
+                         status="approved") for i in range(organisations)]
+    Organisation.objects.bulk_create(orgs, batch_size=5000)
+    orgs = list(Organisation.objects.filter(name__startswith="基准测试企业"))
+    quals, plats, people = [], [], []
+    for i, o in enumerate(orgs):
+        if i % 3 == 0:
+            quals.append(Qualification(organisation=o, kind="high_tech", recognised_on=dt.date(year - 2, 11, 1),
+                                       valid_until=dt.date(year + 1, 10, 31)))
+        if i % 10 == 0:
+            quals.append(Qualification(organisation=o, kind="specialised", recognised_on=dt.date(year - 1, 3, 1)))
+            plats.append(Platform(organisation=o, name=f"基准测试平台{i}", kind=rng.choice(["key_lab", "innovation_center",
+                                  "enterprise_tech_center"]), level=rng.choice(["national", "provincial", "municipal"])))
+            people.append(Person(organisation=o, name=f"测试经理人{i}", kind="tech_manager", region_code=o.region_code))
+    Qualification.objects.bulk_create(quals, batch_size=5000)
+    Platform.objects.bulk_create(plats, batch_size=5000)
+    Person.objects.bulk_create(people, batch_size=5000)
+    rows = []
+    for i in range(contracts):
+        amount = Decimal(rng.randint(1_000_00, 5_000_000_00)) / 100
+        rows.append(Contract(title=f"基准合同{i}", contract_type="development", sub_type="commissioned",
+                             technology_field="electronic_information", signed_on=dt.date(year - 1, 1, 1),
+                             seller_name="卖方", seller_credit_code="91530100MA00000000", seller_nature="07",
+                             seller_region_code=rng.choice(DISTRICTS + ["110108"]), buyer_name="买方",
+                             buyer_credit_code="91530100MA00000001", buyer_region_code="530111", buyer_nature="07",
+                             contract_amount=amount, transaction_amount=amount, declared_transaction_amount=amount,
+                             status="registered", registration_number=f"B{i:09d}",
+                             registered_on=dt.date(rng.choice([year - 1, year]), rng.randint(1, 11), rng.randint(1, 28)),
+                             source="platform"))
+        if len(rows) == 20000:
+            Contract.objects.bulk_create(rows)
+            rows = []
+    Contract.objects.bulk_create(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--contracts", type=int, default=100_000)
+    parser.add_argument("--organisations", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=40)
+    ns = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    from kechuang.contracts.models import Contract
+    from kechuang.indicators import computing, registry
+
+    if not Contract.objects.exists():
+        t = time.perf_counter()
+        build(ns.contracts, ns.organisations)
+        print(f"数据生成 {time.perf_counter() - t:.1f} s：合同 {ns.contracts}，机构 {ns.organisations}")
+    registry.load()
+    year = timezone.localdate().year
+    t = time.perf_counter()
+    result = computing.compute([year - 1, year])
+    first = time.perf_counter() - t
+    t = time.perf_counter()
+    computing.compute([year - 1, year])
+    again = time.perf_counter() - t
+    print(f"重新计算（上年末+本年，{result['indicators']} 项 × 全市及各区县）：首次 {first:.2f} s（写入 {result['rows']} 行），"
+          f"再次 {again:.2f} s（无变化不写）")
+    client = Client()
+    times = []
+    for _ in range(ns.requests):
+        t = time.perf_counter()
+        response = client.get("/indicators/display/")
+        times.append((time.perf_counter() - t) * 1000)
+        assert response.status_code == 200
+    times.sort()
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+    print(f"展示页（单客户端顺序 {ns.requests} 次，一分钟缓存内）：p50 {statistics.median(times):.0f} ms，p95 {p95:.0f} ms")
+    from django.core.cache import cache
+
+    cold = []
+    for _ in range(10):
+        cache.clear()
+        t = time.perf_counter()
+        client.get("/indicators/display/")
+        cold.append((time.perf_counter() - t) * 1000)
+    print(f"展示页（缓存失效后首次生成，10 次）：中位数 {statistics.median(cold):.0f} ms，最大 {max(cold):.0f} ms")
+    print(f"机器：{platform.processor() or platform.machine()}，{os.cpu_count()} 核，Python {platform.python_version()}，"
+          f"数据库 {django.db.connection.vendor}")
+
+
+if __name__ == "__main__":
+    main()

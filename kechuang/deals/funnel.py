@@ -1,0 +1,119 @@
+"""The conversion funnel: recommended → contacted → deal → signed → registered, and where deals stop.
+
+"Recommended" counts the matches a broker judged (``MatchFeedback``: the platform logs no impressions);
+"contacted" those marked 已联系 or 有用; then deals opened, signed and registered. Grouped overall, by broker, by
+industry (the demand's or achievement's 所属产业), by district (the enterprise's 区县) and by month of opening.
+Broker verdicts and deal outcomes are also relevance labels: ``labelled_pairs`` exports them (JSON lines) and
+``mrr_at_10`` measures the engine's ranking on them from the rank the engine showed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db.models import Count, Q
+
+from kechuang.core import regions
+from kechuang.deals.choices import Stage, TerminationReason
+from kechuang.deals.models import Deal
+from kechuang.market.choices import FeedbackVerdict, Industry
+from kechuang.market.models import MatchFeedback
+
+BY = {"overall": "总体", "broker": "技术经理人", "industry": "所属产业", "district": "区县", "month": "月份"}
+STEPS = [("recommended", "推荐"), ("contacted", "已联系"), ("deals", "商洽"), ("signed", "签约"),
+         ("registered", "已登记")]
+CONTACTED = (FeedbackVerdict.CONTACTED, FeedbackVerdict.USEFUL)
+
+
+def _feedback_key(by: str) -> str | None:
+    return {"overall": None, "broker": "author__username", "industry": "demand__industry",
+            "district": "demand__region_code", "month": "created_at__month"}[by]
+
+
+def _deal_key(by: str) -> str | None:
+    return {"overall": None, "broker": "broker__username", "industry": "demand__industry",
+            "district": "enterprise__region_code", "month": "created_at__month"}[by]
+
+
+def _label(by: str, key: Any) -> str:
+    if key in (None, ""):
+        return "总计" if by == "overall" else "未填写"
+    if by == "industry":
+        return dict(Industry.choices).get(key, key)
+    if by == "district":
+        return regions.name_of(key) or key
+    if by == "month":
+        return f"{key}月"
+    return str(key)
+
+
+def funnel(by: str = "overall", year: int | None = None) -> list[dict[str, Any]]:
+    if by not in BY:
+        raise ValueError(by)
+    fb = MatchFeedback.objects.filter(demand__isnull=False)
+    deals = Deal.objects.all()
+    if year:
+        fb, deals = fb.filter(created_at__year=year), deals.filter(created_at__year=year)
+    rows: dict[Any, Counter[str]] = defaultdict(Counter)
+    fk, dk = _feedback_key(by), _deal_key(by)
+    for r in fb.values(*([fk] if fk else [])).annotate(n=Count("id"), c=Count("id", filter=Q(verdict__in=CONTACTED))):
+        key = r.get(fk) if fk else None
+        rows[key]["recommended"] += r["n"]
+        rows[key]["contacted"] += r["c"]
+    for r in deals.values(*([dk] if dk else [])).annotate(
+            n=Count("id"), s=Count("id", filter=Q(signed_at__isnull=False)),
+            g=Count("id", filter=Q(stage=Stage.REGISTERED))):
+        key = r.get(dk) if dk else None
+        rows[key]["deals"] += r["n"]
+        rows[key]["signed"] += r["s"]
+        rows[key]["registered"] += r["g"]
+    out = [{"key": k, "label": _label(by, k), **{s: c[s] for s, _ in STEPS}} for k, c in rows.items()]
+    if by == "overall" and not out:
+        out = [{"key": None, "label": "总计", **{s: 0 for s, _ in STEPS}}]
+    out.sort(key=lambda r: (-r["deals"], -r["recommended"], str(r["label"])))
+    if by == "month":
+        out.sort(key=lambda r: r["key"] or 0)
+    return out
+
+
+def terminations(year: int | None = None) -> list[tuple[str, int]]:
+    qs = Deal.objects.filter(stage=Stage.TERMINATED)
+    if year:
+        qs = qs.filter(created_at__year=year)
+    counts = dict(qs.values_list("termination_reason").annotate(n=Count("id")))
+    return [(label, counts.get(value, 0)) for value, label in TerminationReason.choices]
+
+
+def labelled_pairs() -> Iterator[dict[str, Any]]:
+    """One JSON-able row per (demand, achievement) pair the platform has a label for: grade 2 for a deal that
+    reached 签约, 1 for 有用/已联系 or an opened deal, 0 for 无用; with the rank the engine showed."""
+    pairs: dict[tuple[int, str], dict[str, Any]] = {}
+    for f in MatchFeedback.objects.filter(demand__isnull=False, target_kind="achievement").values(
+            "demand_id", "target_id", "verdict", "rank"):
+        grade = 0 if f["verdict"] == FeedbackVerdict.NOT_USEFUL else 1
+        key = (f["demand_id"], str(f["target_id"]))
+        row = pairs.setdefault(key, {"query": str(key[0]), "doc": key[1], "grade": grade, "rank": f["rank"]})
+        row["grade"] = max(row["grade"], grade)
+    for d in Deal.objects.filter(demand__isnull=False, achievement__isnull=False).values(
+            "demand_id", "achievement_id", "signed_at", "match_rank"):
+        grade = 2 if d["signed_at"] else 1
+        key = (d["demand_id"], str(d["achievement_id"]))
+        row = pairs.setdefault(key, {"query": str(key[0]), "doc": key[1], "grade": grade, "rank": d["match_rank"]})
+        row["grade"] = max(row["grade"], grade)
+        row["rank"] = row["rank"] or d["match_rank"]
+    yield from pairs.values()
+
+
+def mrr_at_10(rows: Iterable[dict[str, Any]]) -> tuple[float, int]:
+    """Mean reciprocal rank of the first relevant (grade ≥ 1) pair per query, counting only ranks ≤ 10; queries
+    with no relevant pair score 0. Returns (MRR@10, number of queries)."""
+    best: dict[str, float] = {}
+    for r in rows:
+        q = r["query"]
+        best.setdefault(q, 0.0)
+        rank = r.get("rank")
+        if r["grade"] >= 1 and rank and 1 <= rank <= 10:
+            best[q] = max(best[q], 1.0 / rank)
+    return (sum(best.values()) / len(best) if best else 0.0), len(best)
