@@ -62,10 +62,12 @@ INSTALLED_APPS = [
     "kechuang.directory",
     "kechuang.market",
     "kechuang.policies",
+    "kechuang.instruments",
     "kechuang.contracts",
     "kechuang.indicators",
     "kechuang.scores",
     "kechuang.deals",
+    "kechuang.challenges",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,31 @@
+"""Who may reach each URL of 揭榜挂帅 (vocabulary of kechuang/core/tests/test_access_matrix.py)."""
+
+T = "challenges/tests/test_access.py"
+
+ACCESS_MATRIX: dict[str, str] = {
+    "challenges:board": "public",  # open challenges, deadline, applicant count
+    "challenges:mine": "login",  # own challenges, applications and review assignments
+    "challenges:new": T,  # users with an organisation; others 403
+    "challenges:detail": T,  # published: public; drafts: issuer and staff; 404 otherwise
+    "challenges:transition": T,
+    "challenges:assign": T,  # post-bureau
+    "challenges:invite": T,
+    "challenges:objection_new": T,  # signed-in users, only during 公示
+    "challenges:objection_resolve": T,  # post-bureau  # post-bureau
+    "challenges:question_new": T,
+    "challenges:question_answer": T,
+    "challenges:apply": T,
+    "challenges:review": T,  # assigned experts only; 404 otherwise
+    "challenges:review_save": T,
+    "challenges:application": T,  # the team, the issuer, assigned experts, staff; 404 otherwise
+    "challenges:application_transition": T,
+    "challenges:milestone_transition": T,
+    "challenge-list": "public",
+    "challenge-detail": T,
+    "challenge-application-list": "login",
+    "challenge-application-detail": T,
+    "challenge-review-list": "login",
+    "challenge-review-detail": T,
+    "challenge-milestone-list": "login",
+    "challenge-milestone-detail": T,
+}

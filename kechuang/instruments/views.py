@@ -1,0 +1,240 @@
+"""Pages: instrument calendar and booking form, my bookings, the provider's queue, a booking's page with its
+workflow steps, monthly statements (XLSX), the staff's 先用后补 schemes and claims, the open-sharing evaluation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kechuang.core.exceptions import ApplicationError
+from kechuang.core.tabular.export import export_response
+from kechuang.directory.models import Instrument
+from kechuang.instruments import evaluation, selectors, services, statements, subsidy
+from kechuang.instruments.choices import BookingStatus, ClaimStatus
+from kechuang.instruments.forms import BookingForm, DecisionForm, SchemeForm, SettingsForm
+from kechuang.instruments.models import ServiceSettings, SubsidyClaim, SubsidyScheme
+from kechuang.instruments.services import Request
+from kechuang.instruments.workflow import BOOKING_WORKFLOW
+from kechuang.workflow import clock
+
+
+def _bureau_only(request: HttpRequest) -> None:
+    if not getattr(request.user, "is_bureau", False):
+        raise PermissionDenied("仅科技局工作人员可以访问该页面")
+
+
+def _org_only(request: HttpRequest) -> int:
+    org = getattr(request.user, "organisation_id", None)
+    if not org:
+        raise PermissionDenied("您的账号未关联单位")
+    return org
+
+
+def _instrument(request: HttpRequest, pk: int) -> tuple[Instrument, ServiceSettings]:
+    inst = get_object_or_404(Instrument.objects.restrict(request.user, "view").select_related("organisation"), pk=pk)
+    s = ServiceSettings.objects.filter(instrument=inst).first()
+    if s is None:
+        s = ServiceSettings(instrument=inst, bookable=False)
+    return inst, s
+
+
+def calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    inst, s = _instrument(request, pk)
+    today = timezone.localdate()
+    try:
+        day = dt.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = today
+    monday = day - dt.timedelta(days=day.weekday())
+    days, rows = selectors.week(inst, s, monday, request.user, clock.now()) if s.bookable else ([], [])
+    return render(request, "instruments/calendar.html", {
+        "inst": inst, "settings": s, "days": days, "rows": rows, "opening": services.opening_text(s),
+        "prev": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7), "monday": monday,
+        "cost_rate": s.cost_recovery_rate() if s.pk else None,
+        "can_manage": s.pk and (request.user.is_authenticated and (
+            getattr(request.user, "is_bureau", False) or request.user.organisation_id == inst.organisation_id))})
+
+
+@login_required
+def book(request: HttpRequest, pk: int) -> HttpResponse:
+    _org_only(request)
+    inst, s = _instrument(request, pk)
+    if not s.bookable:
+        messages.error(request, f"“{inst}”暂未开放预约")
+        return redirect("instruments:calendar", pk=inst.pk)
+    initial = {}
+    if "start" in request.GET:
+        try:
+            at = timezone.localtime(dt.datetime.fromisoformat(request.GET["start"]))
+            initial = {"day": at.date(), "start": at.time(),
+                       "end": (at + dt.timedelta(minutes=max(s.min_minutes, s.granularity_minutes))).time()}
+        except ValueError:
+            pass
+    form = BookingForm(request.POST or None, instrument=inst, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        reqs = [Request(i, d["start_at"], d["end_at"]) for i in [inst, *d.get("also", [])]]
+        try:
+            made = services.book(actor=request.user, requests=reqs, purpose=d["purpose"], samples=d["samples"] or 0,
+                                 service=d["service"], operator_needed=d["operator_needed"])
+            messages.success(request, f"已提交预约：{made[0].slot_text()}，当前状态为{made[0].get_status_display()}"
+                             + (f"（共 {len(made)} 台仪器）" if len(made) > 1 else ""))
+            return redirect("instruments:booking_detail", pk=made[0].pk)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "instruments/book.html", {"inst": inst, "settings": s, "form": form,
+                                                     "opening": services.opening_text(s)})
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    org = _org_only(request)
+    qs = selectors.bookings_for(request.user).filter(organisation_id=org).order_by("-start")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "instruments/mine.html", {"page": page})
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    org = _org_only(request)
+    qs = selectors.bookings_for(request.user).filter(instrument__organisation_id=org)
+    groups = [(label, list(qs.filter(status=st).order_by("start")[:100])) for st, label in [
+        (BookingStatus.PENDING, "待审批"), (BookingStatus.APPROVED, "已批准，待登记使用"),
+        (BookingStatus.USED, "已使用，待结算")]]
+    instruments = ServiceSettings.objects.filter(instrument__organisation_id=org).select_related("instrument")
+    return render(request, "instruments/queue.html", {"groups": groups, "instruments": instruments})
+
+
+@login_required
+def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    b = get_object_or_404(selectors.bookings_for(request.user), pk=pk)
+    claim = SubsidyClaim.objects.filter(booking=b).first()
+    return render(request, "instruments/booking_detail.html", {
+        "b": b, "workflow": BOOKING_WORKFLOW, "claim": claim,
+        "steps": [(v, lbl) for v, lbl in BookingStatus.choices if v in ("pending", "approved", "used", "settled")],
+        "can_rate": b.organisation_id == getattr(request.user, "organisation_id", None) and b.status in ("used", "settled")})
+
+
+@login_required
+@require_POST
+def booking_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    b = get_object_or_404(selectors.bookings_for(request.user), pk=pk)
+    trigger = request.POST.get("trigger", "")
+    try:
+        b = services.booking_transition(booking=b, trigger=trigger, actor=request.user, data=request.POST)
+        messages.success(request, f"已办理：{BOOKING_WORKFLOW.label_of(trigger)}，当前状态为{b.get_status_display()}")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("instruments:booking_detail", pk=b.pk)
+
+
+@login_required
+@require_POST
+def booking_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    b = get_object_or_404(selectors.bookings_for(request.user), pk=pk)
+    try:
+        services.rate(booking=b, rating=int(request.POST.get("rating") or 0), actor=request.user)
+        messages.success(request, "感谢您的评价")
+    except (ApplicationError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", "服务评价应为 1 至 5 分"))
+    return redirect("instruments:booking_detail", pk=b.pk)
+
+
+@login_required
+def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    inst, s = _instrument(request, pk)
+    if not (getattr(request.user, "is_bureau", False)
+            or getattr(request.user, "organisation_id", None) == inst.organisation_id):
+        raise PermissionDenied("只有仪器所属单位可以修改共享设置")
+    form = SettingsForm(request.POST or None, instance=s if s.pk else ServiceSettings(instrument=inst))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.settings_save(instrument=inst, actor=request.user, values={
+                k: form.cleaned_data[k] for k in SettingsForm.Meta.fields})
+            messages.success(request, "共享设置已保存")
+            return redirect("instruments:calendar", pk=inst.pk)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "instruments/settings_form.html", {"inst": inst, "form": form,
+                                                              "cost_rate": s.cost_recovery_rate() if s.pk else None})
+
+
+@login_required
+def statement(request: HttpRequest) -> HttpResponse:
+    bureau = getattr(request.user, "is_bureau", False)
+    org: Any = getattr(request.user, "organisation_id", None)
+    if not bureau and not org:
+        raise PermissionDenied("您的账号未关联单位")
+    side = request.GET.get("side", "customer")
+    qs = selectors.bookings_for(request.user)
+    if not bureau:
+        qs = qs.filter(instrument__organisation_id=org) if side == "provider" else qs.filter(organisation_id=org)
+    rows, totals, month = statements.statement(qs, request.GET.get("month"))
+    if request.GET.get("format"):
+        return export_response(request, statements.STATEMENT_SPEC, rows)
+    return render(request, "instruments/statement.html", {"rows": rows, "totals": totals, "month": month,
+                                                          "side": side, "bureau": bureau})
+
+
+@login_required
+def schemes(request: HttpRequest) -> HttpResponse:
+    _bureau_only(request)
+    form = SchemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "先用后补方案已保存")
+        return redirect("instruments:schemes")
+    return render(request, "instruments/schemes.html", {"schemes": SubsidyScheme.objects.all(), "form": form})
+
+
+@login_required
+def claims(request: HttpRequest) -> HttpResponse:
+    _bureau_only(request)
+    status = request.GET.get("status", "")
+    qs = SubsidyClaim.objects.select_related("booking", "booking__instrument", "organisation", "provider", "scheme")
+    if status in ClaimStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "instruments/claims.html", {"page": page, "status": status,
+                                                       "statuses": ClaimStatus.choices, "form": DecisionForm()})
+
+
+@login_required
+@require_POST
+def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _bureau_only(request)
+    claim = get_object_or_404(SubsidyClaim, pk=pk)
+    try:
+        subsidy.decide(claim=claim, approve=request.POST.get("decision") == "approve",
+                       reason=request.POST.get("reason", ""), actor=request.user)
+        messages.success(request, "已审核")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("instruments:claims")
+
+
+@login_required
+@require_POST
+def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    _bureau_only(request)
+    claim = get_object_or_404(SubsidyClaim, pk=pk)
+    try:
+        p = subsidy.pay(claim=claim, actor=request.user)
+        messages.success(request, f"已兑付 {p.amount:,} 元")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("instruments:claims")
+
+
+def openness(request: HttpRequest) -> HttpResponse:
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else timezone.localdate().year
+    return render(request, "instruments/evaluation.html", {"year": year, "rows": evaluation.ranking(year)})
