@@ -1,6 +1,6 @@
-"""The REST API: each domain app's ``api.register(router)`` adds its collections to one router."""
+"""The REST API: each installed app's ``api.register(router)`` adds its collections to one router (discovered by
+``kechuang.core.discovery``, never listed here)."""
 
-from importlib import import_module
 from typing import Any
 
 from django.http import JsonResponse
@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.routers import DefaultRouter
 
 from kechuang.accounts.api import ObtainAuthTokenThrottled
+from kechuang.core.discovery import app_modules
 
 
 # No format suffixes (/api/achievements/1.json): JSON is the only format, and "1.5" must be a 404, not a
@@ -19,11 +20,14 @@ class Router(DefaultRouter):
     include_format_suffixes = False
 
 
-router = Router()
-for app in ("directory", "market", "policies", "contracts", "scores", "indicators", "deals", "challenges",
-            "instruments"):
-    module = import_module(f"kechuang.{app}.api")
-    module.register(router)
+def build_router() -> Router:
+    router = Router()
+    for _app, module in app_modules("api"):
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(router)
+    return router
+
 
 # The throttled token view (django-axes), with its schema told the truth: both fields are required and non-empty, the answer is the token.
 obtain_auth_token = extend_schema(
@@ -39,4 +43,9 @@ def api_not_found(request: Any, *args: Any, **kwargs: Any) -> JsonResponse:
     return JsonResponse({"detail": "接口地址不存在"}, status=404)
 
 
-urlpatterns = [path("token/", obtain_auth_token, name="api-token"), *router.urls]
+def build_urlpatterns(router: DefaultRouter) -> list:  # type: ignore[type-arg]
+    return [path("token/", obtain_auth_token, name="api-token"), *router.urls]
+
+
+router = build_router()
+urlpatterns = build_urlpatterns(router)

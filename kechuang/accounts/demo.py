@@ -10,6 +10,8 @@ from kechuang.core.validators import make_credit_code
 from kechuang.directory.choices import AccountStatus, OrganisationKind
 from kechuang.directory.models import Organisation
 
+DEPENDS_ON = ("directory",)  # their demo data loads first
+
 DEMO_PASSWORD = "Kechuang@2026"
 
 # The two organisations the demo personas act for; the directory demo data describes them in full.

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -28,6 +26,3 @@ class User(AbstractUser):
     def is_bureau(self) -> bool:
         """Bureau staff and administrators see and review everything."""
         return self.is_active and (self.role in BUREAU_ROLES or self.is_superuser)
-
-    def belongs_to(self, organisation_id: Any) -> bool:
-        return self.organisation_id is not None and self.organisation_id == organisation_id

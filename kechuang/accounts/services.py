@@ -9,6 +9,7 @@ from django.db import transaction
 from kechuang.accounts.choices import Role
 from kechuang.accounts.models import User
 from kechuang.core.audit import acting_as
+from kechuang.core.permissions import is_member
 from kechuang.directory.choices import INSTITUTION_KINDS, AccountStatus
 from kechuang.directory.models import Organisation
 from kechuang.workflow.engine import Transition, Workflow, bureau, transition
@@ -29,10 +30,6 @@ class ReviewStepForm(StepForm):
         return data
 
 
-def own_organisation(actor: Any, org: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "organisation_id", None) == org.pk)
-
-
 ORGANISATION_WORKFLOW = Workflow(
     name="organisation_account",
     transitions=[
@@ -41,7 +38,7 @@ ORGANISATION_WORKFLOW = Workflow(
         Transition("reject", AccountStatus.PENDING, AccountStatus.REJECTED, "驳回", allowed=bureau,
                    comment_required=True, comment_label="驳回理由", form=ReviewStepForm,
                    effects=("review_comment",), danger=True),
-        Transition("resubmit", AccountStatus.REJECTED, AccountStatus.PENDING, "重新提交审核", allowed=own_organisation,
+        Transition("resubmit", AccountStatus.REJECTED, AccountStatus.PENDING, "重新提交审核", allowed=is_member,
                    comment_label="补充说明（可不填）"),
     ],
     notify=_notify_members,

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -15,6 +13,7 @@ from kechuang.accounts import services, throttling
 from kechuang.accounts.forms import OrganisationRegistrationForm
 from kechuang.accounts.services import ORGANISATION_WORKFLOW
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.permissions import AuthenticatedHttpRequest, is_member_or_bureau, require_bureau
 from kechuang.directory.choices import AccountStatus
 from kechuang.directory.models import Organisation
 
@@ -35,36 +34,31 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def workspace(request: HttpRequest) -> HttpResponse:
+def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One workspace page whose panels depend on the role; each domain app adds its own panels."""
-    from django.apps import apps
+    from kechuang.core.panels import panels_for
 
     user = request.user
-    panels = []
-    for app in apps.get_app_configs():
-        provider = getattr(app, "workspace_panels", None)
-        if provider is not None:
-            panels.extend(provider(user))
-    pending = Organisation.objects.filter(status=AccountStatus.PENDING).count() if user.is_bureau else 0  # type: ignore[union-attr]
+    panels = panels_for(user)
+    pending = Organisation.objects.filter(status=AccountStatus.PENDING).count() if user.is_bureau else 0
     return render(request, "accounts/workspace.html", {"panels": panels, "pending_organisations": pending,
                                                        "workflow": ORGANISATION_WORKFLOW})
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_bureau:  # type: ignore[union-attr]
-        raise PermissionDenied("仅科技局工作人员可以审核机构账户")
+    require_bureau(request.user, "仅科技局工作人员可以审核机构账户")
     pending = Organisation.objects.filter(status=AccountStatus.PENDING).order_by("created_at")
     return render(request, "accounts/review_queue.html", {"pending": pending, "workflow": ORGANISATION_WORKFLOW})
 
 
 @login_required
 @require_POST
-def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
+def review_organisation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A step of the organisation's account workflow: staff 通过/驳回 from the review queue; a member of a rejected
     organisation 重新提交审核 from the workspace. The workflow table decides who may take which step."""
-    user: Any = request.user
-    if not (user.is_bureau or user.organisation_id == pk):
+    user = request.user
+    if not is_member_or_bureau(user, pk):
         raise PermissionDenied("仅科技局工作人员可以审核机构账户")
     org = get_object_or_404(Organisation, pk=pk)
     # The workflow include posts ``trigger``; ``decision=approve|reject`` is the older spelling, still accepted.
@@ -80,8 +74,7 @@ def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lockouts(request: HttpRequest) -> HttpResponse:
     """Accounts locked by too many failed logins; staff unlock one with a POST."""
-    if not request.user.is_bureau:  # type: ignore[union-attr]
-        raise PermissionDenied("仅科技局工作人员可以解除登录锁定")
+    require_bureau(request.user, "仅科技局工作人员可以解除登录锁定")
     if request.method == "POST":
         username = request.POST.get("username", "").strip()
         if username:

@@ -31,6 +31,10 @@ EXPERTS = [("expert1", "钱立新", "光伏、智能巡检、人工智能", None
            ("expert3", "吴国栋", "新能源、储能、电力电子", None), ("expert4", "郑雅琴", "光伏、材料", "institution")]
 
 
+
+DEPENDS_ON = ("directory", "accounts", "market", "policies", "contracts", "scores", "deals")  # their demo data loads first (the order kechuang/demo.py used)
+
+
 @contextmanager
 def _clock_at(day: dt.date) -> Iterator[None]:
     saved = clock.today

@@ -10,7 +10,7 @@ class ContractsConfig(AppConfig):
     label = "contracts"
     verbose_name = "技术合同登记"
 
-    def workspace_panels(self, user: Any) -> list[dict[str, Any]]:
+    def workspace_panels(self, user: Any) -> list[Any]:
         from kechuang.contracts import selectors
 
         return selectors.workspace_panels(user)

@@ -32,6 +32,8 @@ from kechuang.contracts.models import Contract
 from kechuang.core import regions
 from kechuang.core.validators import make_credit_code
 
+DEPENDS_ON = ("directory", "accounts")  # their demo data loads first
+
 TARGET_COUNT = 8_000
 TARGET_YUAN = Decimal("12000000000")
 MONTHS = 8

@@ -28,6 +28,7 @@ from kechuang.contracts.choices import (
 )
 from kechuang.core import regions
 from kechuang.core.models import BaseModel
+from kechuang.core.permissions import member_q
 from kechuang.core.validators import validate_region_code
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -158,17 +159,11 @@ class Contract(BaseModel):
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         """Registrars see and decide every contract; a party's members see the contracts their organisation
         sells or buys and change only their own drafts and 补正 requests; nobody else sees any contract."""
-        if not getattr(user, "is_authenticated", False):
-            return models.Q(pk__in=[])
         if is_registrar(user):
             return None
-        org_id = getattr(user, "organisation_id", None)
-        if org_id is None:
-            return models.Q(pk__in=[])
-        seller = models.Q(seller_organisation_id=org_id)
-        if action == "view":
-            return seller | models.Q(buyer_organisation_id=org_id)
-        return seller & models.Q(status__in=[Status.DRAFT, Status.CORRECTION])
+        if action == "view":  # both parties: a relationship role (kechuang.core.permissions)
+            return member_q(user, "seller_organisation", "buyer_organisation")
+        return member_q(user, "seller_organisation") & models.Q(status__in=[Status.DRAFT, Status.CORRECTION])
 
     @property
     def deducted_total(self) -> Decimal:

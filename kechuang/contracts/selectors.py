@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import reverse
 
 from kechuang.contracts import deadlines
 from kechuang.contracts.choices import AWAITING_DECISION, Status
 from kechuang.contracts.models import Contract, is_registrar
+from kechuang.core.panels import Panel
 from kechuang.workflow import clock
 
 REGISTRAR_QUEUE = (*AWAITING_DECISION, Status.CHANGE_PENDING, Status.CANCEL_PENDING)
@@ -44,13 +44,12 @@ def remaining_days(contract: Contract, today: Any = None) -> int | None:
     return deadlines.working_days_between(today or clock.today(), contract.deadline_on)
 
 
-def workspace_panels(user: Any) -> list[dict[str, Any]]:
-    panels: list[dict[str, Any]] = []
+def workspace_panels(user: Any) -> list[Panel]:
+    panels: list[Panel] = []
     if is_registrar(user):
-        panels.append({"title": "待认定技术合同", "url": reverse("contracts:queue"),
-                       "count": Contract.objects.filter(status__in=REGISTRAR_QUEUE).count(), "queue": True})
+        panels.append(Panel(title="待认定技术合同", url_name="contracts:queue",
+                            count=Contract.objects.filter(status__in=REGISTRAR_QUEUE).count(), queue=True))
     if getattr(user, "organisation_id", None):
-        panels.append({"title": "技术合同登记", "url": reverse("contracts:mine"), "count": mine(user).count(),
-                       "queue": False, "template": "contracts/_panel.html",
-                       "create_url": reverse("contracts:create")})
+        panels.append(Panel(title="技术合同登记", url_name="contracts:mine", count=mine(user).count(),
+                            template="contracts/_panel.html"))
     return panels

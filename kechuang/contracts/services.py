@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +17,8 @@ from kechuang.contracts.models import Contract, is_registrar
 from kechuang.contracts.workflow import CONTRACT_WORKFLOW
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.permissions import permits
+from kechuang.core.updates import check_fields, clean_or_raise
 from kechuang.workflow import clock
 from kechuang.workflow.engine import transition
 
@@ -39,9 +40,7 @@ def organisation_by_credit_code(code: str) -> Any:
 
 
 def _apply(contract: Contract, data: dict[str, Any]) -> None:
-    unknown = set(data) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ApplicationError(f"不能修改字段：{'、'.join(sorted(unknown))}")
+    check_fields(data, EDITABLE_FIELDS)
     for name, value in data.items():
         if name == "file" and not value:
             continue  # an empty upload keeps the stored file
@@ -53,12 +52,7 @@ def _apply(contract: Contract, data: dict[str, Any]) -> None:
     contract.transaction_amount = declared if declared is not None else Decimal("0")
     if contract.contract_amount is not None and contract.transaction_amount > contract.contract_amount:
         raise ApplicationError("技术交易额不能超过合同成交额", field="declared_transaction_amount")
-    try:
-        contract.full_clean(exclude=["registration_number"])
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        label = "" if field == "__all__" else f"{getattr(contract._meta.get_field(field), 'verbose_name', field)}："
-        raise ApplicationError(f"{label}{messages[0]}", field=field) from exc
+    clean_or_raise(contract, exclude=["registration_number"])
 
 
 def _save(contract: Contract, actor: Any) -> Contract:
@@ -83,7 +77,7 @@ def contract_create(*, actor: Any, **data: Any) -> Contract:
 
 
 def _check_editable(contract: Contract, actor: Any) -> None:
-    if not Contract.objects.restrict(actor, "change").filter(pk=contract.pk).exists():
+    if not permits(actor, "change", contract):
         raise ApplicationError("只能修改本机构草稿或待补正的合同")
 
 
@@ -249,7 +243,7 @@ def contract_decline_request(*, contract: Contract, reason: str, actor: Any) -> 
 @transaction.atomic
 def contract_object(*, contract: Contract, text: str, actor: Any) -> Contract:
     """An objection (异议) by a party or a finance or tax body, recorded on the contract for the registrar."""
-    if not Contract.objects.restrict(actor, "view").filter(pk=contract.pk).exists():
+    if not permits(actor, "view", contract):
         raise ApplicationError("无权对该合同提出异议")
     if not text.strip():
         raise ApplicationError("请写明异议内容", field="text")

@@ -31,6 +31,7 @@ from kechuang.contracts.forms import (
 from kechuang.contracts.models import Contract, is_registrar
 from kechuang.contracts.workflow import seller_member
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.updates import form_error
 from kechuang.workflow import clock
 from kechuang.workflow.engine import history
 
@@ -47,7 +48,7 @@ def _visible(request: HttpRequest, pk: int) -> Contract:
 
 
 def _form_error(form: Any, exc: ApplicationError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    form_error(form, exc)
 
 
 # --------------------------------------------------------------------------- the seller's side

@@ -5,6 +5,7 @@ class CoreConfig(AppConfig):
     name = "kechuang.core"
     label = "core"
     verbose_name = "平台核心"
+    url_prefix = ""  # the home page and statistics sit at the root (kechuang.core.discovery)
 
     def ready(self) -> None:
         # Connect the audit signal handlers once the model registry is complete.

@@ -5,7 +5,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
@@ -14,6 +13,7 @@ from django.shortcuts import render
 
 from kechuang.core import audit_display
 from kechuang.core.models import AuditLog
+from kechuang.core.permissions import require_bureau
 from kechuang.core.stats import cards, home_counts
 
 
@@ -39,8 +39,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_bureau:  # type: ignore[union-attr]
-        raise PermissionDenied("仅科技局工作人员可以查看审计日志")
+    require_bureau(request.user, "仅科技局工作人员可以查看审计日志")
     logs = AuditLog.objects.select_related("actor")
     get = request.GET
     filters: dict[str, Any] = {key: get.get(key, "").strip()

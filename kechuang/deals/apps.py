@@ -10,7 +10,7 @@ class DealsConfig(AppConfig):
     label = "deals"
     verbose_name = "技术交易与商洽"
 
-    def workspace_panels(self, user: Any) -> list[dict[str, Any]]:
+    def workspace_panels(self, user: Any) -> list[Any]:
         from kechuang.deals import selectors
 
         return selectors.workspace_panels(user)

@@ -28,6 +28,8 @@ from kechuang.workflow.engine import transition
 BIDDERS = [("滇南精工机械有限公司", "91530112MA6Q0B017"), ("云岭新材科技有限公司", "91530102MA6Q0C018")]
 
 
+DEPENDS_ON = ("directory", "accounts", "market", "policies", "contracts", "scores")  # their demo data loads first (the order kechuang/demo.py used)
+
 def _bidder_org(name: str, code: str) -> Organisation:
     org, _ = Organisation.objects.get_or_create(
         credit_code=make_credit_code(code[:17]),

@@ -6,9 +6,9 @@ import statistics
 from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.urls import reverse
 from django.utils import timezone
 
+from kechuang.core.panels import Panel
 from kechuang.deals.choices import OPEN_STAGES, Stage
 from kechuang.deals.models import Deal, DemandAssignment, is_broker
 from kechuang.market.choices import Status as MarketStatus
@@ -61,17 +61,17 @@ def broker_figures(deals: QuerySet[Deal]) -> dict[str, Any]:
             "registered": deals.filter(stage=Stage.REGISTERED).count(), "medians": medians}
 
 
-def workspace_panels(user: Any) -> list[dict[str, Any]]:
+def workspace_panels(user: Any) -> list[Panel]:
     if not getattr(user, "is_authenticated", False):
         return []
-    panels: list[dict[str, Any]] = []
+    panels: list[Panel] = []
     if getattr(user, "is_bureau", False):
-        panels.append({"title": "待分派的技术需求", "url": reverse("deals:assignments"),
-                       "count": claimable_demands(user).count(), "queue": True})
+        panels.append(Panel(title="待分派的技术需求", url_name="deals:assignments",
+                            count=claimable_demands(user).count(), queue=True))
     if is_broker(user):
-        panels.append({"title": "技术经理人工作台", "url": reverse("deals:broker"),
-                       "count": visible(user).filter(stage__in=OPEN_STAGES).count(), "queue": False})
+        panels.append(Panel(title="技术经理人工作台", url_name="deals:broker",
+                            count=visible(user).filter(stage__in=OPEN_STAGES).count()))
     elif getattr(user, "organisation_id", None):
-        panels.append({"title": "我的商洽", "url": reverse("deals:list"),
-                       "count": visible(user).filter(stage__in=OPEN_STAGES).count(), "queue": False})
+        panels.append(Panel(title="我的商洽", url_name="deals:list",
+                            count=visible(user).filter(stage__in=OPEN_STAGES).count()))
     return panels

@@ -1,7 +1,8 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.urls import reverse
+
+from kechuang.core.panels import Panel
 
 
 class DirectoryConfig(AppConfig):
@@ -38,24 +39,24 @@ class DirectoryConfig(AppConfig):
 
         return directory_counts()
 
-    def workspace_panels(self, user: Any) -> list[dict[str, Any]]:
-        panels: list[dict[str, Any]] = []
+    def workspace_panels(self, user: Any) -> list[Panel]:
+        panels: list[Panel] = []
         if getattr(user, "organisation_id", None):
-            panels.append({"title": "机构资料", "url": reverse("directory:profile_edit"), "count": None,
-                           "queue": False, "template": "directory/_workspace_profile.html"})
-            panels.append({"title": "本机构人员、平台与仪器", "url": reverse("directory:my_resources"), "count": None,
-                           "queue": False, "template": "directory/_workspace_resources.html"})
+            panels.append(Panel(title="机构资料", url_name="directory:profile_edit",
+                                template="directory/_workspace_profile.html"))
+            panels.append(Panel(title="本机构人员、平台与仪器", url_name="directory:my_resources",
+                                template="directory/_workspace_resources.html"))
         if getattr(user, "is_authenticated", False):
             from kechuang.directory.choices import ContactRequestStatus
             from kechuang.directory.models import ContactRequest
 
             waiting = (ContactRequest.objects.restrict(user, "change").exclude(requester=user)
                        .filter(status=ContactRequestStatus.PENDING).count())
-            panels.append({"title": "联系请求", "url": reverse("directory:contact_requests"), "count": waiting,
-                           "queue": bool(waiting), "template": "directory/_workspace_contact_requests.html"})
+            panels.append(Panel(title="联系请求", url_name="directory:contact_requests", count=waiting,
+                                queue=bool(waiting), template="directory/_workspace_contact_requests.html"))
         if getattr(user, "is_bureau", False):
-            panels.append({"title": "联系方式查看记录", "url": reverse("directory:contact_reveals"), "count": None,
-                           "queue": False, "template": "directory/_workspace_contact_reveals.html"})
-            panels.append({"title": "创新资源批量导入", "url": reverse("directory:import_start"), "count": None,
-                           "queue": False, "template": "directory/_workspace_import.html"})
+            panels.append(Panel(title="联系方式查看记录", url_name="directory:contact_reveals",
+                                template="directory/_workspace_contact_reveals.html"))
+            panels.append(Panel(title="创新资源批量导入", url_name="directory:import_start",
+                                template="directory/_workspace_import.html"))
         return panels

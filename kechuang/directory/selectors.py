@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 
 from kechuang.core import regions
 from kechuang.core.links import object_url
+from kechuang.core.permissions import permits
 from kechuang.directory import filters
 from kechuang.directory.choices import (
     AccountStatus,
@@ -210,7 +211,7 @@ def organisation_related(org: Organisation, user: Any) -> dict[str, Any]:
         "people": Person.objects.restrict(user, "view").filter(organisation=org),
         "platforms": Platform.objects.restrict(user, "view").filter(organisation=org),
         "instruments": Instrument.objects.restrict(user, "view").filter(organisation=org),
-        "can_edit": Organisation.objects.restrict(user, "change").filter(pk=org.pk).exists(),
+        "can_edit": permits(user, "change", org),
     }
 
 

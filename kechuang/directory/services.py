@@ -7,14 +7,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kechuang.core import jobs
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.models import Job
+from kechuang.core.permissions import permits
 from kechuang.core.tabular import CellError, ImportReport, run_import
+from kechuang.core.updates import check_fields, clean_or_raise, model_update
 from kechuang.directory.choices import ContactRequestStatus
 from kechuang.directory.models import (
     ContactRequest,
@@ -31,7 +32,7 @@ PROFILE_FIELDS = ("established_on", "business_scope", "introduction", "employees
 
 
 def _ensure_can_change(organisation: Organisation, actor: Any) -> None:
-    if not Organisation.objects.restrict(actor, "change").filter(pk=organisation.pk).exists():
+    if not permits(actor, "change", organisation):
         raise ApplicationError("您无权修改该机构的资料")
 
 
@@ -41,17 +42,11 @@ def organisation_update_profile(*, organisation: Organisation, data: dict[str, A
     """Update the descriptive profile. Name, credit code, region and kind are registration facts that the
     bureau reviews, so they are not changed here."""
     _ensure_can_change(organisation, actor)
-    unknown = set(data) - set(PROFILE_FIELDS)
-    if unknown:
-        raise ApplicationError(f"不可修改的字段：{'、'.join(sorted(unknown))}")
+    check_fields(data, PROFILE_FIELDS)
     with acting_as(actor):
         for name, value in data.items():
             setattr(organisation, name, value)
-        try:
-            organisation.full_clean(exclude=["credit_code"])
-        except ValidationError as exc:
-            field, messages = next(iter(exc.message_dict.items()))
-            raise ApplicationError(messages[0], field=field) from exc
+        clean_or_raise(organisation, exclude=["credit_code"])
         if industry_chains is not None:
             organisation.industry_chains.set(industry_chains)
         organisation.save()  # after the chains, so that search_text includes them
@@ -87,19 +82,11 @@ ResourceT = TypeVar("ResourceT", Person, Platform, Instrument)
 
 
 def _check_fields(model: type, data: dict[str, Any]) -> None:
-    unknown = set(data) - set(RESOURCE_FIELDS[model])
-    if unknown:
-        raise ApplicationError(f"不可修改的字段：{'、'.join(sorted(unknown))}")
+    check_fields(data, RESOURCE_FIELDS[model])
 
 
 def _validated_save(obj: Any) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
-        message = messages[0] if not label or str(label) in messages[0] else f"{label}：{messages[0]}"
-        raise ApplicationError(message, field=None if field == "__all__" else field) from exc
+    clean_or_raise(obj)
     obj.save()
 
 
@@ -115,19 +102,14 @@ def _resource_create(model: type[ResourceT], *, organisation: Organisation, data
 
 def _resource_update(obj: ResourceT, *, data: dict[str, Any], actor: Any) -> ResourceT:
     model = type(obj)
-    if not model.objects.restrict(actor, "change").filter(pk=obj.pk).exists():
+    if not permits(actor, "change", obj):
         raise ApplicationError(f"您无权修改该{model._meta.verbose_name}")
-    _check_fields(model, data)
-    with acting_as(actor):
-        for name, value in data.items():
-            setattr(obj, name, value)
-        _validated_save(obj)
-    return obj
+    return model_update(obj, data, RESOURCE_FIELDS[model], actor)
 
 
 def _resource_delete(obj: Any, *, actor: Any) -> None:
     model = type(obj)
-    if not model.objects.restrict(actor, "delete").filter(pk=obj.pk).exists():
+    if not permits(actor, "delete", obj):
         raise ApplicationError(f"您无权删除该{model._meta.verbose_name}")
     with acting_as(actor):
         obj.delete()
@@ -256,7 +238,7 @@ def contact_request_create(*, person: Person, message: str, actor: Any) -> Conta
 
     if not getattr(actor, "is_authenticated", False):
         raise ApplicationError("请先登录")
-    if not Person.objects.restrict(actor, "view").filter(pk=person.pk).exists():
+    if not permits(actor, "view", person):
         raise ApplicationError("该专家未公开")
     message = (message or "").strip()
     if not message:

@@ -24,7 +24,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.links import fixed_urls
 from kechuang.core.models import Job
+from kechuang.core.permissions import permits, require_bureau
 from kechuang.core.tabular import export_response, get_spec, template_bytes
+from kechuang.core.updates import form_error
 from kechuang.directory import contacts, selectors, services
 from kechuang.directory.choices import ContactRequestStatus, RevealChannel
 from kechuang.directory.forms import (
@@ -112,7 +114,7 @@ def _edit_url(request: HttpRequest, key: str, obj: Any) -> str | None:
     """The workspace edit link, for those who may change the row (its organisation's members, bureau staff)."""
     if not request.user.is_authenticated:
         return None
-    if not type(obj).objects.restrict(request.user, "change").filter(pk=obj.pk).exists():
+    if not permits(request.user, "change", obj):
         return None
     return reverse(f"directory:{key}_edit", args=[obj.pk])
 
@@ -177,8 +179,7 @@ SESSION_KEY = "directory_imports"
 
 
 def _require_bureau(request: HttpRequest) -> None:
-    if not request.user.is_authenticated or not request.user.is_bureau:  # type: ignore[union-attr]
-        raise PermissionDenied("仅科技局工作人员可以批量导入")
+    require_bureau(request.user, "仅科技局工作人员可以批量导入")
 
 
 def _upload_dir() -> Path:
@@ -336,7 +337,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                                                  industry_chains=list(form.cleaned_data["industry_chains"]),
                                                  actor=request.user)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, "机构资料已保存。")
             return redirect("directory:organisation_detail", pk=org.pk)
@@ -352,7 +353,7 @@ def figures_edit(request: HttpRequest) -> HttpResponse:
         try:
             services.yearly_figure_save(organisation=org, actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, f"{form.cleaned_data['year']}年度数据已保存。")
             return redirect("directory:figures_edit")
@@ -427,7 +428,7 @@ def _resource_create(request: HttpRequest, key: str) -> HttpResponse:
         try:
             obj = res.create(organisation=org, data=data, actor=request.user, **extra)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, f"已新增{res.label}：{obj}")
             return redirect("directory:my_resources")
@@ -444,7 +445,7 @@ def _resource_edit(request: HttpRequest, key: str, pk: int) -> HttpResponse:
         try:
             res.update(**{res.key: obj}, data=data, actor=request.user, **extra)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, f"{res.label}“{obj}”已保存。")
             return _after_write(request, obj, res)
@@ -530,7 +531,7 @@ def contact_request_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.contact_request_create(person=person, message=form.cleaned_data["message"], actor=request.user)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             who = person.organisation.name if person.organisation else "科技局"
             messages.success(request, f"联系请求已发送，{who}处理后会通知您。")
@@ -576,5 +577,4 @@ def contact_reveals(request: HttpRequest) -> HttpResponse:
 
 
 def _require_bureau_staff(request: HttpRequest) -> None:
-    if not getattr(request.user, "is_bureau", False):
-        raise PermissionDenied("仅科技局工作人员可以查看联系方式查看记录")
+    require_bureau(request.user, "仅科技局工作人员可以查看联系方式查看记录")

@@ -22,6 +22,8 @@ from kechuang.indicators.models import Observation, Target
 DEMO_SOURCE = "演示数据（虚构，仅供演示）"
 
 
+DEPENDS_ON = ("directory", "accounts", "market", "policies", "contracts", "scores", "deals", "challenges", "instruments")  # their demo data loads first (the order kechuang/demo.py used)
+
 def load(out: TextIO) -> None:
     counts = registry.load()
     job = jobs.run_now(computing.JOB_KIND, params={"year": timezone.localdate().year})

@@ -29,6 +29,8 @@ EXTRA = [  # (name, model, maker, category, value)
 CONTROLLER = "滇中科创控股集团有限公司"  # fictional
 
 
+DEPENDS_ON = ("directory", "accounts", "market", "policies", "contracts", "scores", "deals", "challenges")  # their demo data loads first (the order kechuang/demo.py used)
+
 def _at(days: int, hour: int) -> dt.datetime:
     day = timezone.localdate() + dt.timedelta(days=days)
     while day.weekday() > 4:

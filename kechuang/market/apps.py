@@ -26,9 +26,7 @@ class MarketConfig(AppConfig):
             "demands": Demand.objects.filter(status=Status.PUBLISHED).count(),
         }
 
-    def workspace_panels(self, user: Any) -> list[dict[str, Any]]:
-        from django.urls import reverse
-
+    def workspace_panels(self, user: Any) -> list[Any]:
         from kechuang.market import selectors
 
-        return selectors.workspace_panels(user, reverse)
+        return selectors.workspace_panels(user)

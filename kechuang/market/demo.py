@@ -20,6 +20,8 @@ from kechuang.market.choices import SOURCE_CSL, SOURCE_DEMO, Status
 from kechuang.market.demo_data import ACHIEVEMENTS, DEMANDS, ORGANISATIONS
 from kechuang.market.models import Achievement, Demand
 
+DEPENDS_ON = ("directory", "accounts")  # their demo data loads first
+
 # A few of the demo university's achievements stay in the workflow so the institution workspace and the review
 # queue have something to show.
 UNPUBLISHED_ACHIEVEMENTS = {2: Status.SUBMITTED, 5: Status.DRAFT}

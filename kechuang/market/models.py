@@ -61,6 +61,12 @@ class Listing(BaseModel):
     class Meta:
         abstract = True
 
+    @property
+    def reject_reason(self) -> str:
+        """The platform's one name for why a step was refused (policies' ``Application.reject_reason``); stored
+        in ``review_comment``, which only a 退回 sets and publishing clears."""
+        return self.review_comment
+
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         """Everyone views what is published; members of the owning organisation view their own records in any

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from kechuang.accounts.choices import Role
+from kechuang.core.panels import Panel
 from kechuang.market.choices import LITERATURE_SOURCES, Industry, Status
 from kechuang.market.models import Achievement, Demand
 
@@ -125,27 +126,26 @@ def disciplines(literature: bool = False) -> list[str]:
     return list(qs.values_list("discipline", flat=True).distinct().order_by("discipline"))
 
 
-def workspace_panels(user: Any, reverse: Any) -> list[dict[str, Any]]:
-    panels: list[dict[str, Any]] = []
+def workspace_panels(user: Any) -> list[Panel]:
+    panels: list[Panel] = []
     if getattr(user, "is_bureau", False):
-        panels.append({"title": "待审核科技成果", "url": reverse("market:review_queue") + "?type=achievement",
-                       "count": Achievement.objects.filter(status=Status.SUBMITTED).count(), "queue": True})
-        panels.append({"title": "待审核技术需求", "url": reverse("market:review_queue") + "?type=demand",
-                       "count": Demand.objects.filter(status=Status.SUBMITTED).count(), "queue": True})
+        panels.append(Panel(title="待审核科技成果", url_name="market:review_queue", query="type=achievement",
+                            count=Achievement.objects.filter(status=Status.SUBMITTED).count(), queue=True))
+        panels.append(Panel(title="待审核技术需求", url_name="market:review_queue", query="type=demand",
+                            count=Demand.objects.filter(status=Status.SUBMITTED).count(), queue=True))
     if getattr(user, "organisation_id", None):
         demands = Demand.objects.filter(organisation_id=user.organisation_id).order_by("-updated_at")
         achievements = Achievement.objects.filter(owner_id=user.organisation_id).order_by("-updated_at")
         # Enterprises lead with their demands, institutions with their achievements.
-        demand_panel = {"title": "我的技术需求", "url": reverse("market:my_demands"), "count": demands.count(),
-                        "queue": False, "template": "market/_panel_demands.html", "items": demands[:5]}
-        achievement_panel = {"title": "我的科技成果", "url": reverse("market:my_achievements"),
-                             "count": achievements.count(), "queue": False,
-                             "template": "market/_panel_achievements.html", "items": achievements[:5]}
+        demand_panel = Panel(title="我的技术需求", url_name="market:my_demands", count=demands.count(),
+                             template="market/_panel_demands.html", items=demands[:5])
+        achievement_panel = Panel(title="我的科技成果", url_name="market:my_achievements",
+                                  count=achievements.count(),
+                                  template="market/_panel_achievements.html", items=achievements[:5])
         if user.role == Role.INSTITUTION:
             panels += [achievement_panel, demand_panel]
         else:
             panels += [demand_panel, achievement_panel]
-    if getattr(user, "role", None) == Role.BROKER:
-        panels.append({"title": "技术需求撮合", "url": reverse("market:demand_list"),
-                       "count": Demand.objects.filter(status=Status.PUBLISHED).count(), "queue": False})
+    panels.append(Panel(title="技术需求撮合", url_name="market:demand_list", roles=frozenset({Role.BROKER}),
+                        count=Demand.objects.filter(status=Status.PUBLISHED).count()))
     return panels

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.permissions import permits
+from kechuang.core.updates import check_fields, clean_or_raise
 from kechuang.directory.models import Organisation
 from kechuang.market import indexing
 from kechuang.market.choices import FeedbackVerdict, Status, TargetKind
@@ -53,20 +54,13 @@ def _clean_list(value: Any) -> list[str]:
 
 def _apply(obj: Listing, fields: tuple[str, ...], data: dict[str, Any]) -> Any:
     """Set and validate the plain fields; returns the chains (many-to-many: set after the row is saved)."""
-    unknown = set(data) - set(fields)
-    if unknown:
-        raise ApplicationError(f"不能修改字段：{'、'.join(sorted(unknown))}")
+    check_fields(data, fields)
     chains = data.pop("industry_chains", None)
     for name, value in data.items():
         if name in ("keywords", "patent_numbers", "transfer_modes"):
             value = _clean_list(value)
         setattr(obj, name, value)
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        label = "" if field == "__all__" else f"{getattr(obj._meta.get_field(field), 'verbose_name', field)}："
-        raise ApplicationError(f"{label}{messages[0]}", field=field) from exc
+    clean_or_raise(obj)
     return chains
 
 
@@ -78,7 +72,7 @@ def _save(obj: Listing, chains: Any, actor: Any) -> None:
 
 
 def _check_editable(obj: Listing, actor: Any) -> None:
-    if not type(obj).objects.restrict(actor, "change").filter(pk=obj.pk).exists():
+    if not permits(actor, "change", obj):
         raise ApplicationError("只能修改本机构处于草稿状态的记录")
 
 
@@ -214,7 +208,7 @@ def match_feedback_record(*, actor: Any, verdict: str, target_kind: str, target_
         raise ApplicationError("请指明反馈针对的技术需求或科技成果")
     source = demand if demand is not None else achievement
     assert source is not None
-    if not type(source).objects.restrict(actor, "view").filter(pk=source.pk).exists():
+    if not permits(actor, "view", source):
         raise ApplicationError("无权访问该记录")
     with acting_as(actor):
         return MatchFeedback.objects.create(

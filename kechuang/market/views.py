@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core import regions
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.permissions import AuthenticatedHttpRequest, permits, require_bureau
 from kechuang.core.redirects import redirect_next
+from kechuang.core.updates import form_error
 from kechuang.market import recommend, selectors, services, unified_search
 from kechuang.market.choices import CooperationMode, FeedbackVerdict, Industry, Maturity, Status, TransferMode
 from kechuang.market.forms import AchievementForm, DemandForm, RejectForm
@@ -74,7 +76,7 @@ def _export_query(request: HttpRequest) -> str:
 
 def _detail_context(request: HttpRequest, obj: Listing, workflow: Any) -> dict[str, Any]:
     user = request.user
-    can_edit = type(obj).objects.restrict(user, "change").filter(pk=obj.pk).exists()
+    can_edit = permits(user, "change", obj)
     return {
         # Actions and history are drawn from the transition table by the workflow include (workflow_tags).
         "obj": obj, "can_edit": can_edit, "workflow": workflow,
@@ -115,9 +117,9 @@ def search(request: HttpRequest) -> HttpResponse:
 
 # --------------------------------------------------------------------------- workspace
 @login_required
-def my_listings(request: HttpRequest, entity: str) -> HttpResponse:
+def my_listings(request: AuthenticatedHttpRequest, entity: str) -> HttpResponse:
     model = ENTITIES[entity][0]
-    org_id = request.user.organisation_id  # type: ignore[union-attr]
+    org_id = request.user.organisation_id
     if org_id is None:
         raise PermissionDenied("您的账户未关联机构")
     qs = model.objects.filter(**{f"{model.owner_field}_id": org_id}).order_by("-updated_at")
@@ -129,18 +131,19 @@ def my_listings(request: HttpRequest, entity: str) -> HttpResponse:
 
 
 @login_required
-def listing_create(request: HttpRequest, entity: str) -> HttpResponse:
+def listing_create(request: AuthenticatedHttpRequest, entity: str) -> HttpResponse:
     model, _, form_class = ENTITIES[entity]
-    if request.user.organisation_id is None:  # type: ignore[union-attr]
+    organisation = request.user.organisation
+    if organisation is None:
         raise PermissionDenied("您的账户未关联机构，不能发布")
-    initial = {"region_code": request.user.organisation.region_code} if entity == "demand" else {}  # type: ignore[union-attr]
+    initial = {"region_code": organisation.region_code} if entity == "demand" else {}
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         create = services.demand_create if entity == "demand" else services.achievement_create
         try:
             obj = create(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, f"已保存为草稿：{obj.title}。确认无误后请点击“提交审核”。")
             return redirect(obj.get_absolute_url())
@@ -160,7 +163,7 @@ def listing_edit(request: HttpRequest, entity: str, pk: int) -> HttpResponse:
         try:
             update(**{entity: fresh, "actor": request.user}, **form.cleaned_data)  # type: ignore[arg-type]
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(fresh.get_absolute_url())
@@ -187,8 +190,7 @@ def listing_transition(request: HttpRequest, entity: str, pk: int, trigger: str)
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_bureau:  # type: ignore[union-attr]
-        raise PermissionDenied("仅科技局工作人员可以审核")
+    require_bureau(request.user, "仅科技局工作人员可以审核")
     entity = request.GET.get("type", "demand")
     if entity not in ENTITIES:
         entity = "demand"

@@ -11,14 +11,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from kechuang.core.permissions import is_member
 from kechuang.market.choices import Status
 from kechuang.workflow.engine import Transition, Workflow, bureau
 from kechuang.workflow.forms import StepForm
 
 
 def owner_member(actor: Any, obj: Any) -> bool:
-    org_id = getattr(obj, f"{obj.owner_field}_id", None)
-    return bool(getattr(actor, "is_authenticated", False) and org_id and getattr(actor, "organisation_id", None) == org_id)
+    return is_member(actor, getattr(obj, f"{obj.owner_field}_id", None))
 
 
 def owner_or_bureau(actor: Any, obj: Any) -> bool:
@@ -29,7 +29,7 @@ def _notify_owner(obj: Any, step: Transition, actor: Any) -> list[tuple[Any, str
     what = obj._meta.verbose_name
     text = {
         "publish": f"您的{what}“{obj.title}”已审核发布",
-        "reject": f"您的{what}“{obj.title}”未通过审核：{obj.review_comment}",
+        "reject": f"您的{what}“{obj.title}”未通过审核：{obj.reject_reason}",
         "close": f"您的{what}“{obj.title}”已关闭",
         "withdraw": f"您的{what}“{obj.title}”已撤回",
     }.get(step.trigger)

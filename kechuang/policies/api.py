@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kechuang.core.api import RestrictedViewSetMixin
+from kechuang.core.permissions import is_member_or_bureau
 from kechuang.directory.models import Organisation
 from kechuang.policies import rules, selectors, services
 from kechuang.policies.models import Application
@@ -145,7 +146,7 @@ class EvaluateViewSet(viewsets.ViewSet):
         if not org_id or not str(org_id).isdigit():
             raise PermissionDenied("只有机构用户可以使用政策计算器")
         org = Organisation.objects.filter(pk=int(org_id)).first()
-        if org is None or not services.can_act_for(user, org):
+        if org is None or not is_member_or_bureau(user, org):
             raise PermissionDenied("只能计算本机构的政策")
         calc = selectors.calculate(org)
         if calc.evaluation is None:

@@ -21,6 +21,8 @@ from kechuang.policies import rules, services
 from kechuang.policies.choices import PushStatus
 from kechuang.policies.models import Application, Budget, FactRecord, FactSheet, Push
 
+DEPENDS_ON = ("directory", "accounts", "market")  # their demo data loads first
+
 # The demo enterprise's facts the directory does not hold (fictional, like the rest of the demo data).
 DEMO_RECORDS: list[dict[str, Any]] = [
     {"collection": "projects", "type": "ai_application_demo", "date": dt.date(2025, 8, 15),

@@ -13,6 +13,7 @@ from django.db import models
 
 from kechuang.core.fields import COMMENT, SHORT_TEXT, LimitedTextField
 from kechuang.core.models import BaseModel
+from kechuang.core.permissions import member_q
 from kechuang.policies.choices import (
     OPEN_APPLICATION_STATES,
     ApplicationStatus,
@@ -24,10 +25,7 @@ from kechuang.policies.choices import (
 
 def _own_org_q(user: Any, field: str = "organisation") -> models.Q:
     """Members act for their own organisation only; everyone else gets nothing (bureau is handled in restrict)."""
-    org_id = getattr(user, "organisation_id", None) if getattr(user, "is_authenticated", False) else None
-    if org_id is None:
-        return models.Q(pk__in=[])
-    return models.Q(**{f"{field}_id": org_id})
+    return member_q(user, field)
 
 
 class FactSheet(BaseModel):

@@ -1,4 +1,4 @@
-"""Reads of the policy platform. Each takes the user and goes through ``restrict`` or ``can_act_for``."""
+"""Reads of the policy platform. Each takes the user and goes through ``restrict`` or ``is_member_or_bureau``."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class Calculation:
 
 
 def calculate(org: Any, *, as_of: dt.date | None = None, hints: bool = True) -> Calculation:
-    """Evaluate every encoded measure for the organisation; callers have checked ``can_act_for``."""
+    """Evaluate every encoded measure for the organisation; callers have checked ``is_member_or_bureau``."""
     day = as_of or today()
     data = build_profile(org, as_of=day)
     calc = Calculation(data=data, as_of=day)
@@ -87,7 +87,7 @@ def budgets_with_measures(year: int | None = None) -> list[dict[str, Any]]:
 
 def applications_by_measure(org: Any) -> dict[str, Application]:
     """The organisation's latest application per measure (any state), for marking the calculator's results.
-    Callers have checked ``can_act_for``."""
+    Callers have checked ``is_member_or_bureau``."""
     out: dict[str, Application] = {}
     for app in Application.objects.filter(organisation=org).order_by("measure_id", "-year", "-pk"):
         out.setdefault(app.measure_id, app)

@@ -1,6 +1,6 @@
 """Pages: policy library, measure detail, 政策计算器, applications, 免申即享 push list, budgets.
 
-Views parse input, call one service or selector, render. Who may see what is decided by ``can_act_for`` (an
+Views parse input, call one service or selector, render. Who may see what is decided by ``is_member_or_bureau`` (an
 organisation's calculator) and ``restrict`` (applications, pushes); staff pages check ``is_bureau``.
 """
 
@@ -20,7 +20,9 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.models import Job
+from kechuang.core.permissions import get_restricted_or_404, is_member, is_member_or_bureau
 from kechuang.core.redirects import redirect_next
+from kechuang.core.updates import form_error
 from kechuang.directory.models import Organisation
 from kechuang.policies import claims, rules, selectors, services
 from kechuang.policies.choices import ApplicationStatus, PushStatus
@@ -49,7 +51,7 @@ def _bureau_only(request: HttpRequest) -> None:
 
 def _organisation_for(request: HttpRequest, org_pk: int) -> Organisation:
     org = get_object_or_404(Organisation, pk=org_pk)
-    if not services.can_act_for(request.user, org):
+    if not is_member_or_bureau(request.user, org):
         raise PermissionDenied("只有本机构成员或科技局工作人员可以查看该机构的政策计算器")
     return org
 
@@ -121,7 +123,7 @@ def calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
     return render(request, "policies/calculator.html", {
         "org": org, "calc": calc, "sheet_form": FactSheetForm.for_sheet(sheet),
         "record_form": FactRecordForm(auto_id="rec_%s"),  # both forms have a "kind" field: ids must differ
-        "pushes": pushes, "is_member": request.user.organisation_id == org.pk,  # type: ignore[union-attr]
+        "pushes": pushes, "is_member": is_member(request.user, org),
         "figures": yearly_figures(org), "applied": selectors.applications_by_measure(org),
     })
 
@@ -161,7 +163,7 @@ def calculator_record_add(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 @login_required
 def calculator_record_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(FactRecord.objects.restrict(request.user, "change"), pk=pk)  # type: ignore[attr-defined]
+    record = get_restricted_or_404(FactRecord, request.user, "change", pk=pk)
     initial = {"kind": f"{record.collection}:{record.type}", "level": record.level, "date": record.date,
                "note": record.note, **record.values}
     for name in ("meets_guideline",):
@@ -174,14 +176,14 @@ def calculator_record_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "已修改记录，计算结果已更新。")
             return redirect("policies:calculator", org_pk=record.organisation_id)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     return render(request, "policies/record_form.html", {"form": form, "record": record})
 
 
 @login_required
 @require_POST
 def calculator_record_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(FactRecord.objects.restrict(request.user, "change"), pk=pk)  # type: ignore[attr-defined]
+    record = get_restricted_or_404(FactRecord, request.user, "change", pk=pk)
     org_pk = record.organisation_id
     try:
         services.fact_record_delete(record=record, actor=request.user)
@@ -228,7 +230,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, "已提交申报，请等待科技局受理。")
             return redirect("policies:application_detail", pk=app.pk)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     return render(request, "policies/application_form.html", {"form": form, "measure": m, "claim": claim})
 
 
@@ -352,7 +354,7 @@ def budget_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, "预算已保存。")
             return redirect(f"{request.path}?year={d['year']}")
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     return render(request, "policies/budget_list.html", {
         "rows": selectors.budgets_with_measures(year_i), "year": year_i, "form": form})
 
@@ -389,7 +391,7 @@ def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "异议已提交，科技局将在兑现前核实处理，处理结果将通知您。")
             return redirect("policies:publicity_list")
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     return render(request, "policies/objection_form.html", {
         "form": form, "app": app, "clause": getattr(rules.measure_or_none(app.measure_id), "clause", ""),
         "open": in_publicity(app)})

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from kechuang.accounts.choices import BUREAU_ROLES
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.permissions import is_member
 from kechuang.policies.choices import OPEN_APPLICATION_STATES
 from kechuang.policies.choices import ApplicationStatus as S
 from kechuang.policies.choices import ObjectionStatus as O
@@ -91,8 +92,7 @@ def in_publicity(app: Any, today: dt.date | None = None) -> bool:
 
 def applicant_member(actor: Any, app: Any) -> bool:
     """Members of the applying organisation (not bureau staff, not anyone else)."""
-    return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "organisation_id", None)
-                and actor.organisation_id == app.organisation_id)
+    return is_member(actor, app.organisation_id)
 
 
 def _enter_publicity(app: Any, actor: Any) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from kechuang.scores import services
 from kechuang.scores.choices import InstitutionKind, LoanKind
 from kechuang.scores.models import Consent, FinancialInstitution, Loan, ScoreRun
 
+DEPENDS_ON = ("directory", "accounts", "market", "policies")  # their demo data loads first
+
 # Fictional institutions.
 INSTITUTIONS = [
     ("bank", "银行 周经理", Role.BANK, "滇池科创银行昆明分行", InstitutionKind.BANK),

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.updates import form_error
 from kechuang.directory.models import Organisation
 from kechuang.scores import selectors, services
 from kechuang.scores.choices import ConsentStatus, FlagStatus, LoanKind
@@ -303,7 +304,7 @@ def bank_enterprise(request: HttpRequest, org_pk: int) -> HttpResponse:
             messages.success(request, f"已登记{result.organisation.name}的{kind} {form.cleaned_data['amount']}万元。")
             return redirect("scores:bank_enterprise", org_pk=org_pk)
         except ApplicationError as e:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
+            form_error(form, e)
     ctx = {"inst": inst, "form": form, "org": result.organisation,
            "loans": Loan.objects.restrict(request.user, "view").filter(institution=inst, organisation_id=org_pk),
            **_score_context(result)}

@@ -1,9 +1,11 @@
 """Every page and endpoint of the project, with who may reach it — and an outsider who must be refused.
 
-The matrix below must name every URL pattern (the first test fails when a new one is added without an entry),
-so no page can ship without a decision about its access. Patterns without parameters are exercised here;
-patterns that need an object are exercised by the app test module named in their entry, which must exist and
-refer to the URL.
+Each installed app keeps its decisions next to its URLs in ``kechuang/<app>/access.py`` (found by
+``kechuang.core.discovery``, never listed here). The merged matrix must name every URL pattern (the first test
+fails when a new one is added without an entry), so no page can ship without a decision about its access.
+Patterns without parameters are exercised here by kind; patterns that need an object are ``OBJECT`` entries whose
+rows (``ACCESS_CASES``: URL, object factory, persona → status) all run in ``test_access_case``. A few entries
+still name an app test module instead, which must exist and refer to the URL.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from kechuang.core.access import OBJECT, Case, World, run_case
+from kechuang.core.discovery import app_modules
+
 ROOT = Path(__file__).resolve().parents[3]
 PUBLIC = "public"  # anyone, including anonymous visitors
 LOGIN = "login"  # any signed-in user (shows only the user's own data)
@@ -20,38 +25,19 @@ BUREAU = "bureau"  # bureau staff only: anonymous is sent to log in, an outsider
 POST_LOGIN = "post-login"  # POST-only action for signed-in users
 POST_BUREAU = "post-bureau"  # POST-only action for bureau staff
 
-# name -> kind for patterns without parameters; name -> test module (relative to kechuang/) for the others.
-MATRIX: dict[str, str] = {
-    "core:home": PUBLIC, "core:statistics": PUBLIC, "core:healthz": PUBLIC, "core:audit_log": BUREAU,
-    "accounts:login": PUBLIC, "accounts:logout": POST_LOGIN, "accounts:register": PUBLIC,
-    "accounts:workspace": LOGIN, "accounts:review_queue": BUREAU, "accounts:lockouts": BUREAU,
-    "accounts:review_organisation": "accounts/tests/test_registration.py",
-    "accounts:password_change": LOGIN, "accounts:password_change_done": LOGIN,
-    "accounts:password_reset": PUBLIC, "accounts:password_reset_done": PUBLIC,
-    "accounts:password_reset_confirm": "accounts/tests/test_registration.py",
-    "accounts:password_reset_complete": PUBLIC,
-    "workflow:notifications": LOGIN, "workflow:mark_all_read": POST_LOGIN,
-    "api-token": PUBLIC, "api-root": PUBLIC, "api-schema": PUBLIC, "api-docs": PUBLIC,
-    "api-not-found": "core/tests/test_api_schema.py",
-}
+
+def collect() -> tuple[dict[str, str], list[Case]]:
+    """Every installed app's ``ACCESS_MATRIX`` and ``ACCESS_CASES``."""
+    matrix: dict[str, str] = {}
+    cases: list[Case] = []
+    for _app, module in app_modules("access"):
+        matrix.update(getattr(module, "ACCESS_MATRIX", {}))
+        cases.extend(getattr(module, "ACCESS_CASES", ()))
+    return matrix, cases
 
 
-def _app_matrices() -> dict[str, str]:
-    """Each domain app keeps its own decisions next to its URLs, in ``kechuang/<app>/access.py``."""
-    from importlib import import_module
-
-    merged: dict[str, str] = {}
-    for app in ("directory", "market", "policies", "contracts", "scores", "indicators", "deals", "challenges",
-            "instruments"):
-        try:
-            module = import_module(f"kechuang.{app}.access")
-        except ModuleNotFoundError:
-            continue
-        merged.update(module.ACCESS_MATRIX)
-    return merged
-
-
-APP_MATRIX = _app_matrices()
+APP_MATRIX, CASES = collect()
+MATRIX: dict[str, str] = {}  # kept for callers that merge {**MATRIX, **APP_MATRIX}
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str | None = None):
@@ -71,6 +57,21 @@ def project_urls() -> dict[str, str]:
 def test_every_url_has_an_access_decision():
     missing = sorted(set(project_urls()) - set(MATRIX) - set(APP_MATRIX))
     assert not missing, f"add these URL names to the access matrix: {missing}"
+
+
+def test_every_object_entry_has_an_executable_row():
+    with_rows = {case.url_name for case in CASES}
+    missing = sorted(name for name, kind in APP_MATRIX.items() if kind == OBJECT and name not in with_rows)
+    assert not missing, f"add ACCESS_CASES rows for: {missing}"
+    stray = sorted(with_rows - set(APP_MATRIX))
+    assert not stray, f"ACCESS_CASES rows for URL names without a matrix entry: {stray}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_access_case(request, case):
+    failures = run_case(case, World(request))
+    assert not failures, "\n".join(failures)
 
 
 def _entries(kind: str) -> list[str]:

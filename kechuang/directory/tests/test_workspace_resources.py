@@ -116,7 +116,7 @@ def test_services_refuse_outsiders(outsider, enterprise_org, rows):
 
 
 def test_services_refuse_fields_that_are_not_the_members_to_set(enterprise_user, rows, university_org):
-    with pytest.raises(ApplicationError, match="不可修改"):
+    with pytest.raises(ApplicationError, match="不能修改"):
         services.person_update(person=rows["person"], data={"organisation": university_org}, actor=enterprise_user)
 
 
@@ -180,7 +180,7 @@ def test_validation_messages_are_chinese_and_name_the_field(enterprise_client):
 
 
 def test_workspace_links_to_the_resources(enterprise_client, enterprise_user):
-    titles = [p["title"] for p in DirectoryConfig.workspace_panels(None, enterprise_user)]  # type: ignore[arg-type]
+    titles = [p.title for p in DirectoryConfig.workspace_panels(None, enterprise_user)]  # type: ignore[arg-type]
     assert "本机构人员、平台与仪器" in titles
     page = enterprise_client.get(reverse("accounts:workspace")).content.decode()
     assert reverse("directory:my_resources") in page and reverse("directory:person_create") in page
