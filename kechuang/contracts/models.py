@@ -27,6 +27,7 @@ from kechuang.contracts.choices import (
     TechField,
 )
 from kechuang.core import regions
+from kechuang.core.fields import COMMENT, SHORT_TEXT, LimitedTextField
 from kechuang.core.models import BaseModel
 from kechuang.core.permissions import member_q
 from kechuang.core.validators import validate_region_code
@@ -110,12 +111,12 @@ class Contract(BaseModel):
     expert_review = models.BooleanField("专家评审", default=False)
     registered_on = models.DateField("登记日期", null=True, blank=True, db_index=True)
     refusal_reason = models.CharField("不予登记理由", max_length=20, choices=RefusalReason.choices, blank=True)
-    decision_note = models.TextField("认定意见", blank=True)
+    decision_note = LimitedTextField("认定意见", COMMENT, blank=True)
     correction_items = models.JSONField("补正清单", default=list, blank=True)
-    correction_answer = models.TextField("补正说明", blank=True)
+    correction_answer = LimitedTextField("补正说明", SHORT_TEXT, blank=True)
     pending_change = models.JSONField("待审变更", default=dict, blank=True)
-    request_reason = models.TextField("变更或注销理由", blank=True)
-    objection = models.TextField("异议", blank=True)
+    request_reason = LimitedTextField("变更或注销理由", SHORT_TEXT, blank=True)
+    objection = LimitedTextField("异议", SHORT_TEXT, blank=True)
     file = models.FileField("合同文本", upload_to="contracts/%Y/", blank=True, validators=[validate_contract_file])
 
     achievement = models.ForeignKey("market.Achievement", verbose_name="来源科技成果", null=True, blank=True,

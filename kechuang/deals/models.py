@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from kechuang.core.fields import SHORT_TEXT, LimitedTextField
 from kechuang.core.models import BaseModel
 from kechuang.deals.choices import BrokerGrade, DealMode, Origin, Stage, TerminationReason
 
@@ -105,7 +106,7 @@ class DealNote(BaseModel):
     deal = models.ForeignKey(Deal, verbose_name="商洽", on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT,
                                related_name="+")
-    text = models.TextField("记录内容")
+    text = LimitedTextField("记录内容", SHORT_TEXT)
     file = models.FileField("附件", upload_to="deals/%Y/", blank=True, validators=[validate_deal_file])
 
     class Meta:

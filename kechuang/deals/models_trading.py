@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from kechuang.core.fields import COMMENT, SHORT_TEXT, LimitedTextField
 from kechuang.core.models import BaseModel
 from kechuang.deals.choices import (
     DealMode,
@@ -159,10 +160,10 @@ class Objection(BaseModel):
                                    related_name="objections")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="异议人", on_delete=models.PROTECT,
                                related_name="+")
-    text = models.TextField("异议内容")
+    text = LimitedTextField("异议内容", SHORT_TEXT)
     status = models.CharField("处理状态", max_length=20, choices=ObjectionStatus.choices,
                               default=ObjectionStatus.OPEN, db_index=True)
-    resolution = models.TextField("处理意见", blank=True)
+    resolution = LimitedTextField("处理意见", COMMENT, blank=True)
 
     class Meta:
         verbose_name = "公示异议"

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from kechuang.core.fields import COMMENT, LimitedTextField
 from kechuang.core.models import BaseModel
 from kechuang.scores.choices import ConsentStatus, FlagStatus, InstitutionKind, LoanKind
 
@@ -107,10 +108,10 @@ class FactFlag(BaseModel):
     result = models.ForeignKey(ScoreResult, verbose_name="积分结果", on_delete=models.PROTECT, related_name="flags")
     fact = models.CharField("事实", max_length=50)
     fact_label = models.CharField("指标", max_length=100)
-    comment = models.TextField("说明", help_text="哪里不对、正确的数值及依据")
+    comment = LimitedTextField("说明", COMMENT, help_text="哪里不对、正确的数值及依据")
     status = models.CharField("状态", max_length=20, choices=FlagStatus.choices, default=FlagStatus.OPEN,
                               db_index=True)
-    resolution = models.TextField("处理意见", blank=True)
+    resolution = LimitedTextField("处理意见", COMMENT, blank=True)
 
     class Meta:
         verbose_name = "积分数据异议"
