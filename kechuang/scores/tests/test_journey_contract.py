@@ -88,8 +88,8 @@ def test_registered_contract_moves_the_contract_indicator(browser: Any, live_ser
     Select(browser.find_element(By.ID, "id_technology_field")).select_by_value("agriculture")
     browser.execute_script("document.getElementById('id_signed_on').value = arguments[0]",
                            f"{timezone.localdate().replace(day=1):%Y-%m-%d}")
-    _set(browser, "id_buyer_name", buyer.name)
-    _set(browser, "id_buyer_credit_code", buyer.credit_code)
+    _set(browser, "id_buyer_name", str(buyer.name))
+    _set(browser, "id_buyer_credit_code", str(buyer.credit_code))
     _set(browser, "id_buyer_region_code", "530114")
     _set(browser, "id_contract_amount", str(AMOUNT_YUAN))
     _set(browser, "id_declared_transaction_amount", str(AMOUNT_YUAN))
