@@ -12,7 +12,7 @@ from kechuang.challenges.models import Application, Challenge, Indicator, Milest
 from kechuang.core.api import RestrictedReadOnlyViewSet
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class ChallengeIndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
         fields = ["id", "name", "target"]
@@ -23,7 +23,7 @@ class ChallengeSerializer(serializers.ModelSerializer):
     source_label = serializers.CharField(source="get_source_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     ip_ownership_label = serializers.CharField(source="get_ip_ownership_display", read_only=True)
-    indicators = IndicatorSerializer(many=True, read_only=True)
+    indicators = ChallengeIndicatorSerializer(many=True, read_only=True)
 
     class Meta:
         model = Challenge
@@ -41,7 +41,7 @@ class ChallengeViewSet(RestrictedReadOnlyViewSet):
     serializer_class = ChallengeSerializer
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ChallengeApplicationSerializer(serializers.ModelSerializer):
     lead_name = serializers.CharField(source="lead.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
@@ -56,7 +56,7 @@ class ApplicationViewSet(RestrictedReadOnlyViewSet):
 
     permission_classes = [permissions.IsAuthenticated]
     queryset = Application.objects.select_related("lead")
-    serializer_class = ApplicationSerializer
+    serializer_class = ChallengeApplicationSerializer
 
     def get_queryset(self) -> Any:
         user: Any = self.request.user
@@ -64,7 +64,7 @@ class ApplicationViewSet(RestrictedReadOnlyViewSet):
         return qs if user.is_bureau else qs.filter(lead_id=user.organisation_id or -1)
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ChallengeReviewSerializer(serializers.ModelSerializer):
     challenge = serializers.IntegerField(source="application.challenge_id", read_only=True)
 
     class Meta:
@@ -77,10 +77,10 @@ class ReviewViewSet(RestrictedReadOnlyViewSet):
 
     permission_classes = [permissions.IsAuthenticated]
     queryset = Review.objects.select_related("application")
-    serializer_class = ReviewSerializer
+    serializer_class = ChallengeReviewSerializer
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class ChallengeMilestoneSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -93,7 +93,7 @@ class MilestoneViewSet(RestrictedReadOnlyViewSet):
 
     permission_classes = [permissions.IsAuthenticated]
     queryset = Milestone.objects.all()
-    serializer_class = MilestoneSerializer
+    serializer_class = ChallengeMilestoneSerializer
 
     def get_queryset(self) -> Any:
         return super().get_queryset().distinct()
