@@ -48,8 +48,9 @@ PARTIES = {"anonymous": LOGIN, "outsider": 404, "broker": 404, "enterprise": 200
 ACCESS_CASES = [
     Case("contracts:detail", {**PARTIES, "institution": 200}, obj=_registered),
     Case("contracts:certificate", {**PARTIES, "institution": 200}, obj=_registered),
-    Case("contracts:request_change", PARTIES, obj=_registered),
-    Case("contracts:request_cancel", PARTIES, obj=_registered),
+    # Change and cancellation are the seller's requests: the registrar decides them, never files them.
+    Case("contracts:request_change", {**PARTIES, "registrar": 404}, obj=_registered),
+    Case("contracts:request_cancel", {**PARTIES, "registrar": 404}, obj=_registered),
     Case("contract-detail", {**PARTIES, "anonymous": (401, 403), "institution": 200}, obj=_registered),
     Case("contracts:edit", {"anonymous": LOGIN, "outsider": 404, "institution": 404, "enterprise": 200},
          obj=_draft, note="the seller's draft"),

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -66,7 +66,15 @@ ROW = inline_serializer("IndicatorRow", {
     "targets": TARGET, "latest": LATEST,
     "status": serializers.CharField(allow_null=True, help_text="达标、按期可达、有风险、滞后或暂无数据"),
 }, many=True)
-LIST = inline_serializer("IndicatorList", {"count": serializers.IntegerField(), "results": ROW})
+
+
+@extend_schema_serializer(many=False)  # one object {count, results}, though the list action would make it an array
+class IndicatorListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = ROW
+
+
+LIST = IndicatorListSerializer
 
 
 def _row(summary: dict[str, Any]) -> dict[str, Any]:
