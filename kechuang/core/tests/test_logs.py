@@ -13,9 +13,12 @@ def console():
     """The configured console handler of django.request, writing into a buffer for the test."""
     handler = logging.getLogger("django.request").handlers[0]
     buffer = io.StringIO()
-    old = handler.setStream(buffer)  # type: ignore[attr-defined]
+    # Swap the stream directly: setStream() flushes the old one, which an earlier test's captured stderr may
+    # have closed already in a full run ("I/O operation on closed file").
+    old = handler.stream  # type: ignore[attr-defined]
+    handler.stream = buffer  # type: ignore[attr-defined]
     yield buffer
-    handler.setStream(old)  # type: ignore[attr-defined]
+    handler.stream = old  # type: ignore[attr-defined]
 
 
 @pytest.mark.django_db
