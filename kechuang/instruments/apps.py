@@ -10,16 +10,17 @@ class InstrumentsConfig(AppConfig):
     label = "instruments"
     verbose_name = "仪器共享"
 
-    def workspace_panels(self, user: Any) -> list[dict[str, Any]]:
+    def workspace_panels(self, user: Any) -> list[Any]:
+        from kechuang.core.panels import Panel
         from kechuang.instruments.choices import BookingStatus
         from kechuang.instruments.models import Booking
 
-        panels: list[dict[str, Any]] = []
         org_id = getattr(user, "organisation_id", None)
-        if org_id:
-            panels.append({"title": "待审批的仪器预约", "queue": True, "url": "/instruments/queue/",
-                           "count": Booking.objects.filter(instrument__organisation_id=org_id,
-                                                           status=BookingStatus.PENDING).count()})
-            panels.append({"title": "我的仪器预约", "queue": False, "url": "/instruments/mine/",
-                           "count": Booking.objects.filter(organisation_id=org_id).count()})
-        return panels
+        if not org_id:
+            return []
+        return [
+            Panel("待审批的仪器预约", "instruments:queue", queue=True,
+                  count=Booking.objects.filter(instrument__organisation_id=org_id,
+                                               status=BookingStatus.PENDING).count()),
+            Panel("我的仪器预约", "instruments:mine", count=Booking.objects.filter(organisation_id=org_id).count()),
+        ]

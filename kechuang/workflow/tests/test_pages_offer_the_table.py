@@ -60,7 +60,8 @@ def people(request: Any) -> dict[str, Any]:
 @pytest.fixture
 def application(enterprise_org: Any, enterprise_user: Any) -> Application:
     return services.application_submit(organisation=enterprise_org, measure_id="kc001-03-enterprise-tech-center",
-                                       amount_requested=200_000, actor=enterprise_user, year=2026)
+                                       amount_requested=200_000, actor=enterprise_user, year=2026,
+                                       description="申报依据：已取得市级企业技术中心认定")  # evaluation unconfirmed
 
 
 def _set(obj: Any, **values: Any) -> Any:
