@@ -16,6 +16,7 @@ from django.db import models
 
 from kechuang.core.fields import SHORT_TEXT, LimitedTextField
 from kechuang.core.models import BaseModel
+from kechuang.core.permissions import nothing
 from kechuang.deals.choices import BrokerGrade, DealMode, Origin, Stage, TerminationReason
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -86,7 +87,7 @@ class Deal(BaseModel):
         """The two parties' members and the deal's broker see and work on it; nobody else (bureau staff pass
         through ``restrict``)."""
         if not getattr(user, "is_authenticated", False):
-            return models.Q(pk__in=[])
+            return nothing()
         q = models.Q(broker_id=user.pk)
         org_id = getattr(user, "organisation_id", None)
         if org_id:
@@ -161,7 +162,7 @@ class DemandAssignment(BaseModel):
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         if getattr(user, "is_authenticated", False):
             return models.Q(broker_id=user.pk)
-        return models.Q(pk__in=[])
+        return nothing()
 
 
 from kechuang.deals.models_events import EventRegistration, MatchEvent, Meeting  # noqa: E402,F401

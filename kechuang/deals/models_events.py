@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from kechuang.core.models import BaseModel
+from kechuang.core.permissions import nothing
 from kechuang.deals.choices import MeetingOutcome
 
 
@@ -61,7 +62,7 @@ class EventRegistration(BaseModel):
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         org_id = getattr(user, "organisation_id", None) if getattr(user, "is_authenticated", False) else None
-        return models.Q(organisation_id=org_id) if org_id else models.Q(pk__in=[])
+        return models.Q(organisation_id=org_id) if org_id else nothing()
 
 
 class Meeting(BaseModel):

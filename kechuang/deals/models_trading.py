@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kechuang.core.fields import COMMENT, SHORT_TEXT, LimitedTextField
 from kechuang.core.models import BaseModel
+from kechuang.core.permissions import nothing
 from kechuang.deals.choices import (
     DealMode,
     DepositStatus,
@@ -61,7 +62,7 @@ class TradeListing(BaseModel):
         # Listings are public once published; the draft is the staff's.
         if action == "view":
             return ~models.Q(status=ListingStatus.DRAFT)
-        return models.Q(pk__in=[])
+        return nothing()
 
     @property
     def minimum_bid(self) -> int:
@@ -95,7 +96,7 @@ class BidderRegistration(BaseModel):
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         org_id = getattr(user, "organisation_id", None) if getattr(user, "is_authenticated", False) else None
-        return models.Q(organisation_id=org_id) if org_id else models.Q(pk__in=[])
+        return models.Q(organisation_id=org_id) if org_id else nothing()
 
 
 class Bid(BaseModel):
@@ -148,7 +149,7 @@ class Disclosure(BaseModel):
 
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
-        return None if action == "view" else models.Q(pk__in=[])
+        return None if action == "view" else nothing()
 
     @property
     def in_period(self) -> bool:
@@ -178,4 +179,4 @@ class Objection(BaseModel):
         # The author sees their own; staff see all. Objections are not public (they may name people).
         if getattr(user, "is_authenticated", False):
             return models.Q(author_id=user.pk)
-        return models.Q(pk__in=[])
+        return nothing()

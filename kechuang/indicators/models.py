@@ -15,6 +15,7 @@ from django.db import models
 
 from kechuang.core import regions
 from kechuang.core.models import BaseModel
+from kechuang.core.permissions import nothing
 from kechuang.indicators.choices import Comparator, Direction, Method
 
 
@@ -104,7 +105,7 @@ class Observation(BaseModel):
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         # Everyone may read the figures (they are published statistics); only bureau staff write them.
-        return None if action == "view" else models.Q(pk__in=[])
+        return None if action == "view" else nothing()
 
     def __str__(self) -> str:
         return f"{self.indicator.name} {self.region_name} {self.date}：{self.value}"

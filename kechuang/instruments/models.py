@@ -20,6 +20,7 @@ from django.db import models
 
 from kechuang.core.fields import COMMENT, SHORT_TEXT, LimitedTextField
 from kechuang.core.models import BaseModel
+from kechuang.core.permissions import nothing
 from kechuang.instruments.choices import BookingStatus, ChargeBasis, ClaimStatus, PriceGroup
 
 
@@ -96,7 +97,7 @@ class ServiceSettings(BaseModel):
         if action == "view":
             return models.Q()
         org = _org_id(user)
-        return models.Q(instrument__organisation_id=org) if org else models.Q(pk__in=[])
+        return models.Q(instrument__organisation_id=org) if org else nothing()
 
 
 class SampleService(BaseModel):
@@ -117,7 +118,7 @@ class SampleService(BaseModel):
 
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
-        return models.Q() if action == "view" else models.Q(pk__in=[])
+        return models.Q() if action == "view" else nothing()
 
 
 class Booking(BaseModel):
@@ -182,7 +183,7 @@ class Booking(BaseModel):
         # The customer organisation and the instrument's organisation; nobody else (bureau passes in restrict).
         org = _org_id(user)
         if org is None:
-            return models.Q(pk__in=[])
+            return nothing()
         return models.Q(organisation_id=org) | models.Q(instrument__organisation_id=org)
 
 
@@ -203,7 +204,7 @@ class Affiliation(BaseModel):
 
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
-        return models.Q(pk__in=[])
+        return nothing()
 
 
 class SubsidyScheme(BaseModel):
@@ -243,7 +244,7 @@ class SubsidyScheme(BaseModel):
 
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
-        return models.Q() if action == "view" else models.Q(pk__in=[])
+        return models.Q() if action == "view" else nothing()
 
 
 class SubsidyClaim(BaseModel):
@@ -281,7 +282,7 @@ class SubsidyClaim(BaseModel):
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         org = _org_id(user)
         if action != "view" or org is None:
-            return models.Q(pk__in=[])
+            return nothing()
         return models.Q(organisation_id=org) | models.Q(provider_id=org)
 
 
@@ -305,4 +306,4 @@ class SubsidyPayout(BaseModel):
 
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
-        return models.Q(pk__in=[])
+        return nothing()

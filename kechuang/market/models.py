@@ -16,6 +16,7 @@ from kechuang.core import regions
 from kechuang.core.fields import COMMENT, LONG_TEXT, LimitedTextField
 from kechuang.core.models import BaseModel
 from kechuang.core.money import format_yuan
+from kechuang.core.permissions import nothing
 from kechuang.core.validators import validate_region_code
 from kechuang.market.choices import (
     LITERATURE_SOURCES,
@@ -77,7 +78,7 @@ class Listing(BaseModel):
             published = models.Q(status=Status.PUBLISHED)
             return published | own if own is not None else published
         if own is None:
-            return models.Q(pk__in=[])
+            return nothing()
         return own & models.Q(status=Status.DRAFT)
 
     @property
@@ -220,4 +221,4 @@ class MatchFeedback(BaseModel):
         # Brokers see and write their own verdicts; bureau staff see all (restrict lets them through).
         if getattr(user, "is_authenticated", False):
             return models.Q(author_id=user.pk)
-        return models.Q(pk__in=[])
+        return nothing()

@@ -13,7 +13,7 @@ from django.db import models
 
 from kechuang.core.fields import COMMENT, SHORT_TEXT, LimitedTextField
 from kechuang.core.models import BaseModel
-from kechuang.core.permissions import member_q
+from kechuang.core.permissions import member_q, nothing
 from kechuang.policies.choices import (
     OPEN_APPLICATION_STATES,
     ApplicationStatus,
@@ -133,7 +133,7 @@ class Push(BaseModel):
         # The organisation sees only what staff decided to push to it; it never changes a push directly.
         if action == "view":
             return _own_org_q(user) & models.Q(status__in=[PushStatus.APPROVED, PushStatus.APPLIED])
-        return models.Q(pk__in=[])
+        return nothing()
 
 
 class Application(BaseModel):
@@ -195,7 +195,7 @@ class Application(BaseModel):
         # the bureau through before this is asked).
         if action == "view":
             return _own_org_q(user)
-        return models.Q(pk__in=[])
+        return nothing()
 
 
 class Budget(BaseModel):
@@ -227,7 +227,7 @@ class Budget(BaseModel):
 
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
-        return models.Q(pk__in=[])  # budgets are the bureau's own business
+        return nothing()  # budgets are the bureau's own business
 
 
 class Payout(BaseModel):
@@ -253,7 +253,7 @@ class Payout(BaseModel):
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         if action == "view":
             return _own_org_q(user, "application__organisation")
-        return models.Q(pk__in=[])
+        return nothing()
 
 
 class Objection(BaseModel):
@@ -289,4 +289,4 @@ class Objection(BaseModel):
         # The objector sees its own objections; staff see all (restrict lets the bureau through); nobody else.
         if action == "view" and getattr(user, "is_authenticated", False):
             return models.Q(raised_by_id=user.pk)
-        return models.Q(pk__in=[])
+        return nothing()

@@ -14,20 +14,21 @@ from django.db import models
 
 from kechuang.core.fields import COMMENT, LimitedTextField
 from kechuang.core.models import BaseModel
+from kechuang.core.permissions import nothing
 from kechuang.scores.choices import ConsentStatus, FlagStatus, InstitutionKind, LoanKind
 
 
 def _org_member_q(user: Any, field: str = "organisation") -> models.Q:
     org_id = getattr(user, "organisation_id", None) if getattr(user, "is_authenticated", False) else None
     if org_id is None:
-        return models.Q(pk__in=[])
+        return nothing()
     return models.Q(**{f"{field}_id": org_id})
 
 
 def _institution_q(user: Any, field: str) -> models.Q:
     """Members of a bank or insurer see what belongs to their institution."""
     if not getattr(user, "is_authenticated", False):
-        return models.Q(pk__in=[])
+        return nothing()
     return models.Q(**{f"{field}__members": user})
 
 
@@ -92,9 +93,9 @@ class ScoreResult(BaseModel):
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         if action != "view":
-            return models.Q(pk__in=[])
+            return nothing()
         if action != "view" or not getattr(user, "is_authenticated", False):
-            return models.Q(pk__in=[])
+            return nothing()
         # Own organisation; a bank or insurer only where the enterprise consents to it now.
         consenting = Consent.objects.filter(status=ConsentStatus.ACTIVE, institution__members=user)
         return _org_member_q(user) | models.Q(organisation_id__in=consenting.values("organisation_id"))
