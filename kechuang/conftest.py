@@ -23,6 +23,25 @@ from kechuang.tests_support.factories import OrganisationFactory, UserFactory
 SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_files_per_test_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Uploads and the matching index of a test run go to the run's own temporary folder, never var/.
+
+    `make test` runs the suite in parallel processes (pytest-xdist): two processes saving index versions or
+    uploads into one var/ would see each other's files. The developer's demo data in var/ is never touched either.
+    """
+    from django.test.utils import override_settings
+
+    base = tmp_path_factory.mktemp("var")
+    # override_settings (not assignment) so that storages drop a location they cached from the old value.
+    override = override_settings(MEDIA_ROOT=base / "media", KECHUANG_INDEX_DIR=base / "index")
+    override.enable()
+    try:
+        yield
+    finally:
+        override.disable()
+
+
 @pytest.fixture
 def enterprise_org(db: Any) -> Any:
     return OrganisationFactory(kind="enterprise", name="测试滇中精密制造有限公司")
