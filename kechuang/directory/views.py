@@ -55,6 +55,8 @@ LIST_URLS = {"organisations": "directory:organisation_list", "people": "director
              "platforms": "directory:platform_list", "instruments": "directory:instrument_list"}
 def _list(request: HttpRequest, entity: str) -> HttpResponse:
     page = selectors.list_page(entity, request.user, request.GET, PAGE_SIZE)
+    for problem in selectors.filter_problems(entity, request.GET):  # the list is empty: say which filter is wrong
+        messages.error(request, problem)
     listing = selectors.LISTINGS[entity]
     params = request.GET.copy()
     params.pop("page", None)

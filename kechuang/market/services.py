@@ -177,7 +177,7 @@ TRANSITIONS: dict[tuple[str, str], Callable[..., Listing]] = {
 
 
 def listing_transition(*, obj: Listing, trigger: str, actor: Any, reason: str = "") -> Listing:
-    entity = "achievement" if isinstance(obj, Achievement) else "demand"
+    entity = str(obj._meta.model_name)  # the ListingKind key (kechuang.market.kinds) of the record's model
     service = TRANSITIONS.get((entity, trigger))
     if service is None:
         raise ApplicationError(f"未知的操作“{trigger}”", field="trigger")
