@@ -58,7 +58,7 @@ class AchievementFilter(ListingFilterSet):
     mode = django_filters.ChoiceFilter(choices=TransferMode.choices, method="filter_mode", label="转化方式")
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label="产业")
     chain = OptionFilter(method="filter_chain", label="产业链", options=chain_choices)
-    page_filters = ("discipline", "maturity", "mode", "industry", "chain")
+    page_filters: tuple[str, ...] = ("discipline", "maturity", "mode", "industry", "chain")
 
     class Meta:
         model = Achievement

@@ -47,8 +47,8 @@ class ListingKind:
     # Published by an organisation through the market's pages (empty for literature):
     form: Any = None
     workflow: Workflow | None = None
-    create: Callable[..., Listing] | None = None
-    update: Callable[..., Listing] | None = None
+    create: Callable[..., Any] | None = None  # services.<kind>_create(actor=..., **form fields) -> the record
+    update: Callable[..., Any] | None = None
     create_url: str = ""
     edit_url: str = ""
     mine_url: str = ""
@@ -80,7 +80,8 @@ class ListingKind:
         """The published rows of this kind ``user`` may see (before any filter)."""
         from kechuang.market.choices import Status
 
-        qs = self.model.objects.restrict(user, "view").filter(status=Status.PUBLISHED)  # type: ignore[attr-defined]
+        manager: Any = self.model._default_manager  # a RestrictQuerySet manager (BaseModel)
+        qs = manager.restrict(user, "view").filter(status=Status.PUBLISHED)
         if self.model is Achievement:
             qs = qs.filter(source__in=LITERATURE_SOURCES) if self.literature else qs.exclude(
                 source__in=LITERATURE_SOURCES)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core.exceptions import ApplicationError
-from kechuang.core.permissions import AuthenticatedHttpRequest, permits, require_bureau
+from kechuang.core.permissions import AuthenticatedHttpRequest, get_restricted_or_404, permits, require_bureau
 from kechuang.core.redirects import redirect_next
 from kechuang.core.updates import form_error
 from kechuang.market import kinds, recommend, selectors, services, unified_search
@@ -154,7 +154,7 @@ def listing_edit(request: HttpRequest, entity: str, pk: int) -> HttpResponse:
     kind = _publishable(entity)
     model = kind.model
     # Only the owner's drafts are editable: anything else is a 404, not a hint that the record exists.
-    obj = get_object_or_404(model.objects.restrict(request.user, "change"), pk=pk)  # type: ignore[attr-defined]
+    obj = get_restricted_or_404(model, request.user, "change", pk=pk)
     form = kind.form(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         assert kind.update is not None
@@ -174,7 +174,7 @@ def listing_edit(request: HttpRequest, entity: str, pk: int) -> HttpResponse:
 @require_POST
 def listing_transition(request: HttpRequest, entity: str, pk: int, trigger: str) -> HttpResponse:
     kind = _publishable(entity)
-    obj = get_object_or_404(kind.model.objects.restrict(request.user, "view"), pk=pk)  # type: ignore[attr-defined]
+    obj: Any = get_restricted_or_404(kind.model, request.user, "view", pk=pk)
     try:
         # "comment" from the workflow include; "reason" from the review queue's own form.
         services.listing_transition(obj=obj, trigger=trigger, actor=request.user,
@@ -189,12 +189,12 @@ def listing_transition(request: HttpRequest, entity: str, pk: int, trigger: str)
 def review_queue(request: HttpRequest) -> HttpResponse:
     require_bureau(request.user, "仅科技局工作人员可以审核")
     kind = kinds.publishable(request.GET.get("type", "")) or kinds.DEMAND
-    pending = kind.model.objects.filter(status=Status.SUBMITTED).order_by("updated_at")  # type: ignore[attr-defined]
+    pending = kind.model._default_manager.filter(status=Status.SUBMITTED).order_by("updated_at")
     return render(request, "market/review_queue.html", {
         "pending": pending, "entity": kind.key, "kind": kind, "form": RejectForm(),
         # Tabs in the order the bureau works them: demands first (the default), then achievements.
         "tabs": [{"key": k.key, "label": k.label,
-                  "count": k.model.objects.filter(status=Status.SUBMITTED).count()}  # type: ignore[attr-defined]
+                  "count": k.model._default_manager.filter(status=Status.SUBMITTED).count()}
                  for k in sorted(kinds.PUBLISHABLE.values(), key=lambda k: k is not kinds.DEMAND)],
     })
 
