@@ -22,9 +22,11 @@ class OptionFilter(django_filters.CharFilter):
     """A text filter whose page control is a ``<select>`` of ``options()`` (districts, chains, disciplines): the
     options are read when a page is drawn, not when the module is imported."""
 
-    def __init__(self, *args: Any, options: Callable[[], list[tuple[Any, str]]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, options: Callable[[], list[tuple[Any, str]]], hide_when_empty: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.options = options
+        self.hide_when_empty = hide_when_empty  # no control at all while there is nothing to choose
 
 
 def _messages(label: str) -> dict[str, str]:
@@ -40,7 +42,6 @@ def _messages(label: str) -> dict[str, str]:
 
 class PageFilterSet(django_filters.FilterSet):
     page_filters: tuple[str, ...] = ()
-    hide_empty_controls = False  # a control whose options are empty (no chains entered yet) is left out
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,7 +62,7 @@ class PageFilterSet(django_filters.FilterSet):
         for name in cls.page_filters if names is None else names:
             f = cls.base_filters[name]
             options = f.options() if isinstance(f, OptionFilter) else list(f.extra["choices"])
-            if cls.hide_empty_controls and not options:
+            if not options and getattr(f, "hide_when_empty", False):
                 continue
             out.append({"name": name, "label": f.label, "options": options, "value": params.get(name, "")})
         return out

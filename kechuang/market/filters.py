@@ -46,7 +46,6 @@ def disciplines(literature: bool = False) -> list[tuple[str, str]]:
 
 
 class ListingFilterSet(PageFilterSet):
-    hide_empty_controls = True  # no 产业链 control before the bureau has entered a chain (as before)
 
     def filter_chain(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(industry_chains__code=value).distinct()
@@ -57,7 +56,8 @@ class AchievementFilter(ListingFilterSet):
     maturity = django_filters.ChoiceFilter(choices=Maturity.choices, label="成熟度")
     mode = django_filters.ChoiceFilter(choices=TransferMode.choices, method="filter_mode", label="转化方式")
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label="产业")
-    chain = OptionFilter(method="filter_chain", label="产业链", options=chain_choices)
+    # No 产业链 control before the bureau has entered a chain (as the market's pages always did).
+    chain = OptionFilter(method="filter_chain", label="产业链", options=chain_choices, hide_when_empty=True)
     page_filters: tuple[str, ...] = ("discipline", "maturity", "mode", "industry", "chain")
 
     class Meta:
@@ -84,7 +84,8 @@ class DemandFilter(ListingFilterSet):
     cooperation = django_filters.ChoiceFilter(field_name="cooperation_mode", choices=CooperationMode.choices,
                                               label="合作方式")
     region = OptionFilter(field_name="region_code", label="区县", options=district_choices)
-    chain = OptionFilter(method="filter_chain", label="产业链", options=chain_choices)
+    # No 产业链 control before the bureau has entered a chain (as the market's pages always did).
+    chain = OptionFilter(method="filter_chain", label="产业链", options=chain_choices, hide_when_empty=True)
     page_filters = ("industry", "cooperation", "region", "chain")
 
     class Meta:
