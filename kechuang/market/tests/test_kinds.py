@@ -114,7 +114,7 @@ def test_demand_filters_by_district_and_cooperation(client: Any, market: dict[st
 
 
 def test_literature_tab_offers_only_its_disciplines(client: Any, market: dict[str, Any]) -> None:
-    paper = AchievementFactory(status=Status.PUBLISHED, source="csl", owner=None, discipline="物理学")
+    paper: Any = AchievementFactory(status=Status.PUBLISHED, source="csl", owner=None, discipline="物理学")
     assert paper.pk not in {a.pk for a in client.get(reverse("market:achievement_list")).context["page"]}
     page = client.get(reverse("market:achievement_list"), {"source": "literature"})
     assert [a.pk for a in page.context["page"]] == [paper.pk]
