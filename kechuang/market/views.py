@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.permissions import AuthenticatedHttpRequest, get_restricted_or_404, permits, require_bureau
 from kechuang.core.redirects import redirect_next
+from kechuang.core.tabular.export import ListExport, list_export_view
 from kechuang.core.updates import form_error
 from kechuang.market import kinds, recommend, selectors, services, unified_search
 from kechuang.market.choices import FeedbackVerdict, Status
@@ -47,15 +48,16 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     return render(request, "market/demand_list.html", ctx)
 
 
-def export(request: HttpRequest, entity: str) -> HttpResponse:
+def _export_of(request: HttpRequest, entity: str) -> ListExport | None:
     """The public list as filtered on screen, as XLSX or CSV, with the import headers (so it imports back)."""
-    from kechuang.core.tabular import export_response, get_spec
-
     kind = kinds.get(entity)
     if kind is None or not kind.export_spec:
-        raise Http404
+        return None
     qs, _ = selectors.listing_for(kinds.for_list(entity, request.GET), request.user, request.GET)
-    return export_response(request, get_spec(kind.export_spec), qs, limit=20_000)
+    return ListExport(spec=kind.export_spec, rows=qs, limit=20_000)
+
+
+export = list_export_view(_export_of)
 
 
 def _export_query(request: HttpRequest) -> str:
