@@ -27,7 +27,7 @@ ACCESS_MATRIX: dict[str, str] = {
     "directory:import_start": "bureau",
     "directory:import_template": OBJECT,  # bureau only
     "directory:import_preview": OBJECT,  # bureau only
-    "directory:import_job": "directory/tests/test_import_hardening.py",  # bureau only (a job id)
+    "directory:import_job": OBJECT,  # bureau only (a job id)
     "directory:profile_edit": "login",  # the user's own organisation only
     "directory:figures_edit": "login",
     # The organisation's own people, platforms and instruments: users with an organisation (others 403); edit and
@@ -97,7 +97,16 @@ def _entity(name: str) -> Any:
     return lambda obj: [name]
 
 
+def _import_job(world: Any) -> Any:
+    from kechuang.core.models import Job
+    from kechuang.directory.services import IMPORT_JOB
+
+    return Job.objects.create(kind=IMPORT_JOB, params={"entity": "organisations"}, created_by=world.user("staff"))
+
+
 ACCESS_CASES = [
+    Case("directory:import_job", {"anonymous": LOGIN, "outsider": 403, "enterprise": 403, "broker": 403,
+                                  "staff": 200}, obj=_import_job),
     Case("directory:organisation_detail", EVERYONE, obj=lambda w: w.enterprise_org),
     Case("organisation-detail", EVERYONE, obj=lambda w: w.enterprise_org),
     Case("directory:person_detail", EVERYONE, obj=_person, note="published"),

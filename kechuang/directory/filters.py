@@ -1,5 +1,6 @@
 """One filter definition per directory list (issue 11, item 6): the same django-filter FilterSet narrows the
-list page, the API collection and the export, so the three cannot drift apart again.
+list page, the API collection and the export, so the three cannot drift apart again (the shared base, with the
+page controls and the Chinese messages for bad values, is kechuang.core.filtering).
 
 Each FilterSet names the filters its page offers as ``<select>`` controls (``page_filters``); the API takes the
 same filters plus a few that only machines use (``organisation``, ``region_code``, ``status``, ``category``).
@@ -7,7 +8,6 @@ same filters plus a few that only machines use (``organisation``, ``region_code`
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from kechuang.core import regions
+from kechuang.core.filtering import OptionFilter, PageFilterSet, has_any
 from kechuang.directory import search
 from kechuang.directory.choices import (
     Level,
@@ -67,34 +68,16 @@ def with_chain(qs: QuerySet, value: str) -> QuerySet:
     return qs.filter(pk__in=through.objects.filter(industrychain_id=chain_id).values(owner))
 
 
-class OptionFilter(django_filters.CharFilter):
-    """A text filter whose page control is a ``<select>`` of ``options()`` (districts, chains): the options
-    are read when a page is drawn, not when the module is imported."""
+class DirectoryFilterSet(PageFilterSet):
+    """The directory's lists: the word search (``q``) is a filter here, plus the chain filter's semi-join."""
 
-    def __init__(self, *args: Any, options: Callable[[], list[tuple[str, str]]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.options = options
-
-
-class DirectoryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="关键词（中文分词，多词同时满足）")
-    page_filters: tuple[str, ...] = ()
 
     def filter_q(self, qs: Any, name: str, value: str) -> Any:
         return search.apply(qs, value)
 
     def filter_chain(self, qs: Any, name: str, value: str) -> Any:
         return with_chain(qs, value)
-
-    @classmethod
-    def controls(cls, params: Any) -> list[dict[str, Any]]:
-        """The page's ``<select>`` controls: name, Chinese label, options and the chosen value."""
-        out = []
-        for name in cls.page_filters:
-            f = cls.base_filters[name]
-            options = f.options() if isinstance(f, OptionFilter) else list(f.extra["choices"])
-            out.append({"name": name, "label": f.label, "options": options, "value": params.get(name, "")})
-        return out
 
 
 def _region(field_name: str) -> OptionFilter:
@@ -162,11 +145,20 @@ FILTERSETS: dict[str, type[DirectoryFilterSet]] = {
 
 def apply(entity: str, qs: QuerySet, params: Any) -> QuerySet:
     """The page's and the export's filtering: the entity's FilterSet. A value the filter cannot take (an unknown
-    kind typed into the address) gives an empty list, as the pages always did, rather than the whole list."""
+    kind typed into the address) gives an empty list, as the pages always did, rather than the whole list; the
+    page says why (``problems``)."""
     filterset = FILTERSETS[entity]
-    if not any((params.get(name) or "").strip() for name in filterset.base_filters):
+    if not has_any(filterset, params):
         return qs  # the plain list (most requests): building the filter form costs ~1 ms, for nothing here
     fs = filterset(params, queryset=qs)
     if not fs.is_valid():
         return qs.none()
     return fs.qs
+
+
+def problems(entity: str, params: Any) -> list[str]:
+    """The Chinese messages of the filter values in ``params`` the entity's list cannot take (naming the filter)."""
+    filterset = FILTERSETS[entity]
+    if not has_any(filterset, params):
+        return []
+    return filterset(params, queryset=filterset._meta.model.objects.none()).problems()

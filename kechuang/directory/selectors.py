@@ -203,6 +203,10 @@ def filter_controls(entity: str, params: Mapping[str, str]) -> list[dict[str, An
     return filters.FILTERSETS[entity].controls(params)
 
 
+def filter_problems(entity: str, params: Mapping[str, str]) -> list[str]:
+    return filters.problems(entity, params)
+
+
 def organisation_related(org: Organisation, user: Any) -> dict[str, Any]:
     """What an organisation page shows besides the organisation itself, each list restricted on its own."""
     return {

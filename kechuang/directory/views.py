@@ -25,7 +25,8 @@ from kechuang.core.exceptions import ApplicationError
 from kechuang.core.links import fixed_urls
 from kechuang.core.models import Job
 from kechuang.core.permissions import permits, require_bureau
-from kechuang.core.tabular import export_response, get_spec, template_bytes
+from kechuang.core.tabular import get_spec, template_bytes
+from kechuang.core.tabular.export import ListExport, list_export_view
 from kechuang.core.updates import form_error
 from kechuang.directory import contacts, selectors, services
 from kechuang.directory.choices import ContactRequestStatus, RevealChannel
@@ -55,6 +56,8 @@ LIST_URLS = {"organisations": "directory:organisation_list", "people": "director
              "platforms": "directory:platform_list", "instruments": "directory:instrument_list"}
 def _list(request: HttpRequest, entity: str) -> HttpResponse:
     page = selectors.list_page(entity, request.user, request.GET, PAGE_SIZE)
+    for problem in selectors.filter_problems(entity, request.GET):  # the list is empty: say which filter is wrong
+        messages.error(request, problem)
     listing = selectors.LISTINGS[entity]
     params = request.GET.copy()
     params.pop("page", None)
@@ -157,20 +160,25 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "hidden_contact_text": _hidden_contact_text(request.user)})
 
 
-def export(request: HttpRequest, entity: str) -> HttpResponse:
+def _export_of(request: HttpRequest, entity: str) -> ListExport | None:
     """The list as it is filtered on screen (the same FilterSet), as XLSX or CSV, with the import headers."""
     if entity not in selectors.LISTINGS:
-        raise Http404
+        return None
     qs = selectors.search_list(entity, request.user, request.GET)
     # Personal contacts only for bureau staff, official contacts only for approved accounts (contacts.py).
     hide = contacts.export_hides(entity, request.user)
-    response = export_response(request, get_spec(entity), qs, hide=hide, limit=EXPORT_LIMIT)
-    if entity == "people" and "phone" not in hide:
+
+    def log_contacts() -> None:
         # One log row for the whole file (who exported how many people's contacts), not one per person.
         viewer: Any = request.user  # bureau staff: signed in (export_hides gives personal columns to no one else)
         ContactReveal.objects.create(viewer=viewer, person=None, channel=RevealChannel.EXPORT,
                                      person_name=f"导出{min(qs.count(), EXPORT_LIMIT)}人"[:50])
-    return response
+
+    return ListExport(spec=entity, rows=qs, hide=hide, limit=EXPORT_LIMIT,
+                      after=log_contacts if entity == "people" and "phone" not in hide else None)
+
+
+export = list_export_view(_export_of)
 
 
 # --- Staff import --------------------------------------------------------------------------------------

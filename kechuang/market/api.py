@@ -17,8 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kechuang.core.api import RestrictedViewSetMixin
-from kechuang.market import recommend, services
+from kechuang.market import kinds, recommend, services
 from kechuang.market.choices import Status, TransferMode
+from kechuang.market.filters import AchievementFilter, DemandFilter
 from kechuang.market.models import Achievement, Demand, MatchFeedback
 
 
@@ -74,7 +75,8 @@ class _ListingViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retr
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        create = services.demand_create if self.entity == "demand" else services.achievement_create
+        create = kinds.PUBLISHABLE[self.entity].create
+        assert create is not None  # every publishable kind has its services
         obj = create(actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(obj).data, status=201)
 
@@ -82,7 +84,8 @@ class _ListingViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retr
         obj = self.get_object()  # restricted to the caller's drafts by RestrictedViewSetMixin
         serializer = self.get_serializer(obj, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        update = services.demand_update if self.entity == "demand" else services.achievement_update
+        update = kinds.PUBLISHABLE[self.entity].update
+        assert update is not None
         obj = update(**{self.entity: obj, "actor": request.user}, **serializer.validated_data)
         return Response(self.get_serializer(obj).data)
 
@@ -137,7 +140,7 @@ class MatchListSerializer(serializers.Serializer):
 class AchievementViewSet(_ListingViewSet):
     queryset = Achievement.objects.select_related("owner").order_by("-published_at", "-id")
     serializer_class = AchievementSerializer
-    filterset_fields = ["status", "discipline", "maturity", "industry", "owner", "source"]
+    filterset_class = AchievementFilter  # the list page's filters (one definition), plus status/owner/source
     ordering_fields = ["published_at", "title", "maturity", "price_yuan"]
     entity = "achievement"
 
@@ -152,7 +155,7 @@ class AchievementViewSet(_ListingViewSet):
 class DemandViewSet(_ListingViewSet):
     queryset = Demand.objects.select_related("organisation").order_by("-published_at", "-id")
     serializer_class = DemandSerializer
-    filterset_fields = ["status", "industry", "cooperation_mode", "region_code", "organisation"]
+    filterset_class = DemandFilter  # the list page's filters, plus status/cooperation_mode/region_code/organisation
     ordering_fields = ["published_at", "deadline", "budget_yuan", "title"]
     entity = "demand"
 

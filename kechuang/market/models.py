@@ -82,6 +82,11 @@ class Listing(BaseModel):
         return own & models.Q(status=Status.DRAFT)
 
     @property
+    def publisher(self) -> Any:
+        """The organisation that published the record (an achievement's owner, a demand's organisation)."""
+        return getattr(self, self.owner_field)
+
+    @property
     def keywords_text(self) -> str:
         return "、".join(self.keywords or [])
 

@@ -8,17 +8,12 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from kechuang.accounts.choices import Role
 from kechuang.core.panels import Panel
-from kechuang.market.choices import LITERATURE_SOURCES, Industry, Status
+from kechuang.market import filters, kinds
+from kechuang.market.choices import Industry, Status
 from kechuang.market.models import Achievement, Demand
 
-SORTS: dict[str, dict[str, tuple[str, ...]]] = {
-    "achievement": {"new": ("-published_at", "-id"), "old": ("published_at", "id"), "title": ("title_pinyin", "id"),
-                    "maturity": ("-maturity", "-published_at")},
-    "demand": {"new": ("-published_at", "-id"), "old": ("published_at", "id"), "deadline": ("deadline", "id"),
-               "budget": ("-budget_yuan", "-published_at")},
-}
-SORT_LABELS = {"relevance": "相关度", "new": "最新发布", "old": "最早发布", "title": "名称", "maturity": "成熟度",
-               "deadline": "截止日期", "budget": "预算"}
+# The sorts and their labels are declared per kind in kechuang.market.kinds; kept here for older callers.
+SORT_LABELS = kinds.SORT_LABELS
 
 
 def terms_of(q: str) -> list[str]:
@@ -61,69 +56,49 @@ def relevance_ranks(q: str, kind: str, k: int = 200) -> list[int]:
 
 
 def is_literature_tab(params: Any) -> bool:
-    return params.get("source") == "literature"
+    return kinds.for_list("achievement", params) is kinds.LITERATURE
 
 
 def achievements_for(user: Any, params: Any) -> tuple[QuerySet, dict[str, Any]]:
     """Listed achievements, or with ``source=literature`` the 科技文献 (CSL papers) instead: never mixed."""
-    qs = Achievement.objects.restrict(user, "view").filter(status=Status.PUBLISHED).select_related("owner")
-    if is_literature_tab(params):
-        qs = qs.filter(source__in=LITERATURE_SOURCES)
-    else:
-        qs = qs.exclude(source__in=LITERATURE_SOURCES)
-    return _filter(qs, params, "achievement", ("title", "abstract", "keywords", "discipline", "owner__name"),
-                   {"discipline": "discipline", "maturity": "maturity", "industry": "industry"},
-                   multi={"mode": "transfer_modes"}, ranked_kind="achievement")
+    return listing_for(kinds.for_list("achievement", params), user, params)
 
 
 def demands_for(user: Any, params: Any) -> tuple[QuerySet, dict[str, Any]]:
-    qs = Demand.objects.restrict(user, "view").filter(status=Status.PUBLISHED).select_related("organisation")
-    return _filter(qs, params, "demand", ("title", "description", "keywords", "organisation__name"),
-                   {"cooperation": "cooperation_mode", "industry": "industry", "region": "region_code"})
+    return listing_for(kinds.DEMAND, user, params)
 
 
-def _filter(qs: QuerySet, params: Any, entity: str, text_fields: tuple[str, ...], exact: dict[str, str],
-            multi: dict[str, str] | None = None, ranked_kind: str = "") -> tuple[QuerySet, dict[str, Any]]:
+def listing_for(kind: kinds.ListingKind, user: Any, params: Any) -> tuple[QuerySet, dict[str, Any]]:
+    """One kind's published rows for a list page, its export and the unified search: the kind's FilterSet, then
+    the keyword search and the sort. ``state`` says what the page shows: ``q``, ``sort`` and ``problems`` (the
+    Chinese messages of filter values that cannot be taken; the list is then empty)."""
+    qs, problems = filters.apply(kind.filterset, kind.published(user), params)
     q = (params.get("q") or "").strip()[:200]
     ranks: list[int] = []
     if q:
         # Text matches, plus what the engine finds with other words (同义/近义 via its bigram and LSA channels).
-        ranks = relevance_ranks(q, ranked_kind) if ranked_kind else []
+        ranks = relevance_ranks(q, kind.engine_kind) if kind.engine_kind else []
         # A query naming a sector ("生物医药") also finds the records filed under it (生物医药与大健康).
         sectors = [value for value, label in Industry.choices if value != Industry.OTHER and q in label]
-        cond = text_q(q, text_fields) | Q(industry__in=sectors) if sectors else text_q(q, text_fields)
+        cond = text_q(q, kind.text_fields) | Q(industry__in=sectors) if sectors else text_q(q, kind.text_fields)
         qs = qs.filter(cond | Q(pk__in=ranks)) if ranks else qs.filter(cond)
-    for param, field in exact.items():
-        value = params.get(param)
-        if value:
-            qs = qs.filter(**{field: value})
-    for param, field in (multi or {}).items():
-        value = params.get(param)
-        if value:
-            # JSON list membership: portable across SQLite and PostgreSQL via a quoted-substring match.
-            qs = qs.filter(**{f"{field}__icontains": f'"{value}"'})
-    if chain := params.get("chain"):
-        qs = qs.filter(industry_chains__code=chain).distinct()
     sort = params.get("sort") or ("relevance" if ranks else "new")
+    state = {"q": q, "sort": sort, "problems": problems}
     if sort == "relevance" and ranks:
         # Engine rank first; text-only matches the engine did not rank follow, newest first.
         rank = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ranks)], default=Value(len(ranks)),
                     output_field=IntegerField())
-        return qs.order_by(rank, "-published_at", "-id"), {"q": q, "sort": sort}
-    order = SORTS[entity].get(sort, SORTS[entity]["new"])
-    return qs.order_by(*order), {"q": q, "sort": sort}
+        return qs.order_by(rank, "-published_at", "-id"), state
+    order = kind.sorts.get(sort, kind.sorts["new"])
+    return qs.order_by(*order), state
 
 
 def chains() -> list[tuple[str, str]]:
-    from kechuang.directory.models import IndustryChain
-
-    return list(IndustryChain.objects.values_list("code", "name"))
+    return filters.chain_choices()
 
 
 def disciplines(literature: bool = False) -> list[str]:
-    qs = Achievement.objects.filter(status=Status.PUBLISHED).exclude(discipline="")
-    qs = qs.filter(source__in=LITERATURE_SOURCES) if literature else qs.exclude(source__in=LITERATURE_SOURCES)
-    return list(qs.values_list("discipline", flat=True).distinct().order_by("discipline"))
+    return [d for d, _ in filters.disciplines(literature)]
 
 
 def workspace_panels(user: Any) -> list[Panel]:

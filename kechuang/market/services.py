@@ -7,7 +7,6 @@ index refresh on commit (``indexing.schedule_refresh``) so recommendations never
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -166,25 +165,16 @@ def demand_withdraw(*, demand: Demand, actor: Any) -> Demand:
     return _move(demand, DEMAND_WORKFLOW, "withdraw", actor)  # type: ignore[return-value]
 
 
-# One entry per (entity, trigger) so views and the API dispatch a posted action without an if-ladder.
-TRANSITIONS: dict[tuple[str, str], Callable[..., Listing]] = {
-    ("achievement", "submit"): achievement_submit, ("achievement", "publish"): achievement_publish,
-    ("achievement", "reject"): achievement_reject, ("achievement", "close"): achievement_close,
-    ("achievement", "withdraw"): achievement_withdraw,
-    ("demand", "submit"): demand_submit, ("demand", "publish"): demand_publish, ("demand", "reject"): demand_reject,
-    ("demand", "close"): demand_close, ("demand", "withdraw"): demand_withdraw,
-}
+# The workflow of each stored kind (the ListingKind key is the model's name): a posted step goes straight to the
+# transition table — its form takes the comment (驳回's reason becomes review_comment as the step's effect), so no
+# service branches on the trigger.
+WORKFLOWS: dict[str, Workflow] = {"achievement": ACHIEVEMENT_WORKFLOW, "demand": DEMAND_WORKFLOW}
 
 
+@transaction.atomic
 def listing_transition(*, obj: Listing, trigger: str, actor: Any, reason: str = "") -> Listing:
-    entity = "achievement" if isinstance(obj, Achievement) else "demand"
-    service = TRANSITIONS.get((entity, trigger))
-    if service is None:
-        raise ApplicationError(f"未知的操作“{trigger}”", field="trigger")
-    kwargs: dict[str, Any] = {entity: obj, "actor": actor}
-    if trigger == "reject":
-        kwargs["reason"] = reason
-    return service(**kwargs)
+    """Any step of a listing's workflow, by trigger: ``reason`` is the step's comment (required for 驳回)."""
+    return _move(obj, WORKFLOWS[str(obj._meta.model_name)], trigger, actor, reason)
 
 
 def can_give_feedback(user: Any) -> bool:

@@ -10,7 +10,7 @@ person is shown by name, title and organisation only: contact data never appears
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from kechuang.core import regions
-from kechuang.market import selectors
+from kechuang.market import kinds, selectors
 
 PER_GROUP = 5
 MAX_QUERY = 200
@@ -89,30 +89,53 @@ def _instrument(i: Any) -> Item:
                 _join(i.model_number, i.organisation.name if i.organisation else ""))
 
 
-# (key, label, unit, list route, extra list parameters, query, item)
-KINDS: list[tuple[str, str, str, str, dict[str, str], Callable[[Any, str], QuerySet], Callable[[Any], Item]]] = [
-    ("organisations", "机构", "个机构", "directory:organisation_list", {}, _directory("organisations"), _organisation),
-    ("achievements", "科技成果", "项成果", "market:achievement_list", {},
-     lambda user, q: selectors.achievements_for(user, {"q": q})[0], _achievement),
-    ("demands", "技术需求", "项需求", "market:demand_list", {},
-     lambda user, q: selectors.demands_for(user, {"q": q})[0], _demand),
-    ("people", "专家人才", "位专家人才", "directory:person_list", {}, _directory("people"), _person),
-    ("platforms", "创新平台", "个平台", "directory:platform_list", {}, _directory("platforms"), _platform),
-    ("instruments", "大型仪器", "台仪器", "directory:instrument_list", {}, _directory("instruments"), _instrument),
-    ("literature", "科技文献", "篇文献", "market:achievement_list", {"source": "literature"},
-     lambda user, q: selectors.achievements_for(user, {"q": q, "source": "literature"})[0], _literature),
-]
+@dataclass(frozen=True)
+class SearchKind:
+    key: str
+    label: str
+    unit: str
+    list_url: str  # the kind's full list, with ``q`` (and what selects the kind) appended
+    run: Callable[[Any, str], QuerySet]
+    item: Callable[[Any], Item]
+    list_params: Mapping[str, str] = field(default_factory=dict)  # what selects the kind on its list page
+
+
+def _directory_kind(key: str, label: str, unit: str, route: str, item: Callable[[Any], Item]) -> SearchKind:
+    return SearchKind(key, label, unit, route, _directory(key), item)
+
+
+def _market_kind(kind: kinds.ListingKind, item: Callable[[Any], Item]) -> SearchKind:
+    # The market's kinds come from their registry: the same label, list page and filtering as their own list.
+    return SearchKind(kind.group, kind.label, kind.unit, kind.list_url,
+                      lambda user, q: selectors.listing_for(kind, user, {"q": q, **kind.list_params})[0], item,
+                      kind.list_params)
+
+
+def _kinds() -> list[SearchKind]:
+    return [
+        _directory_kind("organisations", "机构", "个机构", "directory:organisation_list", _organisation),
+        _market_kind(kinds.ACHIEVEMENT, _achievement),
+        _market_kind(kinds.DEMAND, _demand),
+        _directory_kind("people", "专家人才", "位专家人才", "directory:person_list", _person),
+        _directory_kind("platforms", "创新平台", "个平台", "directory:platform_list", _platform),
+        _directory_kind("instruments", "大型仪器", "台仪器", "directory:instrument_list", _instrument),
+        _market_kind(kinds.LITERATURE, _literature),  # last: published papers never drown the local market
+    ]
+
+
+KINDS = _kinds()
 
 
 def search(user: Any, q: str, per_group: int = PER_GROUP) -> list[Group]:
     q = q.strip()[:MAX_QUERY]
     groups: list[Group] = []
-    for key, label, unit, route, extra, run, item in KINDS:
-        group = Group(key, label, unit, f"{reverse(route)}?{urlencode({**extra, 'q': q})}")
+    for kind in KINDS:
+        query = urlencode({**kind.list_params, "q": q})
+        group = Group(kind.key, kind.label, kind.unit, f"{reverse(kind.list_url)}?{query}")
         if q:
-            qs = run(user, q)
+            qs = kind.run(user, q)
             group.count = qs.count()
-            group.items = [item(obj) for obj in _first(qs, per_group)]
+            group.items = [kind.item(obj) for obj in _first(qs, per_group)]
         groups.append(group)
     return groups
 

@@ -12,59 +12,52 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.core import regions
 from kechuang.core.exceptions import ApplicationError
-from kechuang.core.permissions import AuthenticatedHttpRequest, permits, require_bureau
+from kechuang.core.permissions import AuthenticatedHttpRequest, get_restricted_or_404, permits, require_bureau
 from kechuang.core.redirects import redirect_next
+from kechuang.core.tabular.export import ListExport, list_export_view
 from kechuang.core.updates import form_error
-from kechuang.market import recommend, selectors, services, unified_search
-from kechuang.market.choices import CooperationMode, FeedbackVerdict, Industry, Maturity, Status, TransferMode
-from kechuang.market.forms import AchievementForm, DemandForm, RejectForm
+from kechuang.market import kinds, recommend, selectors, services, unified_search
+from kechuang.market.choices import FeedbackVerdict, Status
+from kechuang.market.forms import RejectForm
 from kechuang.market.models import Achievement, Demand, Listing, MatchFeedback
-from kechuang.market.workflow import ACHIEVEMENT_WORKFLOW, DEMAND_WORKFLOW
-
-ENTITIES: dict[str, tuple[type[Listing], Any, Any]] = {
-    "achievement": (Achievement, ACHIEVEMENT_WORKFLOW, AchievementForm),
-    "demand": (Demand, DEMAND_WORKFLOW, DemandForm),
-}
 
 
-def _sort_choices(entity: str, with_relevance: bool = False) -> list[tuple[str, str]]:
-    keys = (["relevance"] if with_relevance else []) + list(selectors.SORTS[entity])
-    return [(k, selectors.SORT_LABELS[k]) for k in keys]
+def _list_context(request: HttpRequest, kind: kinds.ListingKind) -> tuple[Any, dict[str, Any]]:
+    """What every market list page shows: one page of the kind's rows, the FilterSet's controls, the sorts and
+    the export link (the same filtering, as a file)."""
+    qs, state = selectors.listing_for(kind, request.user, request.GET)
+    for problem in state["problems"]:
+        messages.error(request, problem)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return page, {"page": page, **state, "kind": kind, "entity": kind.key,
+                  "filters": kind.filterset.controls(request.GET), "sorts": kind.sort_choices(bool(state["q"])),
+                  "export_query": _export_query(request)}
 
 
 def achievement_list(request: HttpRequest) -> HttpResponse:
-    qs, state = selectors.achievements_for(request.user, request.GET)
-    literature = selectors.is_literature_tab(request.GET)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    kind = kinds.for_list("achievement", request.GET)
+    _page, ctx = _list_context(request, kind)
+    # The export link stays on the achievements' own spec (literature has no export).
     return render(request, "market/achievement_list.html", {
-        "page": page, **state, "literature": literature, "disciplines": selectors.disciplines(literature),
-        "maturities": Maturity.choices,
-        "modes": TransferMode.choices, "industries": Industry.choices, "sorts": _sort_choices("achievement", bool(state["q"])),
-        "chains": selectors.chains(), "export_query": _export_query(request), "entity": "achievement",
-    })
+        **ctx, "literature": kind.literature, "entity": "achievement"})
 
 
 def demand_list(request: HttpRequest) -> HttpResponse:
-    qs, state = selectors.demands_for(request.user, request.GET)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(request, "market/demand_list.html", {
-        "page": page, **state, "cooperations": CooperationMode.choices, "industries": Industry.choices,
-        "regions": regions.choices("5301"), "sorts": _sort_choices("demand"),
-        "chains": selectors.chains(), "export_query": _export_query(request), "entity": "demand",
-    })
+    _page, ctx = _list_context(request, kinds.DEMAND)
+    return render(request, "market/demand_list.html", ctx)
 
 
-def export(request: HttpRequest, entity: str) -> HttpResponse:
+def _export_of(request: HttpRequest, entity: str) -> ListExport | None:
     """The public list as filtered on screen, as XLSX or CSV, with the import headers (so it imports back)."""
-    from kechuang.core.tabular import export_response, get_spec
+    kind = kinds.get(entity)
+    if kind is None or not kind.export_spec:
+        return None
+    qs, _ = selectors.listing_for(kinds.for_list(entity, request.GET), request.user, request.GET)
+    return ListExport(spec=kind.export_spec, rows=qs, limit=20_000)
 
-    if entity not in ENTITIES:
-        raise Http404
-    select = selectors.demands_for if entity == "demand" else selectors.achievements_for
-    qs, _ = select(request.user, request.GET)
-    return export_response(request, get_spec(f"{entity}s"), qs, limit=20_000)
+
+export = list_export_view(_export_of)
 
 
 def _export_query(request: HttpRequest) -> str:
@@ -80,18 +73,19 @@ def _detail_context(request: HttpRequest, obj: Listing, workflow: Any) -> dict[s
     return {
         # Actions and history are drawn from the transition table by the workflow include (workflow_tags).
         "obj": obj, "can_edit": can_edit, "workflow": workflow,
-        "entity": "demand" if isinstance(obj, Demand) else "achievement", "reject_form": RejectForm(), "can_feedback": services.can_give_feedback(user),
+        "entity": kinds.of(obj).key, "kind": kinds.of(obj), "reject_form": RejectForm(),
+        "can_feedback": services.can_give_feedback(user),
         "verdicts": FeedbackVerdict.choices,
     }
 
 
 def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     demand = get_object_or_404(Demand.objects.restrict(request.user, "view").select_related("organisation"), pk=pk)
-    ctx = _detail_context(request, demand, DEMAND_WORKFLOW)
+    ctx = _detail_context(request, demand, kinds.DEMAND.workflow)
     recs, ctx["recommend_error"] = recommend.for_demand(demand, request.user, k=20)
     ctx["recommendations"], ctx["literature"] = recommend.split_literature(recs)
-    kinds = [k for k, _ in recommend.available_kinds() if k not in ("achievement", "enterprise")]
-    ctx["resources"], _ = recommend.for_demand(demand, request.user, kinds=tuple(kinds), k=6) if kinds else ([], "")
+    others = [k for k, _ in recommend.available_kinds() if k not in ("achievement", "enterprise")]
+    ctx["resources"], _ = recommend.for_demand(demand, request.user, kinds=tuple(others), k=6) if others else ([], "")
     ctx["source_field"] = "demand"
     _attach_feedback(ctx, demand, request.user)
     return render(request, "market/demand_detail.html", ctx)
@@ -99,7 +93,7 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     achievement = get_object_or_404(Achievement.objects.restrict(request.user, "view").select_related("owner"), pk=pk)
-    ctx = _detail_context(request, achievement, ACHIEVEMENT_WORKFLOW)
+    ctx = _detail_context(request, achievement, kinds.ACHIEVEMENT.workflow)
     ctx["recommendations"], ctx["recommend_error"] = recommend.for_achievement(achievement, request.user)
     ctx["source_field"] = "achievement"
     _attach_feedback(ctx, achievement, request.user)
@@ -116,68 +110,73 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 # --------------------------------------------------------------------------- workspace
+def _publishable(entity: str) -> kinds.ListingKind:
+    kind = kinds.publishable(entity)
+    if kind is None:
+        raise Http404("未知的记录类型")
+    return kind
+
+
 @login_required
 def my_listings(request: AuthenticatedHttpRequest, entity: str) -> HttpResponse:
-    model = ENTITIES[entity][0]
+    kind = _publishable(entity)
     org_id = request.user.organisation_id
     if org_id is None:
         raise PermissionDenied("您的账户未关联机构")
-    qs = model.objects.filter(**{f"{model.owner_field}_id": org_id}).order_by("-updated_at")
+    qs = kind.model.objects.filter(**{f"{kind.owner_field}_id": org_id}).order_by("-updated_at")
     if status := request.GET.get("status"):
         qs = qs.filter(status=status)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(request, "market/my_list.html", {"page": page, "entity": entity, "statuses": Status.choices,
-                                                   "verbose": model._meta.verbose_name})
+    return render(request, "market/my_list.html", {"page": page, "entity": entity, "kind": kind,
+                                                   "statuses": Status.choices, "verbose": kind.verbose})
 
 
 @login_required
 def listing_create(request: AuthenticatedHttpRequest, entity: str) -> HttpResponse:
-    model, _, form_class = ENTITIES[entity]
+    kind = _publishable(entity)
     organisation = request.user.organisation
     if organisation is None:
         raise PermissionDenied("您的账户未关联机构，不能发布")
-    initial = {"region_code": organisation.region_code} if entity == "demand" else {}
-    form = form_class(request.POST or None, initial=initial)
+    form = kind.form(request.POST or None, initial=kind.initial(organisation))
     if request.method == "POST" and form.is_valid():
-        create = services.demand_create if entity == "demand" else services.achievement_create
+        assert kind.create is not None  # every publishable kind has its services
         try:
-            obj = create(actor=request.user, **form.cleaned_data)
+            obj = kind.create(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             form_error(form, exc)
         else:
             messages.success(request, f"已保存为草稿：{obj.title}。确认无误后请点击“提交审核”。")
             return redirect(obj.get_absolute_url())
-    return render(request, "market/form_page.html", {"form": form, "title": f"新建{model._meta.verbose_name}",
+    return render(request, "market/form_page.html", {"form": form, "title": f"新建{kind.verbose}",
                                                      "submit": "保存草稿"})
 
 
 @login_required
 def listing_edit(request: HttpRequest, entity: str, pk: int) -> HttpResponse:
-    model, _, form_class = ENTITIES[entity]
+    kind = _publishable(entity)
+    model = kind.model
     # Only the owner's drafts are editable: anything else is a 404, not a hint that the record exists.
-    obj = get_object_or_404(model.objects.restrict(request.user, "change"), pk=pk)
-    form = form_class(request.POST or None, instance=obj)
+    obj = get_restricted_or_404(model, request.user, "change", pk=pk)
+    form = kind.form(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
-        update = services.demand_update if entity == "demand" else services.achievement_update
+        assert kind.update is not None
         fresh: Any = model.objects.get(pk=pk)  # the form mutated ``obj``; the service works on the stored row
         try:
-            update(**{entity: fresh, "actor": request.user}, **form.cleaned_data)  # type: ignore[arg-type]
+            kind.update(**{entity: fresh, "actor": request.user}, **form.cleaned_data)
         except ApplicationError as exc:
             form_error(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(fresh.get_absolute_url())
-    return render(request, "market/form_page.html", {"form": form, "title": f"修改{model._meta.verbose_name}",
+    return render(request, "market/form_page.html", {"form": form, "title": f"修改{kind.verbose}",
                                                      "submit": "保存", "obj": obj})
 
 
 @login_required
 @require_POST
 def listing_transition(request: HttpRequest, entity: str, pk: int, trigger: str) -> HttpResponse:
-    if entity not in ENTITIES:
-        raise Http404("未知的记录类型")
-    model = ENTITIES[entity][0]
-    obj = get_object_or_404(model.objects.restrict(request.user, "view"), pk=pk)
+    kind = _publishable(entity)
+    obj: Any = get_restricted_or_404(kind.model, request.user, "view", pk=pk)
     try:
         # "comment" from the workflow include; "reason" from the review queue's own form.
         services.listing_transition(obj=obj, trigger=trigger, actor=request.user,
@@ -191,14 +190,14 @@ def listing_transition(request: HttpRequest, entity: str, pk: int, trigger: str)
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     require_bureau(request.user, "仅科技局工作人员可以审核")
-    entity = request.GET.get("type", "demand")
-    if entity not in ENTITIES:
-        entity = "demand"
-    model = ENTITIES[entity][0]
-    pending = model.objects.filter(status=Status.SUBMITTED).order_by("updated_at")
+    kind = kinds.publishable(request.GET.get("type", "")) or kinds.DEMAND
+    pending = kind.model._default_manager.filter(status=Status.SUBMITTED).order_by("updated_at")
     return render(request, "market/review_queue.html", {
-        "pending": pending, "entity": entity, "form": RejectForm(),
-        "counts": {e: m.objects.filter(status=Status.SUBMITTED).count() for e, (m, _, _) in ENTITIES.items()},
+        "pending": pending, "entity": kind.key, "kind": kind, "form": RejectForm(),
+        # Tabs in the order the bureau works them: demands first (the default), then achievements.
+        "tabs": [{"key": k.key, "label": k.label,
+                  "count": k.model._default_manager.filter(status=Status.SUBMITTED).count()}
+                 for k in sorted(kinds.PUBLISHABLE.values(), key=lambda k: k is not kinds.DEMAND)],
     })
 
 
@@ -209,7 +208,8 @@ def match_feedback(request: HttpRequest) -> HttpResponse:
     if not services.can_give_feedback(request.user):
         raise PermissionDenied("只有技术经理人和科技局工作人员可以标记匹配结果")
     p = request.POST
-    source_model = Demand if p.get("source") == "demand" else Achievement
+    source_kind = kinds.publishable(p.get("source", "")) or kinds.ACHIEVEMENT
+    source_model = source_kind.model
     source = get_object_or_404(source_model.objects.restrict(request.user, "view"), pk=p.get("source_id") or 0)
     try:
         rank = int(p["rank"]) if p.get("rank") else None
@@ -217,14 +217,15 @@ def match_feedback(request: HttpRequest) -> HttpResponse:
         fb = services.match_feedback_record(
             actor=request.user, verdict=p.get("verdict", ""), target_kind=p.get("target_kind", ""),
             target_id=p.get("target_id", ""), rank=rank, score=score, note=p.get("note", ""),
-            **({"demand": source} if source_model is Demand else {"achievement": source}),
+            **{source_kind.key: source},
         )
     except (ApplicationError, ValueError) as exc:
         return HttpResponse(f'<span class="errorlist">{getattr(exc, "message", "参数无效")}</span>', status=400)
     if request.htmx:  # type: ignore[attr-defined]
         # The whole block again (verdict and buttons), so the broker can change the verdict without a reload.
         return render(request, "market/_feedback.html", {
-            "fb": fb, "verdicts": FeedbackVerdict.choices, "source_field": "demand" if source_model is Demand else "achievement", "source_id": source.pk,
+            "fb": fb, "verdicts": FeedbackVerdict.choices, "source_field": source_kind.key,
+            "source_id": source.pk,
             "target_kind": fb.target_kind, "target_id": fb.target_id, "rank": fb.rank or "",
             "score": "" if fb.score is None else fb.score,
         })
@@ -241,6 +242,6 @@ def _attach_feedback(ctx: dict[str, Any], source: Listing, user: Any) -> None:
 
 
 def latest_feedback(source: Listing, user: Any) -> dict[str, MatchFeedback]:
-    field = "demand" if isinstance(source, Demand) else "achievement"
+    field = kinds.of(source).key
     rows = MatchFeedback.objects.restrict(user, "view").filter(**{field: source}).order_by("created_at")
     return {f"{r.target_kind}:{r.target_id}": r for r in rows}

@@ -1,16 +1,12 @@
-"""Who may reach each URL of the policies app, in the vocabulary of kechuang/core/tests/test_access_matrix.py
-(public / login / bureau / post-login / post-bureau, or the app test module that exercises an object URL with an
-outsider). Kept next to the URLs so a new page cannot be added without a decision; the project-wide matrix can
-merge it as is."""
+"""Who may reach each URL of the policies app, in the vocabulary of kechuang/core/access.py (public / login /
+bureau / post-login / post-bureau, or ``OBJECT`` with executable rows below). Kept next to the URLs so a new page
+cannot be added without a decision."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from kechuang.core.access import LOGIN, OBJECT, Case
-
-PERMISSIONS_TESTS = "policies/tests/test_permissions.py"  # rows that need an application or a push run
-PUBLICITY_TESTS = "policies/tests/test_publicity.py"  # 公示, 异议 and 撤回
 
 ACCESS_MATRIX: dict[str, str] = {
     "policies:library": "public",
@@ -29,13 +25,13 @@ ACCESS_MATRIX: dict[str, str] = {
     "policies:application_transition": OBJECT,  # bureau moves; members only 撤回; others 404
     "policies:push_list": "bureau",
     "policies:push_run": "post-bureau",
-    "policies:push_review": PERMISSIONS_TESTS,
+    "policies:push_review": OBJECT,  # POST, bureau
     "policies:push_bulk_review": "post-bureau",
-    "policies:push_apply": PERMISSIONS_TESTS,  # members of the pushed organisation only
+    "policies:push_apply": OBJECT,  # members of the pushed organisation only
     "policies:budget_list": "bureau",
     "policies:publicity_list": "public",  # 公示: organisation, measure, amount, dates; nothing private
-    "policies:objection_new": PUBLICITY_TESTS,  # signed-in users, only while the application is in 公示期
-    "policies:objection_resolve": PUBLICITY_TESTS,  # post-bureau on an objection
+    "policies:objection_new": OBJECT,  # signed-in users, only while the application is in 公示期
+    "policies:objection_resolve": OBJECT,  # post-bureau on an objection
     "policy-measure-list": "public",
     "policy-measure-detail": OBJECT,
     "policy-application-list": "login",
@@ -68,6 +64,45 @@ def _record(world: Any) -> Any:
     return services.fact_record_add(organisation=world.enterprise_org, actor=world.user("enterprise"),
                                     collection="awards", type="chuncheng_friendship_award", date=dt.date(2025, 9, 1))
 
+
+def _push(status: str) -> Any:
+    """A 免申即享 line for the enterprise, as the batch leaves it (pending) or as staff pushed it."""
+    def make(world: Any) -> Any:
+        import datetime as dt
+
+        from kechuang.policies.models import Push
+
+        return Push.objects.create(organisation=world.enterprise_org, measure_id="kc001-06-high-tech-consecutive",
+                                   measure_title="高新技术企业连续认定奖励", amount_max=100_000,
+                                   as_of=dt.date(2026, 6, 30), status=status)
+    return make
+
+
+def _in_publicity(world: Any, *, open_period: bool = True) -> Any:
+    """An application in 公示, its period around today (or ended a week ago): dated directly, so the row does not
+    depend on the working-day calendar knowing the weeks ahead."""
+    import datetime as dt
+
+    from kechuang.policies.choices import ApplicationStatus
+    from kechuang.policies.models import Application
+    from kechuang.workflow import clock
+
+    app = _application(world)
+    today = clock.today()
+    start, end = (today - dt.timedelta(days=1), today + dt.timedelta(days=3)) if open_period else (
+        today - dt.timedelta(days=14), today - dt.timedelta(days=7))
+    Application.objects.filter(pk=app.pk).update(status=ApplicationStatus.PUBLICISED, amount_approved=200_000,
+                                                 publicity_starts_on=start, publicity_ends_on=end)
+    app.refresh_from_db()
+    return app
+
+
+def _objection(world: Any) -> Any:
+    from kechuang.policies import services
+
+    return services.objection_raise(application=_in_publicity(world), actor=world.user("outsider"),
+                                    content="该企业的省级企业技术中心认定已被撤销，不应兑现")
+
 ACCESS_CASES = [
     Case("policies:measure_detail", {"anonymous": 200, "outsider": 200}, obj=lambda w: None,
          args=lambda obj: [MEASURE]),
@@ -90,6 +125,21 @@ ACCESS_CASES = [
          obj=_application),
     Case("policies:application_transition", {"anonymous": LOGIN, "outsider": 404, "broker": 404},
          obj=_application, method="post", data={"trigger": "accept", "comment": "x"}),
+    Case("policies:push_review", {"anonymous": LOGIN, "outsider": 403, "enterprise": 403, "broker": 403,
+                                   "staff": 302}, obj=_push("pending"), method="post", data={"trigger": "approve"}),
+    # Only members of the pushed organisation turn a push into an application; staff do not apply for it.
+    Case("policies:push_apply", {"anonymous": LOGIN, "outsider": 404, "broker": 404, "institution": 404,
+                                 "enterprise": 302}, obj=_push("approved"), method="post"),
+    # 异议: anyone signed in, while the application is in its 公示期; never an anonymous visitor.
+    Case("policies:objection_new", {"anonymous": LOGIN, "outsider": 200, "enterprise": 200, "staff": 200},
+         obj=_in_publicity, note="in 公示期"),
+    Case("policies:objection_new", {"anonymous": LOGIN, "outsider": 404, "staff": 404},
+         obj=lambda w: _application(w), note="not in 公示"),
+    Case("policies:objection_new", {"outsider": 200}, obj=lambda w: _in_publicity(w, open_period=False),
+         note="period over: the page says so"),
+    Case("policies:objection_resolve", {"anonymous": LOGIN, "outsider": 403, "enterprise": 403, "broker": 403,
+                                        "staff": 302}, obj=_objection, method="post",
+         data={"trigger": "dismiss", "comment": "经核实，认定仍然有效"}),
     Case("policy-application-transition", {"anonymous": (401, 403), "outsider": 404, "enterprise": 403},
          obj=_application, method="post", data={"trigger": "accept"}),
 ]

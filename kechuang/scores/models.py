@@ -92,8 +92,6 @@ class ScoreResult(BaseModel):
 
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
-        if action != "view":
-            return nothing()
         if action != "view" or not getattr(user, "is_authenticated", False):
             return nothing()
         # Own organisation; a bank or insurer only where the enterprise consents to it now.

@@ -130,9 +130,8 @@ def fact_flag_raise(*, result: ScoreResult, fact: str, comment: str, actor: Any)
 
 @transaction.atomic
 def fact_flag_resolve(*, flag: FactFlag, trigger: str, resolution: str, actor: Any) -> FactFlag:
-    flag.resolution = resolution.strip()
-    transition(flag, FLAG_WORKFLOW, trigger, actor=actor, comment=resolution,
-               extra={"resolution": resolution.strip()})
+    # The step's form takes 处理意见 and its effect stores it on the flag (no step-specific ``extra``).
+    transition(flag, FLAG_WORKFLOW, trigger, actor=actor, comment=resolution.strip())
     return flag
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from kechuang.scores.choices import ConsentStatus as C
 from kechuang.scores.choices import FlagStatus as F
 from kechuang.workflow.engine import Transition, Workflow, bureau
+from kechuang.workflow.forms import StepForm
 
 
 def _member(actor: Any, obj: Any) -> bool:
@@ -21,11 +22,25 @@ def _notify_flag(obj: Any, step: Transition, actor: Any) -> list[tuple[Any, str,
             for u in User.objects.filter(organisation_id=obj.organisation_id)]
 
 
+class ResolutionStepForm(StepForm):
+    """处理意见 is the step's input: logged as its comment and stored on the flag (the ``resolution`` effect)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["resolution"] = (cleaned.get("comment") or "").strip()
+        return cleaned
+
+
+def _resolve(trigger: str, target: str, label: str) -> Transition:
+    return Transition(trigger, F.OPEN, target, label, allowed=bureau, comment_required=True,
+                      comment_label="处理意见", form=ResolutionStepForm, effects=("resolution",))
+
+
 FLAG_WORKFLOW = Workflow(
     name="score_fact_flag",
     transitions=[
-        Transition("correct", F.OPEN, F.CORRECTED, "已更正（已在数据源中改正）", allowed=bureau, comment_required=True),
-        Transition("reject", F.OPEN, F.REJECTED, "不予更正", allowed=bureau, comment_required=True),
+        _resolve("correct", F.CORRECTED, "已更正（已在数据源中改正）"),
+        _resolve("reject", F.REJECTED, "不予更正"),
     ],
     notify=_notify_flag,
 )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -77,3 +78,36 @@ def export_response(request: Any, spec: ImportSpec | None, queryset: Any, *, hid
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@dataclass(frozen=True)
+class ListExport:
+    """One list's export for one request: its spec's name, the rows exactly as the list page filters them (the
+    list's own FilterSet), the columns this user may not have, and what to record once the file is made (the
+    directory logs an export of people's contacts)."""
+
+    spec: str
+    rows: Any
+    hide: Iterable[str] = ()
+    limit: int = 100_000
+    after: Callable[[], None] | None = None
+
+
+def list_export_view(resolve: Callable[[Any, str], ListExport | None]) -> Callable[..., Any]:
+    """The one export view of every list page (``/<app>/export/<entity>/?<the list's filters>&format=xlsx|csv``):
+    ``resolve(request, entity)`` says what the list exports, or None for an entity without an export (404)."""
+    from django.http import Http404
+
+    def export(request: Any, entity: str) -> Any:
+        found = resolve(request, entity)
+        if found is None:
+            raise Http404("不支持的导出")
+        from kechuang.core.tabular.spec import get_spec
+
+        response = export_response(request, get_spec(found.spec), found.rows, hide=found.hide, limit=found.limit)
+        if found.after is not None:
+            found.after()
+        return response
+
+    export.__doc__ = resolve.__doc__
+    return export
