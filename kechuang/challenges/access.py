@@ -8,6 +8,13 @@ ACCESS_MATRIX: dict[str, str] = {
     "challenges:new": T,  # users with an organisation; others 403
     "challenges:detail": T,  # published: public; drafts: issuer and staff; 404 otherwise
     "challenges:transition": T,
+    "challenges:edit": T,  # staff while 需求征集/立题审核; the issuer while a draft; 403 otherwise
+    "challenges:merge": T,  # post-bureau
+    "challenges:acceptance": T,  # assigned acceptance experts only; 404 otherwise
+    "challenges:acceptance_save": T,
+    "challenges:assignment_transition": T,  # the assigned expert (申报回避); 404 for others
+    "challenges:milestone_file_upload": T,  # the winning team only
+    "challenges:milestone_file": T,  # issuer, winning team, assigned experts, staff; 404 otherwise
     "challenges:assign": T,  # post-bureau
     "challenges:invite": T,
     "challenges:objection_new": T,  # signed-in users, only during 公示
