@@ -13,7 +13,12 @@ from typing import Any
 
 from django.db import transaction
 
-from kechuang.challenges.choices import ACTIVE_ASSIGNMENT_STATES, AssignmentStage, AssignmentStatus, ChallengeStatus
+from kechuang.challenges.choices import (
+    ACTIVE_ASSIGNMENT_STATES,
+    AssignmentStage,
+    AssignmentStatus,
+    ChallengeStatus,
+)
 from kechuang.challenges.models import AcceptanceReview, Assignment, Challenge
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
 from kechuang.challenges.aggregate import (
     Aggregate,
@@ -16,8 +17,6 @@ from kechuang.challenges.aggregate import (
     expert_total,
     rank,
 )
-from django.urls import reverse
-
 from kechuang.challenges.choices import (
     ApplicationStatus,
     AssignmentStage,

@@ -3,6 +3,7 @@ or institutes for a challenge, with its explanation; staff invite a proposal and
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -62,7 +63,7 @@ def invite(*, challenge: Challenge, kind: str, pk: str, actor: Any) -> Invitatio
     return inv
 
 
-def publication_audience(ch: Challenge, actor: Any, already: set[Any] = frozenset()) -> list[tuple[Any, str, str]]:
+def publication_audience(ch: Challenge, actor: Any, already: Collection[Any] = ()) -> list[tuple[Any, str, str]]:
     """Who hears of a 榜单 when it is published (besides its issuer): the members of units already invited, and of
     the units the matching proposes (an achievement's holder, an expert's or platform's unit, an enterprise or
     institute), plus the proposed experts themselves where they sign in as reviewers. Each person once.

@@ -18,7 +18,6 @@ from kechuang.challenges.choices import (
     AssignmentStage,
     AssignmentStatus,
     ChallengeStatus,
-    MilestoneStatus,
 )
 from kechuang.challenges.forms import ApplicationForm, ChallengeForm, QuestionForm
 from kechuang.challenges.models import (

@@ -16,9 +16,9 @@ from kechuang.challenges.models import Challenge, MilestoneFile
 from kechuang.challenges.tests.conftest import TODAY, make_challenge, make_expert, review_all, to_acceptance
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.panels import Panel
-from kechuang.workflow.models import Notification, StateChange
 from kechuang.tests_support.factories import OrganisationFactory, UserFactory
 from kechuang.workflow import clock, deadlines
+from kechuang.workflow.models import Notification, StateChange
 
 pytestmark = pytest.mark.django_db
 
