@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -303,8 +303,9 @@ def _assignment(request: HttpRequest, pk: int, stage: str = AssignmentStage.REVI
 
 
 def _on_panel(user: Any, ch: Challenge) -> bool:
-    uid = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
-    return bool(uid) and ch.assignments.filter(expert__user_id=uid, status__in=ACTIVE_ASSIGNMENT_STATES).exists()
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return ch.assignments.filter(expert__user_id=user.pk, status__in=ACTIVE_ASSIGNMENT_STATES).exists()
 
 
 @login_required
@@ -436,7 +437,7 @@ def milestone_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def milestone_file_download(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_file_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Only the issuer, the winning team, the challenge's assigned experts and staff; 404 for anyone else."""
     from django.http import FileResponse
 

@@ -145,7 +145,7 @@ def _form(ch: Challenge, **over: Any) -> dict[str, Any]:
     data = {f: getattr(ch, f) for f in ("title", "source", "problem", "scenario", "total_investment",
                                         "fiscal_support", "period_months", "conditions", "acceptance",
                                         "ip_ownership", "ip_terms", "trl", "region_code")}
-    data.update(ChallengeForm.lists_of(ch), deadline=ch.deadline.isoformat(), confidential="on", **over)
+    data.update(ChallengeForm.lists_of(ch), deadline=str(ch.deadline), confidential="on", **over)
     return {k: ("" if v is None else v) for k, v in data.items()}
 
 
@@ -168,7 +168,7 @@ def test_staff_refine_a_submitted_draft(db: Any, staff_user: Any, outsider_clien
     from kechuang.core.models import AuditLog
 
     assert AuditLog.objects.filter(object_id=str(ch.pk), changes__has_key="indicators").exists()
-    services.move(ch, "publish", actor=staff_user, data={"deadline": ch.deadline.isoformat()})
+    services.move(ch, "publish", actor=staff_user, data={"deadline": str(ch.deadline)})
     assert _client(staff_user).get(url).status_code == 403  # published: the 榜单 is fixed
 
 
@@ -300,7 +300,7 @@ def test_publication_notifies_invited_and_proposed_parties(db: Any, staff_user: 
     monkeypatch.setattr(solvers, "proposals", lambda ch, user, k=8: (recs, ""))
     ch = _draft(issuer, "氢能储运安全监测")
     with django_capture_on_commit_callbacks(execute=True):
-        services.move(ch, "publish", actor=staff_user, data={"deadline": ch.deadline.isoformat()})
+        services.move(ch, "publish", actor=staff_user, data={"deadline": str(ch.deadline)})
     assert Notification.objects.filter(recipient=holder, message__contains="新发榜单“氢能储运安全监测”").exists()
     assert Notification.objects.filter(recipient=expert.user, message__contains="专业领域相关").exists()
     assert not Notification.objects.filter(recipient=bystander).exists()
@@ -342,7 +342,7 @@ def test_milestone_files_validated_and_read_only_by_the_parties(world: dict[str,
     url = reverse("challenges:milestone_file", args=[f.pk])
     expert_user = ch.assignments.filter(status="done").first().expert.user
     for user in (world["users"]["a"], world["users"]["issuer"], staff, expert_user):
-        resp = _client(user).get(url)
+        resp: Any = _client(user).get(url)
         assert resp.status_code == 200 and b"".join(resp.streaming_content) == PDF
     excluded = ch.assignments.get(status="excluded").expert.user
     for client in (outsider_client, _client(world["users"]["b"]), _client(excluded)):
