@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from kechuang.challenges.models import Application, Challenge, Expert, Invitation, Release
+from kechuang.challenges.models import (
+    AcceptanceReview,
+    Application,
+    Challenge,
+    Expert,
+    Invitation,
+    MilestoneFile,
+    Release,
+)
 
 
 @admin.register(Challenge)
@@ -10,7 +18,8 @@ class ChallengeAdmin(admin.ModelAdmin):
     list_display = ("title", "issuer", "source", "status", "fiscal_support", "released_total", "deadline")
     list_filter = ("status", "source")
     search_fields = ("title",)
-    readonly_fields = ("status", "released_total", "publicity_starts_on", "publicity_ends_on")
+    readonly_fields = ("status", "released_total", "publicity_starts_on", "publicity_ends_on", "merged_into",
+                       "acceptance_round")
 
 
 @admin.register(Application)
@@ -35,3 +44,17 @@ class ReleaseAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Invitation)
+
+
+@admin.register(AcceptanceReview)
+class AcceptanceReviewAdmin(admin.ModelAdmin):
+    list_display = ("assignment", "round", "created_at")
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # the expert's own verdict, written on the acceptance page
+
+
+@admin.register(MilestoneFile)
+class MilestoneFileAdmin(admin.ModelAdmin):
+    list_display = ("name", "milestone", "uploaded_by", "created_at")
+    readonly_fields = ("milestone", "file", "name", "uploaded_by")

@@ -25,14 +25,18 @@ class ChallengeStatus(models.TextChoices):
     CONTRACTED = "contracted", "签约/任务书"
     MILESTONES = "milestones", "里程碑实施"
     ACCEPTANCE = "acceptance", "验收"
+    RECTIFYING = "rectifying", "验收不通过，整改中"
     CLOSED = "closed", "结题"
     TERMINATED = "terminated", "终止"
+    MERGED = "merged", "已并入其他榜单"
 
 
 OPEN_CHALLENGE_STATES = [s for s in ChallengeStatus.values
-                         if s not in (ChallengeStatus.CLOSED, ChallengeStatus.TERMINATED)]
+                         if s not in (ChallengeStatus.CLOSED, ChallengeStatus.TERMINATED, ChallengeStatus.MERGED)]
 PUBLIC_CHALLENGE_STATES = [s for s in ChallengeStatus.values
-                           if s not in (ChallengeStatus.DRAFT, ChallengeStatus.SUBMITTED)]
+                           if s not in (ChallengeStatus.DRAFT, ChallengeStatus.SUBMITTED, ChallengeStatus.MERGED)]
+# 立题审核: the states in which a 榜单's text may still be refined (by staff; by the issuer while a draft).
+EDITABLE_CHALLENGE_STATES = [ChallengeStatus.DRAFT, ChallengeStatus.SUBMITTED]
 
 
 class ApplicationStatus(models.TextChoices):
@@ -48,6 +52,16 @@ class AssignmentStatus(models.TextChoices):
     ASSIGNED = "assigned", "评审中"
     DONE = "done", "已完成评审"
     EXCLUDED = "excluded", "回避（利益冲突）"
+    DECLARED = "declared", "本人申报回避"
+
+
+# Who counts on a panel: an excluded or self-declared expert sees nothing of the challenge's applications.
+ACTIVE_ASSIGNMENT_STATES = [AssignmentStatus.ASSIGNED, AssignmentStatus.DONE]
+
+
+class AssignmentStage(models.TextChoices):
+    REVIEW = "review", "方案评审"
+    ACCEPTANCE = "acceptance", "验收评审"
 
 
 class MilestoneStatus(models.TextChoices):

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from kechuang.accounts.choices import Role
 from kechuang.accounts.models import User
-from kechuang.challenges import services
+from kechuang.challenges import acceptance, services
 from kechuang.challenges.models import Challenge, Expert
 from kechuang.core.validators import make_credit_code
 from kechuang.directory.choices import AccountStatus, OrganisationKind
@@ -165,4 +165,10 @@ def _advance(ch: Challenge, stage: int, issuer: User, staff: User, ent_user: Use
     services.move(last, "report", actor=winner, data={"report": "示范应用完成"})
     services.move(last, "approve", actor=staff, data={"comment": "通过"})
     services.move(ch, "to_acceptance", actor=issuer)
-    services.move(ch, "close", actor=issuer, data={"comment": "经第三方测试，各项指标均达到验收标准"})
+    services.assign_experts(challenge=ch, experts=experts, actor=staff, stage="acceptance")
+    keys = [line.key for line in acceptance.lines_of(ch)]
+    for a in acceptance.panel(ch):
+        acceptance.verdict_save(assignment=a, actor=a.expert.user, met={k: "yes" for k in keys},
+                                comments={k: "第三方检测报告显示达到目标值" for k in keys},
+                                summary="各项指标均达到验收标准，同意通过验收")
+    services.move(ch, "close", actor=issuer, data={"comment": "经第三方测试和专家验收，各项指标均达到验收标准"})

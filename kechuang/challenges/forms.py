@@ -50,6 +50,16 @@ class ChallengeForm(forms.ModelForm):
                    "conditions": forms.Textarea(attrs={"rows": 2}), "acceptance": forms.Textarea(attrs={"rows": 2}),
                    "ip_terms": forms.Textarea(attrs={"rows": 2})}
 
+    @staticmethod
+    def lists_of(ch: Challenge) -> dict[str, str]:
+        """The lists of a stored 榜单 written back the way they are typed, for the edit page."""
+        return {
+            "indicators_text": "\n".join(f"{i.name}｜{i.target}" for i in ch.indicators.all()),
+            "criteria_text": "\n".join(f"{c.name}｜{c.weight:g}｜{c.max_points}｜{c.comment_below}"
+                                       for c in ch.criteria.all()),
+            "milestones_text": "\n".join(f"{m.title}｜{m.due_on:%Y-%m-%d}｜{m.share:g}" for m in ch.milestones.all()),
+        }
+
     def clean_indicators_text(self) -> list[tuple[str, str]]:
         out = []
         for i, parts in enumerate(_lines(self.cleaned_data["indicators_text"]), 1):

@@ -12,12 +12,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from kechuang.challenges.choices import (
+    ACTIVE_ASSIGNMENT_STATES,
     PUBLIC_CHALLENGE_STATES,
     ApplicationStatus,
+    AssignmentStage,
     AssignmentStatus,
     ChallengeStatus,
     IpOwnership,
@@ -28,6 +31,33 @@ from kechuang.core.fields import COMMENT, LONG_TEXT, SHORT_TEXT, LimitedTextFiel
 from kechuang.core.models import BaseModel
 
 NOTHING = models.Q(pk__in=[])
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+FILE_TYPES = {".pdf": "PDF", ".jpg": "JPEG 图片", ".jpeg": "JPEG 图片", ".png": "PNG 图片", ".docx": "Word 文档",
+              ".xlsx": "Excel 表格"}
+# The first bytes of each accepted type: the extension is what the uploader says, the content is what the file is
+# (Word and Excel files are ZIP containers).
+MAGIC = {"PDF": (b"%PDF-",), "JPEG 图片": (b"\xff\xd8\xff",), "PNG 图片": (b"\x89PNG\r\n\x1a\n",),
+         "Word 文档": (b"PK\x03\x04",), "Excel 表格": (b"PK\x03\x04",)}
+
+
+def validate_milestone_file(value: Any) -> None:
+    name = (getattr(value, "name", "") or "").lower()
+    kind = next((label for ext, label in FILE_TYPES.items() if name.endswith(ext)), None)
+    if kind is None:
+        raise ValidationError("里程碑材料只接受 PDF、JPG、PNG、Word（.docx）或 Excel（.xlsx）文件")
+    if getattr(value, "size", 0) > MAX_FILE_BYTES:
+        raise ValidationError("里程碑材料单个文件不能超过 20 MB")
+    if getattr(value, "_committed", False):
+        return  # already stored: checked when it was uploaded
+    try:
+        value.seek(0)
+        head = value.read(16)
+        value.seek(0)
+    except (AttributeError, OSError, ValueError):
+        return
+    if not any(head.startswith(m) for m in MAGIC[kind]):
+        raise ValidationError(f"文件“{getattr(value, 'name', '')}”的内容不是{kind}，请上传原始文件")
 
 
 def _org_id(user: Any) -> Any:
@@ -70,6 +100,11 @@ class Challenge(BaseModel):
                                    on_delete=models.SET_NULL, related_name="+")
     publicity_starts_on = models.DateField("公示开始日期", null=True, blank=True)
     publicity_ends_on = models.DateField("公示截止日期", null=True, blank=True)
+    # 立题审核 may merge two similar drafts: the merged-away one is closed with a link to the one that stays.
+    merged_into = models.ForeignKey("self", verbose_name="已并入榜单", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged_from")
+    # Each entry into 验收 (the first, and each after 整改) starts a new round: only its verdicts count.
+    acceptance_round = models.PositiveSmallIntegerField("验收轮次", default=0)
 
     class Meta:
         verbose_name = "榜单"
@@ -99,7 +134,11 @@ class Challenge(BaseModel):
         if action == "view":
             q = models.Q(status__in=PUBLIC_CHALLENGE_STATES)
             org = _org_id(user)
-            return q | models.Q(issuer_id=org) if org else q
+            if not org:
+                return q
+            # The issuer of a merged-away draft follows it into the 榜单 it was merged into (a subquery: no join).
+            merged = Challenge.objects.filter(issuer_id=org, merged_into__isnull=False).values("merged_into_id")
+            return q | models.Q(issuer_id=org) | models.Q(pk__in=merged)
         org = _org_id(user)
         return models.Q(issuer_id=org) if org else NOTHING
 
@@ -257,8 +296,7 @@ class Application(BaseModel):
             q = models.Q(lead_id=org) | models.Q(challenge__issuer_id=org)
         if uid:
             # A subquery, not a join: a join through the panel would repeat each application once per expert.
-            panels = Assignment.objects.filter(expert__user_id=uid, status__in=[AssignmentStatus.ASSIGNED,
-                                                                                 AssignmentStatus.DONE])
+            panels = Assignment.objects.filter(expert__user_id=uid, status__in=ACTIVE_ASSIGNMENT_STATES)
             q |= models.Q(challenge_id__in=panels.values("challenge_id"))
         return q
 
@@ -318,6 +356,8 @@ class Assignment(BaseModel):
     challenge = models.ForeignKey(Challenge, verbose_name="榜单", on_delete=models.CASCADE,
                                   related_name="assignments")
     expert = models.ForeignKey(Expert, verbose_name="专家", on_delete=models.PROTECT, related_name="assignments")
+    stage = models.CharField("评审环节", max_length=20, choices=AssignmentStage.choices,
+                             default=AssignmentStage.REVIEW)
     status = models.CharField("状态", max_length=20, choices=AssignmentStatus.choices,
                               default=AssignmentStatus.ASSIGNED)
     excluded_reason = models.CharField("回避原因", max_length=300, blank=True)
@@ -326,7 +366,11 @@ class Assignment(BaseModel):
         verbose_name = "专家评审分配"
         verbose_name_plural = "专家评审分配"
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["challenge", "expert"], name="challenges_one_assignment")]
+        constraints = [models.UniqueConstraint(fields=["challenge", "expert", "stage"],
+                                               name="challenges_one_assignment_per_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.expert}（{self.get_stage_display()}：{self.challenge}）"
 
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
@@ -404,3 +448,62 @@ class Objection(BaseModel):
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         uid = _user_id(user)
         return models.Q(raised_by_id=uid) if uid and action == "view" else NOTHING
+
+
+class AcceptanceReview(BaseModel):
+    """验收意见: one acceptance expert's verdict, in one round, on the 验收方式与标准 and on each indicator.
+    ``verdicts`` is keyed by ``"standard"`` and the indicator ids (as text): ``{"met": bool, "comment": str}``."""
+
+    assignment = models.ForeignKey(Assignment, verbose_name="验收专家", on_delete=models.CASCADE,
+                                   related_name="acceptance_reviews")
+    round = models.PositiveSmallIntegerField("验收轮次")
+    verdicts = models.JSONField("各项结论", default=dict)
+    summary = LimitedTextField("验收意见", COMMENT, blank=True)
+
+    class Meta:
+        verbose_name = "专家验收意见"
+        verbose_name_plural = "专家验收意见"
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["assignment", "round"], name="challenges_one_verdict")]
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.verdicts) and all(v.get("met") for v in self.verdicts.values())
+
+    @classmethod
+    def permission_q(cls, user: Any, action: str) -> models.Q | None:
+        uid = _user_id(user)
+        return models.Q(assignment__expert__user_id=uid) if uid else NOTHING
+
+
+class MilestoneFile(BaseModel):
+    """A file of a milestone report (test report, photos, data): the issuer, the winning team, the challenge's
+    assigned experts and staff may download it; nobody else learns it exists."""
+
+    milestone = models.ForeignKey(Milestone, verbose_name="里程碑", on_delete=models.CASCADE, related_name="files")
+    file = models.FileField("文件", upload_to="challenges/%Y/", validators=[validate_milestone_file])
+    name = models.CharField("文件名", max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "里程碑材料"
+        verbose_name_plural = "里程碑材料"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def permission_q(cls, user: Any, action: str) -> models.Q | None:
+        if action != "view":
+            return NOTHING  # uploads go through the service, which checks the winning team itself
+        org, uid = _org_id(user), _user_id(user)
+        q = NOTHING
+        if org:
+            won = Application.objects.filter(lead_id=org, status=ApplicationStatus.SELECTED).values("challenge_id")
+            q = models.Q(milestone__challenge__issuer_id=org) | models.Q(milestone__challenge_id__in=won)
+        if uid:
+            panels = Assignment.objects.filter(expert__user_id=uid, status__in=ACTIVE_ASSIGNMENT_STATES)
+            q |= models.Q(milestone__challenge_id__in=panels.values("challenge_id"))
+        return q

@@ -10,10 +10,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from kechuang.challenges.choices import (
+    EDITABLE_CHALLENGE_STATES,
     ApplicationStatus,
+    AssignmentStage,
     AssignmentStatus,
     ChallengeStatus,
     IpOwnership,
+    MilestoneStatus,
     Source,
 )
 from kechuang.challenges.models import (
@@ -25,6 +28,7 @@ from kechuang.challenges.models import (
     Indicator,
     IndicatorAnswer,
     Milestone,
+    MilestoneFile,
     Objection,
     Question,
     Review,
@@ -32,18 +36,22 @@ from kechuang.challenges.models import (
 )
 from kechuang.challenges.workflow import (
     APPLICATION_WORKFLOW,
+    ASSIGNMENT_WORKFLOW,
     CHALLENGE_WORKFLOW,
     MILESTONE_WORKFLOW,
     OBJECTION_WORKFLOW,
     issuer_member,
+    winner_member,
 )
+from kechuang.core import audit
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
 from kechuang.directory.models import Organisation
 from kechuang.workflow.engine import Workflow, send, transition
 
 WORKFLOWS: dict[type, Workflow] = {Challenge: CHALLENGE_WORKFLOW, Application: APPLICATION_WORKFLOW,
-                                   Milestone: MILESTONE_WORKFLOW, Objection: OBJECTION_WORKFLOW}
+                                   Milestone: MILESTONE_WORKFLOW, Objection: OBJECTION_WORKFLOW,
+                                   Assignment: ASSIGNMENT_WORKFLOW}
 
 
 def _money(value: Any, label: str, field: str) -> Decimal:
@@ -65,6 +73,24 @@ def challenge_create(*, actor: Any, data: dict[str, Any], indicators: Sequence[t
         issuer = getattr(actor, "organisation", None)
     if issuer is None or not (getattr(actor, "is_bureau", False) or actor.organisation_id == issuer.pk):
         raise ApplicationError("只有发榜单位的成员或科技局工作人员可以填报榜单")
+    total, support = _check_draft(data, indicators, criteria, milestones)
+    fields = {k: data.get(k) for k in DRAFT_FIELDS if k in data}
+    with acting_as(actor):
+        ch = Challenge(issuer=issuer, total_investment=total, fiscal_support=support, created_by=actor, **fields)
+        ch.full_clean(exclude=["issuer", "created_by", "industry_chain", "merged_into"])
+        ch.save()
+        _write_lists(ch, indicators, criteria, milestones)
+    return ch
+
+
+DRAFT_FIELDS = ("title", "problem", "scenario", "period_months", "conditions", "acceptance", "ip_ownership",
+                "ip_terms", "confidential", "trl", "industry_chain", "region_code", "deadline", "blind_review",
+                "source")
+
+
+def _check_draft(data: dict[str, Any], indicators: Sequence[tuple[str, str]],
+                 criteria: Sequence[tuple[str, Any, int, int]],
+                 milestones: Sequence[tuple[str, Any, Any]]) -> tuple[Decimal, Decimal]:
     if data.get("source") not in Source.values:
         raise ApplicationError("请选择需求来源（企业出题或政府立题）", field="source")
     if data.get("ip_ownership") not in IpOwnership.values:
@@ -81,21 +107,93 @@ def challenge_create(*, actor: Any, data: dict[str, Any], indicators: Sequence[t
                   enumerate(milestones, 1)), Decimal(0))
     if not milestones or shares != 100:
         raise ApplicationError(f"各里程碑拨付比例合计应为 100%（当前 {shares:g}%）", field="milestones")
-    fields = {k: data.get(k) for k in ("title", "problem", "scenario", "period_months", "conditions", "acceptance",
-                                       "ip_ownership", "ip_terms", "confidential", "trl", "industry_chain",
-                                       "region_code", "deadline", "blind_review", "source") if k in data}
+    return total, support
+
+
+def _write_lists(ch: Challenge, indicators: Sequence[tuple[str, str]], criteria: Sequence[tuple[str, Any, int, int]],
+                 milestones: Sequence[tuple[str, Any, Any]]) -> None:
+    for name, target in indicators:
+        Indicator.objects.create(challenge=ch, name=name, target=target)
+    for name, weight, max_points, below in criteria:
+        Criterion.objects.create(challenge=ch, name=name, weight=Decimal(str(weight)), max_points=max_points,
+                                 comment_below=below)
+    for title, due, share in milestones:
+        Milestone.objects.create(challenge=ch, title=title, due_on=due, share=Decimal(str(share)))
+
+
+def can_edit(actor: Any, ch: Challenge) -> bool:
+    """立题审核: staff refine a draft until it is published; the issuer edits its own only before submitting."""
+    if ch.status not in EDITABLE_CHALLENGE_STATES:
+        return False
+    return bool(getattr(actor, "is_bureau", False)
+                or (ch.status == ChallengeStatus.DRAFT and issuer_member(actor, ch)))
+
+
+@transaction.atomic
+def challenge_update(*, challenge: Challenge, actor: Any, data: dict[str, Any],
+                     indicators: Sequence[tuple[str, str]], criteria: Sequence[tuple[str, Any, int, int]],
+                     milestones: Sequence[tuple[str, Any, Any]]) -> Challenge:
+    """Refine a drafted 榜单 (fields and lists), all or nothing; the audit log keeps what each field was."""
+    ch = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    if not can_edit(actor, ch):
+        raise ApplicationError("只有科技局工作人员在立题审核中（或发榜单位在提交前）可以修改榜单")
+    total, support = _check_draft(data, indicators, criteria, milestones)
+    before = {"indicators": [str(i) for i in ch.indicators.all()],
+              "milestones": [f"{m.title}｜{m.due_on}｜{m.share:g}" for m in ch.milestones.all()]}
     with acting_as(actor):
-        ch = Challenge(issuer=issuer, total_investment=total, fiscal_support=support, created_by=actor, **fields)
-        ch.full_clean(exclude=["issuer", "created_by", "industry_chain"])
+        for k in DRAFT_FIELDS:
+            if k in data:
+                setattr(ch, k, data[k])
+        ch.total_investment, ch.fiscal_support = total, support
+        ch.full_clean(exclude=["issuer", "created_by", "industry_chain", "merged_into"])
         ch.save()
-        for name, target in indicators:
-            Indicator.objects.create(challenge=ch, name=name, target=target)
-        for name, weight, max_points, below in criteria:
-            Criterion.objects.create(challenge=ch, name=name, weight=Decimal(str(weight)), max_points=max_points,
-                                     comment_below=below)
-        for title, due, share in milestones:
-            Milestone.objects.create(challenge=ch, title=title, due_on=due, share=Decimal(str(share)))
+        ch.indicators.all().delete()
+        ch.criteria.all().delete()
+        ch.milestones.all().delete()
+        _write_lists(ch, indicators, criteria, milestones)
+    audit.record(action="update", instance=ch, actor=actor, changes={
+        "indicators": [before["indicators"], [str(i) for i in ch.indicators.all()]],
+        "milestones": [before["milestones"], [f"{m.title}｜{m.due_on}｜{m.share:g}" for m in ch.milestones.all()]]})
     return ch
+
+
+def merge_candidates(ch: Challenge) -> list[Challenge]:
+    """Other drafts in 立题审核 (or still drafts) that staff may merge into this one."""
+    return list(Challenge.objects.filter(status__in=EDITABLE_CHALLENGE_STATES).exclude(pk=ch.pk)
+                .select_related("issuer").order_by("-created_at"))
+
+
+@transaction.atomic
+def challenge_merge(*, survivor: Challenge, merged: Challenge, actor: Any, comment: str = "") -> Challenge:
+    """立题审核 merges two similar drafts: the merged-away one's indicators the survivor lacks are added to it, it
+    is closed (已并入) with a link to the survivor, and both issuers are told (the workflow's notify)."""
+    from kechuang.challenges.workflow import _members
+
+    if not getattr(actor, "is_bureau", False):
+        raise ApplicationError("仅科技局工作人员可以合并榜单")
+    if survivor.pk == merged.pk:
+        raise ApplicationError("请选择另一份榜单需求", field="other")
+    locked = {c.pk: c for c in Challenge.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk])}
+    survivor, merged = locked[survivor.pk], locked[merged.pk]
+    for c in (survivor, merged):
+        if c.status not in EDITABLE_CHALLENGE_STATES:
+            raise ApplicationError(f"“{c.title}”已不在立题审核中，不能合并", field="other")
+    have = set(survivor.indicators.values_list("name", flat=True))
+    added = []
+    with acting_as(actor):
+        for ind in merged.indicators.all():
+            if ind.name not in have:
+                Indicator.objects.create(challenge=survivor, name=ind.name, target=ind.target)
+                added.append(ind.name)
+    note = f"并入榜单“{survivor.title}”（{survivor.issuer.name}）" + (f"：{comment.strip()}" if comment.strip() else "")
+    transition(merged, CHALLENGE_WORKFLOW, "merge", actor=actor, internal=True, comment=note[:2000],
+               extra={"merged_into": survivor})
+    audit.record(action="update", instance=survivor, actor=actor,
+                 changes={"merged_from": merged.pk, "indicators_added": added})
+    send([(u, f"榜单“{survivor.title}”在立题审核中合并了“{merged.title}”（{merged.issuer.name}）"
+              + (f"，新增指标：{'、'.join(added)}" if added else ""), f"/challenges/{survivor.pk}/")
+          for u in _members(survivor.issuer)])
+    return survivor
 
 
 @transaction.atomic
@@ -177,23 +275,36 @@ def candidates(challenge: Challenge) -> list[Expert]:
 
 
 @transaction.atomic
-def assign_experts(*, challenge: Challenge, experts: Sequence[Expert], actor: Any) -> list[Assignment]:
-    """Staff draw the panel; an expert with a conflict of interest is recorded as excluded, automatically."""
+def assign_experts(*, challenge: Challenge, experts: Sequence[Expert], actor: Any,
+                   stage: str = AssignmentStage.REVIEW) -> list[Assignment]:
+    """Staff draw the panel (方案评审, or 验收); an expert with a conflict of interest is recorded as excluded,
+    automatically. An expert who declared a conflict stays out: staff draw a replacement instead."""
     if not getattr(actor, "is_bureau", False):
         raise ApplicationError("仅科技局工作人员可以遴选评审专家")
-    if challenge.status not in (ChallengeStatus.SCREENING, ChallengeStatus.REVIEWING):
-        raise ApplicationError("榜单进入形式审查后方可遴选评审专家")
+    if stage == AssignmentStage.ACCEPTANCE:
+        if challenge.status != ChallengeStatus.ACCEPTANCE:
+            raise ApplicationError("榜单进入验收阶段后方可遴选验收专家")
+        text, url = f"请验收榜单“{challenge.title}”的攻关成果", f"/challenges/{challenge.pk}/acceptance/"
+    elif stage == AssignmentStage.REVIEW:
+        if challenge.status not in (ChallengeStatus.SCREENING, ChallengeStatus.REVIEWING):
+            raise ApplicationError("榜单进入形式审查后方可遴选评审专家")
+        text, url = f"请评审榜单“{challenge.title}”的揭榜方案", f"/challenges/{challenge.pk}/review/"
+    else:
+        raise ApplicationError("评审环节无效", field="stage")
+    declared = [str(a.expert) for a in challenge.assignments.filter(
+        stage=stage, expert__in=experts, status=AssignmentStatus.DECLARED).select_related("expert__person")]
+    if declared:
+        raise ApplicationError(f"{'、'.join(declared)}已申报回避，不能再遴选，请选择其他专家", field="experts")
     out = []
     with acting_as(actor):
         for e in experts:
             reason = conflict_reason(e, challenge)
             a, _ = Assignment.objects.update_or_create(
-                challenge=challenge, expert=e,
+                challenge=challenge, expert=e, stage=stage,
                 defaults={"status": AssignmentStatus.EXCLUDED if reason else AssignmentStatus.ASSIGNED,
                           "excluded_reason": reason})
             out.append(a)
-    send([(a.expert.user, f"请评审榜单“{challenge.title}”的揭榜方案", f"/challenges/{challenge.pk}/review/")
-          for a in out if a.status == AssignmentStatus.ASSIGNED])
+    send([(a.expert.user, text, url) for a in out if a.status == AssignmentStatus.ASSIGNED])
     return out
 
 
@@ -279,3 +390,25 @@ def objection_raise(*, challenge: Challenge, actor: Any, text: str) -> Objection
 
     send([(u, f"榜单“{challenge.title}”公示期收到异议，请处理", f"/challenges/{challenge.pk}/") for u in _staff()])
     return obj
+
+
+@transaction.atomic
+def milestone_file_add(*, milestone: Milestone, actor: Any, upload: Any) -> MilestoneFile:
+    """The winning team attaches a file to its milestone report, while the milestone is open for reporting."""
+    from django.core.exceptions import ValidationError
+
+    from kechuang.challenges.models import validate_milestone_file
+
+    if not winner_member(actor, milestone):
+        raise ApplicationError("只有揭榜方可以上传里程碑材料")
+    if milestone.status not in (MilestoneStatus.ACTIVE, MilestoneStatus.MISSED):
+        raise ApplicationError("里程碑实施中（提交进展报告前）方可上传材料", field="file")
+    if upload is None:
+        raise ApplicationError("请选择要上传的文件", field="file")
+    try:
+        validate_milestone_file(upload)
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages[0], field="file") from None
+    name = (getattr(upload, "name", "") or "材料").rsplit("/", 1)[-1][:200]
+    with acting_as(actor):
+        return MilestoneFile.objects.create(milestone=milestone, file=upload, name=name, uploaded_by=actor)

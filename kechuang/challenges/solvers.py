@@ -3,6 +3,7 @@ or institutes for a challenge, with its explanation; staff invite a proposal and
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -60,3 +61,38 @@ def invite(*, challenge: Challenge, kind: str, pk: str, actor: Any) -> Invitatio
         send([(u, f"科技局邀请贵单位揭榜“{challenge.title}”（推荐依据：{title}）", f"/challenges/{challenge.pk}/")
               for u in org.members.filter(is_active=True)])
     return inv
+
+
+def publication_audience(ch: Challenge, actor: Any, already: Collection[Any] = ()) -> list[tuple[Any, str, str]]:
+    """Who hears of a 榜单 when it is published (besides its issuer): the members of units already invited, and of
+    the units the matching proposes (an achievement's holder, an expert's or platform's unit, an enterprise or
+    institute), plus the proposed experts themselves where they sign in as reviewers. Each person once.
+    The platform has no subscription to an industry chain, so nobody is told merely for sharing the chain."""
+    from kechuang.challenges.models import Expert
+
+    url = f"/challenges/{ch.pk}/"
+    deadline = f"，揭榜截止日期 {ch.deadline:%Y-%m-%d}" if ch.deadline else ""
+    out: list[tuple[Any, str, str]] = []
+    seen = set(already)
+
+    def add(users: Any, text: str) -> None:
+        for u in users:
+            if u is not None and u.pk not in seen and u.organisation_id != ch.issuer_id:
+                seen.add(u.pk)
+                out.append((u, text, url))
+
+    for inv in ch.invitations.select_related("organisation"):
+        if inv.organisation is not None:
+            add(inv.organisation.members.filter(is_active=True),
+                f"贵单位受邀揭榜的榜单“{ch.title}”已发榜{deadline}")
+    recs, _ = proposals(ch, actor)
+    for r in recs:
+        why = f"（推荐依据：{r.title}）"
+        org = _organisation_of(r.kind, r.obj)
+        if org is not None:
+            add(org.members.filter(is_active=True), f"新发榜单“{ch.title}”与贵单位相关{why}{deadline}")
+        if r.kind == "expert":
+            expert = Expert.objects.filter(person_id=r.obj.pk).select_related("user").first()
+            if expert is not None and expert.user.is_active:
+                add([expert.user], f"新发榜单“{ch.title}”与您的专业领域相关{why}{deadline}")
+    return out

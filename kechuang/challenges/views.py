@@ -7,12 +7,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.challenges import selectors, services, solvers
-from kechuang.challenges.choices import ApplicationStatus, AssignmentStatus, ChallengeStatus
+from kechuang.challenges import acceptance, selectors, services, solvers
+from kechuang.challenges.choices import (
+    ACTIVE_ASSIGNMENT_STATES,
+    ApplicationStatus,
+    AssignmentStage,
+    AssignmentStatus,
+    ChallengeStatus,
+)
 from kechuang.challenges.forms import ApplicationForm, ChallengeForm, QuestionForm
 from kechuang.challenges.models import (
     Application,
@@ -20,19 +26,24 @@ from kechuang.challenges.models import (
     Challenge,
     Expert,
     Milestone,
+    MilestoneFile,
     Objection,
     Question,
 )
 from kechuang.challenges.workflow import (
     APPLICATION_WORKFLOW,
+    ASSIGNMENT_WORKFLOW,
     CHALLENGE_WORKFLOW,
     MILESTONE_WORKFLOW,
     OBJECTION_WORKFLOW,
     issuer_member,
+    winner_member,
 )
 from kechuang.core.exceptions import ApplicationError
 
-MAIN_STEPS = [(v, lbl) for v, lbl in ChallengeStatus.choices if v != ChallengeStatus.TERMINATED]
+MAIN_STEPS = [(v, lbl) for v, lbl in ChallengeStatus.choices
+              if v not in (ChallengeStatus.TERMINATED, ChallengeStatus.MERGED, ChallengeStatus.RECTIFYING)]
+ACCEPTANCE_STATES = (ChallengeStatus.ACCEPTANCE, ChallengeStatus.RECTIFYING, ChallengeStatus.CLOSED)
 
 
 def board(request: HttpRequest) -> HttpResponse:
@@ -48,7 +59,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     applications = (Application.objects.filter(lead_id=user.organisation_id).select_related("challenge")
                     if user.organisation_id else Application.objects.none())
     assignments = Assignment.objects.restrict(user, "view").filter(
-        status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.DONE]).select_related("challenge")
+        status__in=ACTIVE_ASSIGNMENT_STATES).select_related("challenge")
     if user.is_bureau:
         assignments = assignments.filter(expert__user_id=user.pk)
     return render(request, "challenges/mine.html", {"challenges": challenges, "applications": applications,
@@ -74,6 +85,48 @@ def challenge_new(request: HttpRequest) -> HttpResponse:
     return render(request, "challenges/challenge_form.html", {"form": form})
 
 
+@login_required
+def challenge_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """立题审核: staff refine the drafted 榜单 (fields, indicators, scorecard, milestones) before publishing it."""
+    ch = get_object_or_404(Challenge.objects.restrict(request.user, "view"), pk=pk)
+    if not services.can_edit(request.user, ch):
+        raise PermissionDenied("只有科技局工作人员在立题审核中（或发榜单位在提交前）可以修改榜单")
+    form = ChallengeForm(request.POST or None, instance=ch, initial=ChallengeForm.lists_of(ch))
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = {k: v for k, v in form.cleaned_data.items() if not k.endswith("_text")}
+            services.challenge_update(challenge=ch, actor=request.user, data=data,
+                                      indicators=form.cleaned_data["indicators_text"],
+                                      criteria=form.cleaned_data["criteria_text"],
+                                      milestones=form.cleaned_data["milestones_text"])
+            messages.success(request, "榜单已修改")
+            return redirect("challenges:detail", pk=ch.pk)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "challenges/challenge_form.html", {"form": form, "ch": ch})
+
+
+@login_required
+@require_POST
+def challenge_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """立题审核: the chosen draft is merged into this one (it is closed with a link here)."""
+    if not getattr(request.user, "is_bureau", False):
+        raise PermissionDenied("仅科技局工作人员可以合并榜单")
+    ch = get_object_or_404(Challenge, pk=pk)
+    other = Challenge.objects.filter(pk=request.POST.get("other") or 0).first() \
+        if (request.POST.get("other") or "").isdigit() else None
+    if other is None:
+        messages.error(request, "请选择要并入本榜单的榜单需求")
+        return redirect("challenges:detail", pk=ch.pk)
+    try:
+        services.challenge_merge(survivor=ch, merged=other, actor=request.user,
+                                 comment=request.POST.get("comment", ""))
+        messages.success(request, f"已将“{other.title}”并入本榜单，双方发榜单位已收到通知")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("challenges:detail", pk=ch.pk)
+
+
 def _can_see_team(user: Any, ch: Challenge) -> bool:
     return bool(getattr(user, "is_bureau", False) or issuer_member(user, ch))
 
@@ -95,15 +148,31 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "own_application": (ch.applications.filter(lead_id=user.organisation_id).first()
                             if getattr(user, "organisation_id", None) else None),
     }
+    staff = getattr(user, "is_bureau", False)
+    ctx["can_edit"] = services.can_edit(user, ch)
+    if staff and ch.status in (ChallengeStatus.DRAFT, ChallengeStatus.SUBMITTED):
+        ctx["merge_candidates"] = services.merge_candidates(ch)
+    winner = ch.winner
+    team = winner is not None and getattr(user, "organisation_id", None) == winner.lead_id
+    ctx["is_winner"] = team
+    if manager or team or _on_panel(user, ch):
+        ctx["files"] = {m.pk: list(m.files.all()) for m in ctx["milestones"]}
     if manager:
         ctx["applications"] = ch.applications.select_related("lead")
         if ch.status in selectors.RESULT_STATES:
             ctx["results"] = selectors.results(ch)
-        ctx["assignments"] = ch.assignments.select_related("expert__person", "expert__person__organisation")
-    if getattr(user, "is_bureau", False) and ch.status in (ChallengeStatus.SCREENING, ChallengeStatus.REVIEWING):
+        both = ch.assignments.select_related("expert__person", "expert__person__organisation")
+        ctx["assignments"] = [a for a in both if a.stage == AssignmentStage.REVIEW]
+        ctx["acceptance_assignments"] = [a for a in both if a.stage == AssignmentStage.ACCEPTANCE]
+        if ch.status in ACCEPTANCE_STATES:
+            ctx["tally"] = acceptance.tally(ch)
+    if staff and ch.status in (ChallengeStatus.SCREENING, ChallengeStatus.REVIEWING):
         taken = {a.expert_id for a in ctx["assignments"]}
         ctx["candidates"] = [e for e in services.candidates(ch) if e.pk not in taken]
-    if getattr(user, "is_bureau", False) and ch.status == ChallengeStatus.PUBLISHED:
+    if staff and ch.status == ChallengeStatus.ACCEPTANCE:
+        taken = {a.expert_id for a in ctx["acceptance_assignments"]}
+        ctx["acceptance_candidates"] = [e for e in services.candidates(ch) if e.pk not in taken]
+    if staff and ch.status == ChallengeStatus.PUBLISHED:
         ctx["proposals"], ctx["proposals_note"] = solvers.proposals(ch, user)
         ctx["invitations"] = ch.invitations.all()
     return render(request, "challenges/detail.html", ctx)
@@ -148,12 +217,14 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not getattr(request.user, "is_bureau", False):
         raise PermissionDenied("仅科技局工作人员可以遴选评审专家")
     ch = get_object_or_404(Challenge, pk=pk)
-    experts = list(Expert.objects.filter(pk__in=request.POST.getlist("experts")).select_related("person"))
+    experts = list(Expert.objects.filter(pk__in=[p for p in request.POST.getlist("experts") if p.isdigit()])
+                   .select_related("person"))
     if not experts:
-        messages.error(request, "请至少选择一位评审专家")
+        messages.error(request, "请至少选择一位专家")
         return redirect("challenges:detail", pk=ch.pk)
     try:
-        out = services.assign_experts(challenge=ch, experts=experts, actor=request.user)
+        out = services.assign_experts(challenge=ch, experts=experts, actor=request.user,
+                                      stage=request.POST.get("stage") or AssignmentStage.REVIEW)
         excluded = [f"{a.expert}（{a.excluded_reason}）" for a in out if a.status == AssignmentStatus.EXCLUDED]
         messages.success(request, f"已遴选 {len(out) - len(excluded)} 位专家"
                          + (f"；自动回避：{'、'.join(excluded)}" if excluded else ""))
@@ -223,20 +294,26 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "partners": app.partners.all()})
 
 
-def _assignment(request: HttpRequest, pk: int) -> Assignment:
+def _assignment(request: HttpRequest, pk: int, stage: str = AssignmentStage.REVIEW) -> Assignment:
     a = Assignment.objects.restrict(request.user, "view").filter(
-        challenge_id=pk, expert__user_id=request.user.pk).select_related("challenge").first()
+        challenge_id=pk, expert__user_id=request.user.pk, stage=stage).select_related("challenge").first()
     if a is None:
         raise Http404("没有分配给您的评审")
     return a
+
+
+def _on_panel(user: Any, ch: Challenge) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return ch.assignments.filter(expert__user_id=user.pk, status__in=ACTIVE_ASSIGNMENT_STATES).exists()
 
 
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     a = _assignment(request, pk)
     ch = a.challenge
-    apps = list(ch.applications.filter(status=ApplicationStatus.ADMITTED)) if a.status != AssignmentStatus.EXCLUDED \
-        else []
+    apps = list(ch.applications.filter(status=ApplicationStatus.ADMITTED)) \
+        if a.status in ACTIVE_ASSIGNMENT_STATES else []
     done = {r.application_id: r for r in a.reviews.all()}
     criteria = list(ch.criteria.all())
     rows = []
@@ -246,6 +323,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                      "lines": [(c, (r.scores.get(str(c.pk)) if r else None), (r.comments.get(str(c.pk), "") if r
                                                                              else "")) for c in criteria]})
     return render(request, "challenges/review.html", {"a": a, "ch": ch, "rows": rows,
+                                                      "assignment_workflow": ASSIGNMENT_WORKFLOW,
                                                       "answers_of": {app.pk: app.answers.select_related("indicator")
                                                                      for app in apps}})
 
@@ -301,3 +379,71 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("仅科技局工作人员可以处理异议")
     obj = get_object_or_404(Objection, pk=pk)
     return _move(request, obj, OBJECTION_WORKFLOW, redirect("challenges:detail", pk=obj.challenge_id))
+
+
+@login_required
+def acceptance_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """验收: an acceptance expert judges each line of the 验收方式与标准 and each indicator (达到/未达到)."""
+    a = _assignment(request, pk, AssignmentStage.ACCEPTANCE)
+    ch = a.challenge
+    active = a.status in ACTIVE_ASSIGNMENT_STATES
+    own = a.acceptance_reviews.filter(round=ch.acceptance_round).first() if active else None
+    lines = [(line, (own.verdicts.get(line.key) if own else None) or {}) for line in acceptance.lines_of(ch)]
+    winner = ch.winner if active else None
+    milestones = list(ch.milestones.prefetch_related("files")) if active else []
+    return render(request, "challenges/acceptance.html", {
+        "a": a, "ch": ch, "lines": lines, "own": own, "winner": winner, "milestones": milestones,
+        "answers": winner.answers.select_related("indicator") if winner else [],
+        "assignment_workflow": ASSIGNMENT_WORKFLOW})
+
+
+@login_required
+@require_POST
+def acceptance_save(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _assignment(request, pk, AssignmentStage.ACCEPTANCE)
+    keys = [line.key for line in acceptance.lines_of(a.challenge)]
+    try:
+        acceptance.verdict_save(assignment=a, actor=request.user,
+                                met={k: request.POST.get(f"met_{k}") for k in keys},
+                                comments={k: request.POST.get(f"comment_{k}", "") for k in keys},
+                                summary=request.POST.get("summary", ""))
+        messages.success(request, "验收意见已提交")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("challenges:acceptance", pk=pk)
+
+
+@login_required
+@require_POST
+def assignment_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """申报回避: the expert steps aside from one assignment (the workflow table says who and when)."""
+    a = get_object_or_404(Assignment.objects.restrict(request.user, "view").select_related("challenge"), pk=pk)
+    back = redirect("challenges:mine")
+    return _move(request, a, ASSIGNMENT_WORKFLOW, back)
+
+
+@login_required
+@require_POST
+def milestone_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    m = get_object_or_404(Milestone.objects.restrict(request.user, "view").select_related("challenge"), pk=pk)
+    if not winner_member(request.user, m):
+        raise PermissionDenied("只有揭榜方可以上传里程碑材料")
+    try:
+        f = services.milestone_file_add(milestone=m, actor=request.user, upload=request.FILES.get("file"))
+        messages.success(request, f"已上传“{f.name}”")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("challenges:detail", pk=m.challenge_id)
+
+
+@login_required
+def milestone_file_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Only the issuer, the winning team, the challenge's assigned experts and staff; 404 for anyone else."""
+    from django.http import FileResponse
+
+    f = get_object_or_404(MilestoneFile.objects.restrict(request.user, "view"), pk=pk)
+    try:
+        handle = f.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件已不存在") from None
+    return FileResponse(handle, as_attachment=True, filename=f.name)

@@ -21,7 +21,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from kechuang.accounts.choices import BUREAU_ROLES
-from kechuang.challenges.choices import OPEN_CHALLENGE_STATES, ApplicationStatus, AssignmentStatus
+from kechuang.challenges.choices import (
+    ACTIVE_ASSIGNMENT_STATES,
+    OPEN_CHALLENGE_STATES,
+    ApplicationStatus,
+    AssignmentStage,
+    AssignmentStatus,
+)
 from kechuang.challenges.choices import ChallengeStatus as C
 from kechuang.challenges.choices import MilestoneStatus as M
 from kechuang.core.exceptions import ApplicationError
@@ -64,6 +70,16 @@ def issuer_or_bureau(actor: Any, challenge: Any) -> bool:
     return bureau(actor, challenge) or issuer_member(actor, challenge)
 
 
+def winner_or_bureau(actor: Any, challenge: Any) -> bool:
+    winner = challenge.winner
+    return bureau(actor, challenge) or (winner is not None and lead_member(actor, winner))
+
+
+def nobody(actor: Any, obj: Any) -> bool:
+    """A step only the deadline sweep (the SYSTEM actor) takes: nobody is allowed it on a page."""
+    return False
+
+
 # --- conditions ------------------------------------------------------------------------------------------------
 
 
@@ -89,15 +105,15 @@ def screened_and_panel(ch: Any) -> str | None:
         return "还有报名未完成形式审查"
     if not ch.applications.filter(status=A.ADMITTED).exists():
         return "没有通过形式审查的报名，可终止榜单"
-    if not ch.assignments.filter(status=AssignmentStatus.ASSIGNED).exists():
+    if not ch.assignments.filter(stage=AssignmentStage.REVIEW, status=AssignmentStatus.ASSIGNED).exists():
         return "尚未遴选评审专家"
     return None
 
 
 def reviews_complete(ch: Any) -> str | None:
     admitted = ch.applications.filter(status=A.ADMITTED).count()
-    missing = [str(a.expert) for a in ch.assignments.filter(status__in=[AssignmentStatus.ASSIGNED,
-                                                                         AssignmentStatus.DONE])
+    missing = [str(a.expert) for a in ch.assignments.filter(stage=AssignmentStage.REVIEW,
+                                                             status__in=ACTIVE_ASSIGNMENT_STATES)
                if a.reviews.count() < admitted]
     if missing:
         return f"尚有 {len(missing)} 位专家未完成全部评分"
@@ -119,6 +135,31 @@ def publicity_over(ch: Any) -> str | None:
 def milestones_done(ch: Any) -> str | None:
     left = ch.milestones.exclude(status=M.RELEASED).count()
     return f"尚有 {left} 个里程碑未通过评审" if left else None
+
+
+def acceptance_complete(ch: Any) -> str | None:
+    """Every acceptance expert of this round has given a verdict (the issuer then confirms 通过 or asks 整改)."""
+    from kechuang.challenges.acceptance import tally
+
+    t = tally(ch)
+    if not t.experts:
+        return "尚未遴选验收专家"
+    if t.missing:
+        return f"尚有 {t.missing} 位验收专家未提交验收意见"
+    return None
+
+
+def acceptance_passed(ch: Any) -> str | None:
+    """结题 needs the experts' verdict 通过 (each line met by more than half of them); the issuer confirms it."""
+    from kechuang.challenges.acceptance import tally
+
+    reason = acceptance_complete(ch)
+    if reason:
+        return reason
+    failed = tally(ch).failed_names()
+    if failed:
+        return f"专家验收结论为不通过（未达到：{'、'.join(failed)}），可要求整改或由科技局终止"
+    return None
 
 
 def challenge_deciding(app: Any) -> str | None:
@@ -161,17 +202,14 @@ def _enter_publicity(ch: Any, actor: Any) -> dict[str, Any]:
     return {"publicity_starts_on": start, "publicity_ends_on": due_on(start, publicity_working_days(), True)}
 
 
+def _enter_acceptance(ch: Any, actor: Any) -> dict[str, Any]:
+    return {"acceptance_round": ch.acceptance_round + 1}
+
+
 def _start_milestones(ch: Any, actor: Any, cleaned: dict[str, Any]) -> None:
-    """任务书下达: every milestone starts; its 逾期 deadline is its own planned date, not a fixed length."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from kechuang.workflow.deadlines import _due_at
-    from kechuang.workflow.models import WorkflowDeadline
-
+    """任务书下达: every milestone starts; its 逾期 deadline is its own planned date (the Deadline's ``due``)."""
     for m in ch.milestones.filter(status=M.PLANNED):
         transition(m, MILESTONE_WORKFLOW, "activate", actor=actor, internal=True)
-        WorkflowDeadline.objects.filter(content_type=ContentType.objects.get_for_model(m), object_id=str(m.pk),
-                                        fired_at__isnull=True).update(due_on=m.due_on, due_at=_due_at(m.due_on))
 
 
 def _select_team(app: Any, actor: Any, cleaned: dict[str, Any]) -> None:
@@ -229,7 +267,19 @@ def _notify_challenge(ch: Any, step: Transition, actor: Any) -> list[tuple[Any, 
     if step.trigger in ("decide", "terminate", "contract", "close"):
         for app in ch.applications.select_related("lead"):
             people += _members(app.lead)
-    return [(p, text, url) for p in people]
+    if step.trigger in ("rectify", "resubmit") and ch.winner is not None:
+        people += _members(ch.winner.lead)
+    if step.trigger == "resubmit":
+        people += _staff()
+    if step.trigger == "merge" and ch.merged_into_id:
+        text = f"您的榜单需求“{ch.title}”在立题审核中已并入榜单“{ch.merged_into.title}”，由科技局统一立题"
+        url = f"/challenges/{ch.merged_into_id}/"
+    out = [(p, text, url) for p in people]
+    if step.trigger == "publish":
+        from kechuang.challenges.solvers import publication_audience
+
+        out += publication_audience(ch, actor, already={p.pk for p in people})
+    return out
 
 
 def _notify_application(app: Any, step: Transition, actor: Any) -> list[tuple[Any, str, str]]:
@@ -260,6 +310,11 @@ CHALLENGE_WORKFLOW = Workflow(
                    comment_label="退回意见", danger=True),
         Transition("close_entries", C.PUBLISHED, C.SCREENING, "截止报名，进入形式审查", allowed=bureau,
                    condition=has_applications),
+        # Taken by the deadline sweep (SYSTEM) the day after the published 揭榜截止日期; with no team staff then
+        # terminate the 榜单 from 形式审查.
+        Transition("expire_entries", C.PUBLISHED, C.SCREENING, "揭榜截止，进入形式审查", allowed=nobody),
+        Transition("merge", (C.DRAFT, C.SUBMITTED), C.MERGED, "并入其他榜单", allowed=bureau, internal=True,
+                   internal_via="请在立题审核中选择合并到的榜单"),
         Transition("start_review", C.SCREENING, C.REVIEWING, "开始专家评审", allowed=bureau,
                    condition=screened_and_panel),
         Transition("finish_review", C.REVIEWING, C.DECIDING, "评审完成，交发榜单位确定揭榜方", allowed=bureau,
@@ -273,14 +328,22 @@ CHALLENGE_WORKFLOW = Workflow(
                    perform=_start_milestones),
         Transition("to_acceptance", C.MILESTONES, C.ACCEPTANCE, "申请验收", allowed=issuer_or_bureau,
                    condition=milestones_done),
-        Transition("close", C.ACCEPTANCE, C.CLOSED, "验收通过，结题", allowed=issuer_or_bureau,
-                   comment_required=True, comment_label="验收意见（对照验收标准）"),
+        Transition("close", C.ACCEPTANCE, C.CLOSED, "确认验收通过，结题", allowed=issuer_member,
+                   condition=acceptance_passed, comment_required=True,
+                   comment_label="发榜单位验收确认意见（对照验收方式与标准）"),
+        Transition("rectify", C.ACCEPTANCE, C.RECTIFYING, "验收不通过，限期整改", allowed=issuer_or_bureau,
+                   condition=acceptance_complete, comment_required=True, comment_label="整改要求与期限",
+                   danger=True),
+        Transition("resubmit", C.RECTIFYING, C.ACCEPTANCE, "整改完成，申请重新验收", allowed=winner_or_bureau,
+                   comment_required=True, comment_label="整改情况说明"),
         Transition("terminate", OPEN_CHALLENGE_STATES, C.TERMINATED, "终止榜单", allowed=bureau,
                    comment_required=True, comment_label="终止理由", danger=True),
     ],
     notify=_notify_challenge,
-    on_enter={C.PUBLICISED: _enter_publicity},
-    deadlines=[Deadline(C.PUBLICISED, publicity_working_days, label="公示期")],
+    on_enter={C.PUBLICISED: _enter_publicity, C.ACCEPTANCE: _enter_acceptance},
+    deadlines=[Deadline(C.PUBLICISED, publicity_working_days, label="公示期"),
+               Deadline(C.PUBLISHED, 30, working=False, action="transition", trigger="expire_entries",
+                        label="揭榜报名截止", due=lambda ch: ch.deadline)],
 )
 
 APPLICATION_WORKFLOW = Workflow(
@@ -347,9 +410,44 @@ MILESTONE_WORKFLOW = Workflow(
         Transition("return", M.REPORTED, M.ACTIVE, "退回补充", allowed=bureau, comment_required=True,
                    comment_label="退回意见", form=MilestoneDecisionForm, effects=("review_comment",), danger=True),
         # Taken only by the deadline sweep (SYSTEM): nobody is allowed it on a page.
-        Transition("miss", M.ACTIVE, M.MISSED, "逾期未报告", allowed=lambda u, m: False),
+        Transition("miss", M.ACTIVE, M.MISSED, "逾期未报告", allowed=nobody),
     ],
     notify=_notify_milestone,
-    # The length is replaced by the milestone's own planned date when it starts (see _start_milestones).
-    deadlines=[Deadline(M.ACTIVE, 1, working=False, action="transition", trigger="miss", label="里程碑计划完成日期")],
+    deadlines=[Deadline(M.ACTIVE, 1, working=False, action="transition", trigger="miss", label="里程碑计划完成日期",
+                        due=lambda m: m.due_on)],
+)
+
+
+class DeclareForm(StepForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["excluded_reason"] = (data.get("comment") or "").strip()[:300]
+        return data
+
+
+def own_assignment(actor: Any, a: Any) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and a.expert.user_id == actor.pk)
+
+
+def stage_open(a: Any) -> str | None:
+    """An expert may step aside while the panel still works: 形式审查/专家评审 for review, 验收 for acceptance."""
+    states = (C.SCREENING, C.REVIEWING) if a.stage == AssignmentStage.REVIEW else (C.ACCEPTANCE,)
+    return None if a.challenge.status in states else "该环节已结束，不能再申报回避"
+
+
+def _notify_assignment(a: Any, step: Transition, actor: Any) -> list[tuple[Any, str, str]]:
+    text = (f"专家{a.expert}申报回避榜单“{a.challenge.title}”的{a.get_stage_display()}：{a.excluded_reason}。"
+            "请遴选替补专家")
+    return [(p, text, f"/challenges/{a.challenge_id}/") for p in _staff()]
+
+
+ASSIGNMENT_WORKFLOW = Workflow(
+    name="challenge_assignment",
+    transitions=[
+        Transition("declare", (AssignmentStatus.ASSIGNED, AssignmentStatus.DONE), AssignmentStatus.DECLARED,
+                   "申报利益冲突，回避本榜单", allowed=own_assignment, condition=stage_open, form=DeclareForm,
+                   effects=("excluded_reason",), comment_required=True,
+                   comment_label="回避理由（与哪个单位或团队有何关系）", danger=True),
+    ],
+    notify=_notify_assignment,
 )

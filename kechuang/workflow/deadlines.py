@@ -56,12 +56,17 @@ def on_enter(obj: models.Model, workflow: Workflow, state: str) -> None:
     rows = []
     for d in workflow.deadlines_for(state):
         days = d.length()
-        try:
-            last = due_on(entered, days, d.working)
-        except CalendarUnknownYear:
-            if d.action == "transition":
-                raise
-            last = None
+        stated = d.due(obj) if d.due is not None else None
+        if stated is not None:
+            last: dt.date | None = stated
+            days = max((stated - entered).days, 0)
+        else:
+            try:
+                last = due_on(entered, days, d.working)
+            except CalendarUnknownYear:
+                if d.action == "transition":
+                    raise
+                last = None
         rows.append(WorkflowDeadline(
             content_type=ct, object_id=str(obj.pk), workflow=workflow.name, state=state, key=d.key,
             label=d.label, action=d.action, trigger=d.trigger, entered_on=entered, days=days, working=d.working,

@@ -121,7 +121,8 @@ class Deadline:
 
     ``action``: ``remind`` (notify, the object stays), ``escalate`` (notify, meant for a superior) or
     ``transition`` (the SYSTEM actor takes ``trigger``). ``days`` may be a function so that it reads a setting
-    when the object enters the state. ``notify(obj, deadline)`` names who is told for remind/escalate.
+    when the object enters the state. ``notify(obj, deadline)`` names who is told for remind/escalate. ``due(obj)``
+    gives the last day from the record itself when the period is a date the record states.
     """
 
     state: str
@@ -131,6 +132,9 @@ class Deadline:
     trigger: str = ""
     label: str = ""  # Chinese, e.g. "公示期" or "受理后审核期限"
     notify: DeadlineNotify | None = None
+    # The last day read from the record instead of counted (a published 揭榜截止日期, a milestone's planned date);
+    # ``days`` is then only the fallback when the record has no such date.
+    due: Callable[[Any], Any] | None = None
 
     ACTIONS = ("remind", "escalate", "transition")
 

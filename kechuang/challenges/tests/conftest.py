@@ -76,3 +76,20 @@ def review_all(w: dict[str, Any], scores: dict[str, float]) -> None:
                                  scores={c.pk: scores[key] for c in ch.criteria.all()},
                                  comments={c.pk: f"{key}需改进" for c in ch.criteria.all()}, summary="总体尚可")
     services.move(ch, "finish_review", actor=w["users"]["staff"])
+
+
+def to_acceptance(w: dict[str, Any], monkeypatch: Any) -> Any:
+    """review_all, the issuer picks team a, 任务书 after the publicity period, both milestones released, 验收."""
+    review_all(w, {"a": 9, "b": 6})
+    ch, staff, team = w["ch"], w["users"]["staff"], w["users"]["a"]
+    services.move(w["apps"]["a"], "select", actor=w["users"]["issuer"])
+    ch.refresh_from_db()
+    monkeypatch.setattr(clock, "today", lambda: ch.publicity_ends_on + dt.timedelta(days=1))
+    services.move(ch, "contract", actor=staff)
+    services.move(ch, "start", actor=staff)
+    for m in ch.milestones.all():
+        services.move(m, "report", actor=team, data={"report": f"{m.title}完成"})
+        services.move(m, "approve", actor=staff, data={"comment": "通过"})
+    services.move(ch, "to_acceptance", actor=w["users"]["issuer"])
+    ch.refresh_from_db()
+    return ch
