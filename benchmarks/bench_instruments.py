@@ -83,6 +83,25 @@ def _check(ids: list[int]) -> dict:
     return {"held": held, "overlaps": overlaps}
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a server's process and its live children (gunicorn's master and
+    workers, or PostgreSQL's postmaster and backends), from /proc (Linux):
+    the load-independent cost, since wall-clock figures on a shared machine depend on the other tenants."""
+    total = 0
+    pids = [pid]
+    try:
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return float("nan")
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _get(port: int, token: str) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     conn.request("GET", "/api/instrument-bookings/", headers={"Authorization": f"Token {token}"})
@@ -96,6 +115,8 @@ def main() -> int:
     ap.add_argument("--seconds", type=int, default=30)
     ap.add_argument("--days", type=int, default=14, help="the slots are drawn from this many days ahead")
     ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--pg-postmaster-pid", type=int, default=0,
+                    help="when the PostgreSQL server is local: also report the CPU time of its processes")
     ns = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-instruments-"))
     os.environ["KECHUANG_VAR_DIR"] = str(work)
@@ -146,6 +167,8 @@ def main() -> int:
         for t in warm:
             t.join()
         stop = time.monotonic() + ns.seconds
+        cpu0 = server_cpu_seconds(server.pid)
+        pg0 = server_cpu_seconds(ns.pg_postmaster_pid) if ns.pg_postmaster_pid else float("nan")
         threads = [threading.Thread(target=client, args=(t, i)) for i, t in enumerate(tokens)]
         started = time.monotonic()
         for t in threads:
@@ -153,6 +176,9 @@ def main() -> int:
         for t in threads:
             t.join()
         elapsed = time.monotonic() - started
+        cpu = server_cpu_seconds(server.pid) - cpu0
+        pg_cpu = server_cpu_seconds(ns.pg_postmaster_pid) - pg0 if ns.pg_postmaster_pid else float("nan")
+        load = os.getloadavg()[0]
     finally:
         server.terminate()
         server.wait()
@@ -163,7 +189,10 @@ def main() -> int:
         "seconds": round(elapsed, 1), "workers": ns.workers, **counts,
         "accepted_per_s": round(counts["accepted"] / elapsed, 1), "requests_per_s": round(len(lat) / elapsed, 1),
         "p50_ms": round(statistics.median(lat) * 1000, 1), "p95_ms": round(lat[int(len(lat) * 0.95) - 1] * 1000, 1),
-        "held_in_database": check["held"], "overlapping_pairs": check["overlaps"],
+        "server_cpu_s": round(cpu, 1), "server_cpu_ms_per_request": round(cpu * 1000 / max(len(lat), 1), 1),
+        "postgres_cpu_s": round(pg_cpu, 1),
+        "postgres_cpu_ms_per_request": round(pg_cpu * 1000 / max(len(lat), 1), 1),
+        "load_average_1min_at_end": round(load, 2), "held_in_database": check["held"], "overlapping_pairs": check["overlaps"],
         "sample_answers": samples}, ensure_ascii=False, indent=1))
     ok = check["overlaps"] == 0 and check["held"] == counts["accepted"] and counts["errors"] == 0
     return 0 if ok else 1
