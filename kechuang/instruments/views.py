@@ -199,11 +199,12 @@ def availability_edit(request: HttpRequest, pk: int) -> HttpResponse:
     affected: list[Any] = []
     if post is not None and "remove" in post:
         kind, _, rid = post["remove"].partition(":")
-        model = {"blackout": Blackout, "maintenance": MaintenanceWindow}.get(kind)
-        if model is None or not rid.isdigit():
+        if kind not in ("blackout", "maintenance") or not rid.isdigit():
             messages.error(request, "要删除的安排不存在")
             return redirect("instruments:availability", pk=inst.pk)
-        rule = get_object_or_404(model, pk=int(rid), settings__instrument=inst)
+        rule: Blackout | MaintenanceWindow = (
+            get_object_or_404(Blackout, pk=int(rid), settings__instrument=inst) if kind == "blackout"
+            else get_object_or_404(MaintenanceWindow, pk=int(rid), settings__instrument=inst))
         availability.remove_rule(rule=rule, actor=request.user)
         messages.success(request, f"已删除：{rule}")
         return redirect("instruments:availability", pk=inst.pk)

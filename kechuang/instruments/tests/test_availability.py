@@ -163,3 +163,16 @@ def test_other_organisations_are_refused(inst, outsider, outsider_client, enterp
     with pytest.raises(ApplicationError, match="只有仪器所属单位"):
         availability.add_blackout(instrument=inst, actor=outsider, start_date=weekday_at(9).date(),
                                   end_date=weekday_at(9).date(), reason="无权设置")
+
+
+def test_removal_stays_within_the_instrument(inst, university_org, institution_user, institution_client):
+    other = shared_instrument(organisation=university_org)
+    w = availability.add_maintenance(instrument=other, actor=institution_user, start=weekday_at(9),
+                                     end=weekday_at(10), reason="换灯丝")
+    assert institution_client.post(_url(inst), {"remove": f"maintenance:{w.pk}"}).status_code == 404
+    assert "要删除的安排不存在" in institution_client.post(_url(inst), {"remove": "other:1"}, follow=True
+                                                          ).content.decode()
+    r = institution_client.post(_url(other), {"remove": f"maintenance:{w.pk}"}, follow=True)
+    assert "已删除" in r.content.decode() and not MaintenanceWindow.objects.exists()
+    assert AuditLog.objects.filter(object_type="instruments.MaintenanceWindow", action="delete",
+                                   actor=institution_user).exists()
