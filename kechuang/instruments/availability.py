@@ -133,7 +133,7 @@ def _refuse_if_held(s: ServiceSettings, what: str, closes: Callable[[Booking], b
         return
     shown = "；".join(f"{b.slot_text()} {b.organisation.name}（{b.get_status_display()}）" for b in held[:10])
     more = f"等 {len(held)} 项" if len(held) > 10 else f"共 {len(held)} 项"
-    raise RulesConflict(f"{what}会占用已受理的预约，未保存。受影响的预约：{shown}（{more}）。请先与预约单位协商，"
+    raise RulesConflict(f"{what}，未保存。受影响的预约：{shown}（{more}）。请先与预约单位协商，"
                         "在预约页面拒绝或取消这些预约，再设置。", bookings=held, field=field)
 
 
@@ -142,7 +142,7 @@ def set_opening_hours(*, instrument: Instrument, actor: Any, days: Mapping[int, 
     """Replace the weekly opening hours; ``days`` maps weekday (0 = 周一) to the typed periods ("" = closed)."""
     s = _locked(instrument, actor)
     hours = {str(d): spans for d in range(7) if (spans := parse_day(d, days.get(d, ""), s.granularity_minutes))}
-    _refuse_if_held(s, "新的开放时间", lambda b: not fits_hours(hours, b.start, b.end), "day_0")
+    _refuse_if_held(s, "新的开放时间不再包含已受理预约的时段", lambda b: not fits_hours(hours, b.start, b.end), "day_0")
     s.opening_hours = hours
     with acting_as(actor):
         s.save(update_fields=["opening_hours", "updated_at"])
@@ -172,7 +172,7 @@ def add_blackout(*, instrument: Instrument, actor: Any, start_date: dt.date, end
         first, last = timezone.localtime(b.start).date(), timezone.localtime(b.end).date()
         return first <= end_date and last >= start_date
 
-    _refuse_if_held(s, "该停用日期", closes, "start_date")
+    _refuse_if_held(s, "该停用日期与已受理的预约冲突", closes, "start_date")
     with acting_as(actor):
         return Blackout.objects.create(settings=s, start_date=start_date, end_date=end_date, reason=reason)
 
@@ -191,7 +191,7 @@ def add_maintenance(*, instrument: Instrument, actor: Any, start: dt.datetime, e
     other = _overlapping(s.maintenance_windows.all(), lambda m: m.start < end and m.end > start)
     if other is not None:
         raise ApplicationError(f"维护时段与已有的维护安排“{other}”重叠，请修改时间或先删除原安排", field="start")
-    _refuse_if_held(s, "该维护时段", lambda b: b.start < end and b.end > start, "start")
+    _refuse_if_held(s, "该维护时段与已受理的预约冲突", lambda b: b.start < end and b.end > start, "start")
     with acting_as(actor):
         return MaintenanceWindow.objects.create(settings=s, start=start, end=end, reason=reason)
 

@@ -78,7 +78,7 @@ def test_hours_that_would_drop_a_held_booking_are_refused(inst, enterprise_user,
                       purpose="疲劳断口分析")[0]
     page = institution_client.post(_url(inst), _hours(**{f"day_{d}": "08:30-12:00" for d in range(5)})
                                    ).content.decode()
-    assert "新的开放时间会占用已受理的预约，未保存" in page and b.slot_text() in page
+    assert "新的开放时间不再包含已受理预约的时段，未保存" in page and b.slot_text() in page
     assert reverse("instruments:booking_detail", args=[b.pk]) in page  # the owner can open it and refuse it
     assert ServiceSettings.objects.get(instrument=inst).opening_hours["0"] == [["08:30", "12:00"], ["14:00", "18:00"]]
 
@@ -123,7 +123,7 @@ def test_maintenance_over_an_approved_booking_is_refused_listing_it(inst, enterp
     data = {"maint-action": "maintenance", "maint-start": timezone.localtime(weekday_at(9)).strftime(fmt),
             "maint-end": timezone.localtime(weekday_at(12)).strftime(fmt), "maint-reason": "年度计量校准"}
     page = institution_client.post(_url(inst), data).content.decode()
-    assert "该维护时段会占用已受理的预约，未保存" in page
+    assert "该维护时段与已受理的预约冲突，未保存" in page
     assert b.slot_text() in page and b.organisation.name in page and "已批准" in page
     assert not MaintenanceWindow.objects.exists()
     # Afternoon maintenance does not touch it: saved, shown, and a request inside it is refused.
@@ -176,3 +176,17 @@ def test_removal_stays_within_the_instrument(inst, university_org, institution_u
     assert "已删除" in r.content.decode() and not MaintenanceWindow.objects.exists()
     assert AuditLog.objects.filter(object_type="instruments.MaintenanceWindow", action="delete",
                                    actor=institution_user).exists()
+
+
+def test_blackout_over_a_pending_booking_is_refused_listing_it(inst, enterprise_user, institution_user):
+    b = services.book(actor=enterprise_user, requests=[Request(inst, weekday_at(9), weekday_at(10))],
+                      purpose="来料检验")[0]
+    with pytest.raises(availability.RulesConflict) as exc:
+        availability.add_blackout(instrument=inst, actor=institution_user, start_date=weekday_at(9).date(),
+                                  end_date=weekday_at(9).date() + dt.timedelta(days=2), reason="搬迁")
+    assert exc.value.bookings == [b] and "待审批" in exc.value.message and "该停用日期与已受理的预约冲突" in exc.value.message
+    assert not Blackout.objects.exists()
+    # Once the owner refuses it (through the workflow, with a reason the customer reads), the blackout is accepted.
+    services.booking_transition(booking=b, trigger="refuse", actor=institution_user, data={"reason": "实验室搬迁"})
+    assert availability.add_blackout(instrument=inst, actor=institution_user, start_date=weekday_at(9).date(),
+                                     end_date=weekday_at(9).date(), reason="搬迁")
