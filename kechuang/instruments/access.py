@@ -7,6 +7,7 @@ ACCESS_MATRIX: dict[str, str] = {
     "instruments:calendar": PERMISSIONS_TESTS,  # public; other organisations' bookings only as 已预约
     "instruments:book": PERMISSIONS_TESTS,  # users with an organisation
     "instruments:settings": PERMISSIONS_TESTS,  # the instrument's organisation and bureau; others 403
+    "instruments:availability": "instruments/tests/test_availability.py",  # owner organisation and bureau; others 403
     "instruments:mine": "login",
     "instruments:queue": "login",  # the own organisation's instruments; users without organisation 403
     "instruments:booking_detail": PERMISSIONS_TESTS,  # customer, provider, bureau; others 404

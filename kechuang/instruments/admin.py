@@ -2,7 +2,9 @@ from django.contrib import admin
 
 from kechuang.instruments.models import (
     Affiliation,
+    Blackout,
     Booking,
+    MaintenanceWindow,
     SampleService,
     ServiceSettings,
     SubsidyClaim,
@@ -16,13 +18,23 @@ class SampleServiceInline(admin.TabularInline):
     extra = 0
 
 
+class BlackoutInline(admin.TabularInline):
+    model = Blackout
+    extra = 0
+
+
+class MaintenanceWindowInline(admin.TabularInline):
+    model = MaintenanceWindow
+    extra = 0
+
+
 @admin.register(ServiceSettings)
 class ServiceSettingsAdmin(admin.ModelAdmin):
     list_display = ["instrument", "bookable", "approval_required", "rate_enterprise", "charge_basis"]
     list_filter = ["bookable", "approval_required"]
     search_fields = ["instrument__name", "instrument__organisation__name"]
     filter_horizontal = ["operators"]
-    inlines = [SampleServiceInline]
+    inlines = [SampleServiceInline, BlackoutInline, MaintenanceWindowInline]
 
 
 @admin.register(Booking)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from kechuang.accounts.models import User
 from kechuang.core.validators import make_credit_code
 from kechuang.directory.models import Instrument, Organisation
-from kechuang.instruments import services
+from kechuang.instruments import availability, services
 from kechuang.instruments.models import Affiliation, Booking, SampleService, ServiceSettings, SubsidyScheme
 from kechuang.instruments.services import Request
 
@@ -97,4 +97,8 @@ def load(out: TextIO) -> None:
     _move(refused, lab_user, "refuse")
     cancelled = services.book(actor=ent_user, requests=[Request(b, _at(10, 9), _at(10, 10))], purpose="对比测试")[0]
     services.booking_transition(booking=cancelled, trigger="cancel", actor=ent_user, data={"reason": "样品未到"})
+    # Availability rules on days no demo booking holds (a booking there would make the rule refuse).
+    availability.add_blackout(instrument=a, actor=lab_user, start_date=_at(13, 9).date(), end_date=_at(13, 9).date(),
+                              reason="实验室搬迁")
+    availability.add_maintenance(instrument=c, actor=lab_user, start=_at(11, 9), end=_at(11, 12), reason="年度计量校准")
     out.write(f"仪器共享：{LAB}共享实验室 {len(instruments)} 台仪器，8 条预约，1 条有疑点的先用后补申领\n")

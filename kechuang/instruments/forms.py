@@ -67,3 +67,43 @@ class SchemeForm(forms.ModelForm):
 
 class DecisionForm(forms.Form):
     reason = forms.CharField(label="审核意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OpeningHoursForm(forms.Form):
+    """One text field a weekday: ``08:30-12:00，14:00-18:00``; empty = closed that day."""
+
+    action = forms.CharField(widget=forms.HiddenInput, initial="hours")
+
+    def __init__(self, *args: Any, settings: ServiceSettings, **kwargs: Any) -> None:
+        from kechuang.instruments.availability import day_label, day_text
+
+        super().__init__(*args, **kwargs)
+        for d in range(7):
+            self.fields[f"day_{d}"] = forms.CharField(
+                label=f"{day_label(d)}开放时段", required=False, max_length=200, initial=day_text(settings, d),
+                help_text="如 08:30-12:00，14:00-18:00；多个时段用逗号分隔，留空表示当天不开放" if d == 0 else "",
+                error_messages={"max_length": "内容过长，最多 200 个字符"})
+
+
+class BlackoutForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput, initial="blackout")
+    start_date = forms.DateField(label="停用开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                 error_messages={"required": "请选择停用开始日期", "invalid": "日期格式应为 2026-03-02"})
+    end_date = forms.DateField(label="停用结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               help_text="含当天；只停用一天时与开始日期相同",
+                               error_messages={"required": "请选择停用结束日期", "invalid": "日期格式应为 2026-03-02"})
+    reason = forms.CharField(label="停用原因", max_length=100, help_text="预约日历上向用户显示，如“春节放假”“设备搬迁”",
+                             error_messages={"required": "请填写停用原因", "max_length": "停用原因最多 100 个字符"})
+
+
+class MaintenanceForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput, initial="maintenance")
+    start = forms.DateTimeField(label="维护开始时间",
+                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                                error_messages={"required": "请填写维护开始时间",
+                                                "invalid": "时间格式应为 2026-03-02 09:00"})
+    end = forms.DateTimeField(label="维护结束时间",
+                              widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                              error_messages={"required": "请填写维护结束时间", "invalid": "时间格式应为 2026-03-02 12:00"})
+    reason = forms.CharField(label="维护内容", max_length=100, help_text="预约日历上向用户显示，如“年度计量校准”",
+                             error_messages={"required": "请填写维护内容", "max_length": "维护内容最多 100 个字符"})

@@ -50,7 +50,6 @@ class ServiceSettings(BaseModel):
                                             help_text="不勾选则预约提交即生效")
     opening_hours = models.JSONField("每周开放时段", default=default_opening_hours, blank=True,
                                      help_text="星期（0为周一）→ 时段列表，如 {\"0\": [[\"08:30\", \"12:00\"]]}")
-    blackout_dates = models.JSONField("停用日期", default=list, blank=True, help_text="维护、节假日等不开放的日期")
     min_minutes = models.PositiveIntegerField("最短预约时长（分钟）", default=30)
     max_minutes = models.PositiveIntegerField("最长预约时长（分钟）", default=480)
     granularity_minutes = models.PositiveIntegerField("预约时间粒度（分钟）", default=30)
@@ -98,6 +97,74 @@ class ServiceSettings(BaseModel):
             return models.Q()
         org = _org_id(user)
         return models.Q(instrument__organisation_id=org) if org else nothing()
+
+
+class Blackout(BaseModel):
+    """Whole days an instrument is not open (holidays, relocation, annual inspection), with the reason shown in
+    the calendar. Dates are inclusive: 12月7日–12月8日 closes both days."""
+
+    settings = models.ForeignKey(ServiceSettings, verbose_name="仪器", on_delete=models.CASCADE,
+                                 related_name="blackouts")
+    start_date = models.DateField("停用开始日期")
+    end_date = models.DateField("停用结束日期")
+    reason = models.CharField("停用原因", max_length=100)
+
+    class Meta:
+        verbose_name = "停用日期"
+        verbose_name_plural = "停用日期"
+        ordering = ["start_date", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                              name="instruments_blackout_end_ge_start")]
+
+    def __str__(self) -> str:
+        return f"{self.period_text()}停用（{self.reason}）"
+
+    def period_text(self) -> str:
+        s, e = self.start_date, self.end_date
+        if s == e:
+            return f"{s.year}年{s.month}月{s.day}日"
+        return f"{s.year}年{s.month}月{s.day}日至{e.year}年{e.month}月{e.day}日"
+
+    @classmethod
+    def permission_q(cls, user: Any, action: str) -> models.Q | None:
+        if action == "view":
+            return models.Q()
+        org = _org_id(user)
+        return models.Q(settings__instrument__organisation_id=org) if org else nothing()
+
+
+class MaintenanceWindow(BaseModel):
+    """A time range (may span days) when an instrument is under maintenance or calibration; ``[start, end)``."""
+
+    settings = models.ForeignKey(ServiceSettings, verbose_name="仪器", on_delete=models.CASCADE,
+                                 related_name="maintenance_windows")
+    start = models.DateTimeField("维护开始时间")
+    end = models.DateTimeField("维护结束时间")
+    reason = models.CharField("维护内容", max_length=100)
+
+    class Meta:
+        verbose_name = "维护时段"
+        verbose_name_plural = "维护时段"
+        ordering = ["start", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(end__gt=models.F("start")),
+                                              name="instruments_maintenance_end_gt_start")]
+
+    def __str__(self) -> str:
+        return f"{self.period_text()}维护（{self.reason}）"
+
+    def period_text(self) -> str:
+        from django.utils import timezone
+
+        s, e = timezone.localtime(self.start), timezone.localtime(self.end)
+        end = e.strftime("%H:%M") if s.date() == e.date() else f"{e.year}年{e.month}月{e.day}日 {e:%H:%M}"
+        return f"{s.year}年{s.month}月{s.day}日 {s:%H:%M}–{end}"
+
+    @classmethod
+    def permission_q(cls, user: Any, action: str) -> models.Q | None:
+        if action == "view":
+            return models.Q()
+        org = _org_id(user)
+        return models.Q(settings__instrument__organisation_id=org) if org else nothing()
 
 
 class SampleService(BaseModel):

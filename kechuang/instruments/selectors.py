@@ -29,7 +29,7 @@ def may_see_purpose(user: Any, booking: Booking) -> bool:
 
 @dataclass
 class Cell:
-    state: str  # free | taken | own | closed | past
+    state: str  # free | taken | own | blackout | maintenance | closed | past
     text: str
     start: dt.datetime | None = None
 
@@ -49,6 +49,9 @@ def week(instrument: Instrument, settings: ServiceSettings, monday: dt.date, use
                                         end__gt=begin)
                  .filter(status__in=[*HOLDING_STATES, BookingStatus.USED, BookingStatus.SETTLED])
                  .select_related("instrument"))
+    blackouts = list(settings.blackouts.filter(start_date__lte=days[-1], end_date__gte=monday)) if settings.pk else []
+    windows = (list(settings.maintenance_windows.filter(start__lt=begin + dt.timedelta(days=7), end__gt=begin))
+               if settings.pk else [])
     step = dt.timedelta(minutes=settings.granularity_minutes)
     h, m = map(int, first.split(":"))
     t = dt.datetime.combine(monday, dt.time(h, m))
@@ -61,13 +64,18 @@ def week(instrument: Instrument, settings: ServiceSettings, monday: dt.date, use
             s = timezone.make_aware(dt.datetime.combine(d, t.time()))
             e = s + step
             open_spans = settings.opening_hours.get(str(d.weekday())) or []
-            is_open = (d.isoformat() not in (settings.blackout_dates or [])
-                       and any(a <= f"{s:%H:%M}" and f"{timezone.localtime(e):%H:%M}" <= b for a, b in open_spans))
+            is_open = any(a <= f"{s:%H:%M}" and f"{timezone.localtime(e):%H:%M}" <= b for a, b in open_spans)
             hit = next((b for b in taken if b.start < e and b.end > s), None)
+            off = next((b for b in blackouts if b.start_date <= d <= b.end_date), None)
+            down = next((w for w in windows if w.start < e and w.end > s), None)
             if hit is not None:
                 own = may_see_purpose(user, hit)
                 cells.append(Cell("own" if own else "taken",
                                   f"{hit.get_status_display()}：{hit.purpose[:20]}" if own else "已预约"))
+            elif off is not None:
+                cells.append(Cell("blackout", f"停用：{off.reason}"))
+            elif down is not None and is_open:
+                cells.append(Cell("maintenance", f"维护：{down.reason}"))
             elif not is_open:
                 cells.append(Cell("closed", "不开放"))
             elif s < now:

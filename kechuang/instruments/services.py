@@ -25,6 +25,7 @@ from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
 from kechuang.directory.choices import INSTITUTION_KINDS
 from kechuang.directory.models import Instrument, Organisation
+from kechuang.instruments import availability
 from kechuang.instruments.choices import HOLDING_STATES, BookingStatus, PriceGroup
 from kechuang.instruments.models import Booking, SampleService, ServiceSettings
 from kechuang.instruments.workflow import BOOKING_WORKFLOW, no_show_due
@@ -84,8 +85,9 @@ def check_slot(s: ServiceSettings, start: dt.datetime, end: dt.datetime, now: dt
         raise ApplicationError(f"“{name}”按 {g} 分钟为单位预约，开始时间和时长应为 {g} 分钟的整数倍", field="start")
     if start < now + dt.timedelta(hours=s.lead_hours):
         raise ApplicationError(f"“{name}”须至少提前 {s.lead_hours} 小时预约", field="start")
-    if ls.date().isoformat() in (s.blackout_dates or []):
-        raise ApplicationError(f"“{name}”在{ls.month}月{ls.day}日停用，不开放预约", field="start")
+    closed = availability.closure(s, start, end)
+    if closed:
+        raise ApplicationError(closed, field="start")
     spans = s.opening_hours.get(str(ls.weekday())) or []
     if ls.date() != le.date() or not any(_hm(a) <= ls.time() and le.time() <= _hm(b) for a, b in spans):
         raise ApplicationError(f"所选时段不在“{name}”的开放时间内（开放时间：{opening_text(s)}）", field="start")
@@ -132,10 +134,17 @@ def _book(*, actor: Any, requests: Sequence[Request], purpose: str, samples: int
     group = uuid.uuid4().hex if len(requests) > 1 else ""
     ordered = sorted(requests, key=lambda r: (r.instrument.pk, r.start))
     for r in ordered:
-        check_slot(settings_for(r.instrument), r.start, r.end, now)
-    # The write lock, per instrument, in a fixed order: concurrent requests for one instrument queue here.
-    for pk in sorted({r.instrument.pk for r in ordered}):
+        settings_for(r.instrument)
+    # The write lock, per instrument, in a fixed order: concurrent requests for one instrument queue here, and
+    # so do changes of its availability rules (kechuang/instruments/availability.py), so the slot is checked
+    # against rules no one is changing at the same moment.
+    pks = sorted({r.instrument.pk for r in ordered})
+    for pk in pks:
         ServiceSettings.objects.filter(instrument_id=pk).update(updated_at=timezone.now())
+    rules = {s.instrument_id: s for s in ServiceSettings.objects.filter(instrument_id__in=pks)
+             .select_related("instrument")}  # read again under the lock: the rules as they now are
+    for r in ordered:
+        check_slot(rules[r.instrument.pk], r.start, r.end, now)
     made: list[Booking] = []
     for r in ordered:
         other = (Booking.objects.filter(instrument=r.instrument, status__in=HOLDING_STATES, start__lt=r.end,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/calendar/", views.calendar, name="calendar"),
     path("<int:pk>/book/", views.book, name="book"),
     path("<int:pk>/settings/", views.settings_edit, name="settings"),
+    path("<int:pk>/availability/", views.availability_edit, name="availability"),
     path("mine/", views.mine, name="mine"),
     path("queue/", views.queue, name="queue"),
     path("bookings/<int:pk>/", views.booking_detail, name="booking_detail"),

@@ -18,10 +18,24 @@ from django.views.decorators.http import require_POST
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.tabular.export import export_response
 from kechuang.directory.models import Instrument
-from kechuang.instruments import evaluation, selectors, services, statements, subsidy
+from kechuang.instruments import availability, evaluation, selectors, services, statements, subsidy
 from kechuang.instruments.choices import BookingStatus, ClaimStatus
-from kechuang.instruments.forms import BookingForm, DecisionForm, SchemeForm, SettingsForm
-from kechuang.instruments.models import ServiceSettings, SubsidyClaim, SubsidyScheme
+from kechuang.instruments.forms import (
+    BlackoutForm,
+    BookingForm,
+    DecisionForm,
+    MaintenanceForm,
+    OpeningHoursForm,
+    SchemeForm,
+    SettingsForm,
+)
+from kechuang.instruments.models import (
+    Blackout,
+    MaintenanceWindow,
+    ServiceSettings,
+    SubsidyClaim,
+    SubsidyScheme,
+)
 from kechuang.instruments.services import Request
 from kechuang.instruments.workflow import BOOKING_WORKFLOW
 from kechuang.workflow import clock
@@ -56,8 +70,10 @@ def calendar(request: HttpRequest, pk: int) -> HttpResponse:
         day = today
     monday = day - dt.timedelta(days=day.weekday())
     days, rows = selectors.week(inst, s, monday, request.user, clock.now()) if s.bookable else ([], [])
+    blackouts, windows = availability.upcoming(s)
     return render(request, "instruments/calendar.html", {
         "inst": inst, "settings": s, "days": days, "rows": rows, "opening": services.opening_text(s),
+        "blackouts": blackouts[:10], "windows": windows[:10],
         "prev": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7), "monday": monday,
         "cost_rate": s.cost_recovery_rate() if s.pk else None,
         "can_manage": s.pk and (request.user.is_authenticated and (
@@ -166,6 +182,59 @@ def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
     return render(request, "instruments/settings_form.html", {"inst": inst, "form": form,
                                                               "cost_rate": s.cost_recovery_rate() if s.pk else None})
+
+
+@login_required
+def availability_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """开放时间、停用与维护: three small forms on one page, each posting its own ``action``; removal buttons post
+    ``remove`` = ``blackout:<id>`` or ``maintenance:<id>``."""
+    inst, s = _instrument(request, pk)
+    if not availability.may_manage(request.user, inst):
+        raise PermissionDenied("只有仪器所属单位和科技局工作人员可以设置开放时间、停用和维护安排")
+    post = request.POST if request.method == "POST" else None
+    action = post.get("hours-action") or post.get("blackout-action") or post.get("maint-action") if post else None
+    hours = OpeningHoursForm(post if action == "hours" else None, settings=s, prefix="hours")
+    blackout = BlackoutForm(post if action == "blackout" else None, prefix="blackout")
+    maint = MaintenanceForm(post if action == "maintenance" else None, prefix="maint")
+    affected: list[Any] = []
+    if post is not None and "remove" in post:
+        kind, _, rid = post["remove"].partition(":")
+        if kind not in ("blackout", "maintenance") or not rid.isdigit():
+            messages.error(request, "要删除的安排不存在")
+            return redirect("instruments:availability", pk=inst.pk)
+        rule: Blackout | MaintenanceWindow = (
+            get_object_or_404(Blackout, pk=int(rid), settings__instrument=inst) if kind == "blackout"
+            else get_object_or_404(MaintenanceWindow, pk=int(rid), settings__instrument=inst))
+        availability.remove_rule(rule=rule, actor=request.user)
+        messages.success(request, f"已删除：{rule}")
+        return redirect("instruments:availability", pk=inst.pk)
+    form = {"hours": hours, "blackout": blackout, "maintenance": maint}.get(action or "")
+    if form is not None and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if form is hours:
+                availability.set_opening_hours(instrument=inst, actor=request.user,
+                                               days={i: d[f"day_{i}"] for i in range(7)})
+                messages.success(request, "每周开放时间已保存")
+            elif form is blackout:
+                b = availability.add_blackout(instrument=inst, actor=request.user, start_date=d["start_date"],
+                                              end_date=d["end_date"], reason=d["reason"])
+                messages.success(request, f"已添加停用日期：{b}")
+            else:
+                w = availability.add_maintenance(instrument=inst, actor=request.user, start=d["start"], end=d["end"],
+                                                 reason=d["reason"])
+                messages.success(request, f"已添加维护时段：{w}")
+            return redirect("instruments:availability", pk=inst.pk)
+        except availability.RulesConflict as exc:
+            form.add_error(None, exc.message)
+            affected = exc.bookings
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+    s = ServiceSettings.objects.filter(instrument=inst).first() or s
+    blackouts, windows = availability.upcoming(s)
+    return render(request, "instruments/availability.html", {
+        "inst": inst, "settings": s, "opening": services.opening_text(s), "hours": hours, "blackout": blackout,
+        "maint": maint, "blackouts": blackouts, "windows": windows, "affected": affected})
 
 
 @login_required
