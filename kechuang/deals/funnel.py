@@ -107,13 +107,21 @@ def labelled_pairs() -> Iterator[dict[str, Any]]:
 
 
 def mrr_at_10(rows: Iterable[dict[str, Any]]) -> tuple[float, int]:
-    """Mean reciprocal rank of the first relevant (grade ≥ 1) pair per query, counting only ranks ≤ 10; queries
-    with no relevant pair score 0. Returns (MRR@10, number of queries)."""
-    best: dict[str, float] = {}
-    for r in rows:
-        q = r["query"]
-        best.setdefault(q, 0.0)
-        rank = r.get("rank")
-        if r["grade"] >= 1 and rank and 1 <= rank <= 10:
-            best[q] = max(best[q], 1.0 / rank)
-    return (sum(best.values()) / len(best) if best else 0.0), len(best)
+    """MRR@10 of the recorded ranks over the labelled pairs (the engine's own measure, ``kechuang.matching.feedback``,
+    so the page, ``deals_eval`` and ``kechuang match eval --feedback`` agree). Returns (MRR@10, number of demands)."""
+    from kechuang.matching.feedback import Label, evaluate
+
+    m = evaluate(Label(str(r["query"]), str(r["doc"]), int(r["grade"]), r.get("rank")) for r in rows)
+    return m.mrr10, m.queries
+
+
+def export_labels(path: Any) -> int:
+    """Write the labelled pairs as JSON lines (the hand-over file of ``kechuang match eval --feedback``)."""
+    import json
+
+    n = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in labelled_pairs():
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+            n += 1
+    return n
