@@ -179,6 +179,35 @@ class Contract(BaseModel):
         return regions.name_of(self.buyer_region_code) if self.buyer_region_code else ""
 
 
+class ContractMonthStat(models.Model):
+    """Counted contracts per (scope, month of 登记日期, region, type, field): what the statistics read on PostgreSQL.
+
+    Kept by statement-level triggers on the contracts table (migration 0004), so every write path — the
+    workflow's conditional updates, bulk imports, the admin, raw SQL — moves it in the same transaction; nothing
+    in Python maintains it. A million contracts fold into a few thousand rows, so each statistics query reads
+    those instead of scanning every contract of the year. SQLite has no transition tables: there the statistics
+    read the contracts themselves (the table stays empty).
+    """
+
+    scope = models.CharField("口径", max_length=6)  # output: the seller's region; input: the buyer's
+    month = models.DateField("登记月份")  # first day of the month
+    region_code = models.CharField("行政区划代码", max_length=6)
+    contract_type = models.CharField("合同类型", max_length=20)
+    technology_field = models.CharField("技术领域", max_length=30)
+    n = models.BigIntegerField("合同数")
+    contract_amount = models.DecimalField("合同成交额（元）", max_digits=20, decimal_places=2)
+    transaction_amount = models.DecimalField("技术交易额（元）", max_digits=20, decimal_places=2)
+
+    class Meta:
+        verbose_name = "技术合同月度汇总"
+        verbose_name_plural = "技术合同月度汇总"
+        constraints = [models.UniqueConstraint(fields=["scope", "month", "region_code", "contract_type",
+                                                       "technology_field"], name="contract_month_stat_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.month:%Y-%m} {self.region_code}"
+
+
 def is_registrar(user: Any) -> bool:
     from kechuang.accounts.choices import Role
 
