@@ -169,6 +169,7 @@ class DemandAssignment(BaseModel):
 
 
 from kechuang.deals.models_events import EventRegistration, MatchEvent, Meeting  # noqa: E402,F401
+from kechuang.deals.models_stats import FeedbackAuthorMonth, FeedbackDemandMonth  # noqa: E402,F401
 from kechuang.deals.models_trading import (  # noqa: E402,F401  (Django finds models through this module)
     Bid,
     BidderRegistration,
