@@ -141,6 +141,40 @@ def terminations(year: int | None = None) -> list[tuple[str, int]]:
     return [(label, counts.get(value, 0)) for value, label in TerminationReason.choices]
 
 
+def _best_rank(a: int | None, b: int | None) -> int | None:
+    """A pair shown several times keeps the best rank it was shown at (as the engine's ``feedback`` merges)."""
+    ranks = [r for r in (a, b) if r]
+    return min(ranks) if ranks else None
+
+
+# MRR@10 of the labelled pairs in one SQL statement, for the funnel page: the same definition as
+# ``kechuang.matching.feedback`` applied to ``labelled_pairs()`` (a pair is relevant when any verdict on it is
+# 有用/已联系 or a deal opened on it; its rank is the best rank it was shown at; per demand the reciprocal of the
+# best relevant rank ≤ 10, else 0) — but without carrying a million verdicts into Python (28 s at 1 M).
+MRR_SQL = """
+WITH recs AS (
+    SELECT demand_id AS d, target_id AS a, rank AS r,
+           CASE WHEN verdict IN ('contacted', 'useful') THEN 1 ELSE 0 END AS rel
+    FROM market_matchfeedback WHERE demand_id IS NOT NULL AND target_kind = 'achievement'
+    UNION ALL
+    SELECT demand_id, CAST(achievement_id AS VARCHAR(64)), match_rank, 1
+    FROM deals_deal WHERE demand_id IS NOT NULL AND achievement_id IS NOT NULL
+), pairs AS (
+    SELECT d, MAX(rel) AS rel, MIN(CASE WHEN r > 0 THEN r END) AS r FROM recs GROUP BY d, a
+)
+SELECT COUNT(*), COALESCE(SUM(CASE WHEN best IS NULL THEN 0 ELSE 1.0 / best END), 0)
+FROM (SELECT d, MIN(CASE WHEN rel = 1 AND r BETWEEN 1 AND 10 THEN r END) AS best FROM pairs GROUP BY d) AS q
+"""
+
+
+def mrr_at_10_sql() -> tuple[float, int]:
+    """(MRR@10, number of demands) of the labelled pairs, computed in the database (see MRR_SQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(MRR_SQL)
+        n, total = cursor.fetchone()
+    return (float(total) / n if n else 0.0), int(n)
+
+
 def labelled_pairs() -> Iterator[dict[str, Any]]:
     """One JSON-able row per (demand, achievement) pair the platform has a label for: grade 2 for a deal that
     reached 签约, 1 for 有用/已联系 or an opened deal, 0 for 无用; with the rank the engine showed."""
@@ -151,13 +185,14 @@ def labelled_pairs() -> Iterator[dict[str, Any]]:
         key = (f["demand_id"], str(f["target_id"]))
         row = pairs.setdefault(key, {"query": str(key[0]), "doc": key[1], "grade": grade, "rank": f["rank"]})
         row["grade"] = max(row["grade"], grade)
+        row["rank"] = _best_rank(row["rank"], f["rank"])
     for d in Deal.objects.filter(demand__isnull=False, achievement__isnull=False).values(
             "demand_id", "achievement_id", "signed_at", "match_rank"):
         grade = 2 if d["signed_at"] else 1
         key = (d["demand_id"], str(d["achievement_id"]))
         row = pairs.setdefault(key, {"query": str(key[0]), "doc": key[1], "grade": grade, "rank": d["match_rank"]})
         row["grade"] = max(row["grade"], grade)
-        row["rank"] = row["rank"] or d["match_rank"]
+        row["rank"] = _best_rank(row["rank"], d["match_rank"])
     yield from pairs.values()
 
 

@@ -108,7 +108,7 @@ def evaluate(labels: Iterable[Label]) -> FeedbackMetrics:
     for docs in by_query.values():
         pairs += len(docs)
         unranked += sum(1 for lab in docs.values() if lab.rank is None)
-        shown = [lab for lab in docs.values() if lab.rank is not None and lab.rank <= K]
+        shown = [lab for lab in docs.values() if lab.rank is not None and 1 <= lab.rank <= K]
         hits = [lab.rank for lab in shown if lab.grade >= 1 and lab.rank is not None]
         if hits:
             mrr += 1.0 / min(hits)

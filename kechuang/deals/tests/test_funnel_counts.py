@@ -98,3 +98,26 @@ def test_funnel_counts_follow_every_write() -> None:
     type(demands[0]).objects.filter(pk=demands[0].pk).update(industry="new_materials")
     demands[3].delete()  # cascades to its feedback and nulls its deals' demand
     _check()
+
+
+def test_the_pages_mrr_in_sql_equals_the_engines_measure_of_the_exported_labels() -> None:
+    rng = random.Random(7)
+    brokers = [UserFactory(username=f"m{i}", role=Role.BROKER) for i in range(2)]
+    org = OrganisationFactory(kind="enterprise")
+    owner = OrganisationFactory(kind="university")
+    demands = [DemandFactory(organisation=org, status=Status.PUBLISHED) for _ in range(6)]
+    achievements = [AchievementFactory(owner=owner, status=Status.PUBLISHED) for _ in range(5)]
+    # Repeated verdicts on the same pair at different ranks, 无用 then 有用, unranked deals, ranks beyond 10.
+    MatchFeedback.objects.bulk_create([
+        MatchFeedback(demand=rng.choice(demands), target_kind="achievement", target_id=str(rng.choice(achievements).pk),
+                      verdict=rng.choice(["contacted", "useful", "not_useful", "not_useful"]),
+                      rank=rng.choice([None, 1, 2, 3, 5, 9, 10, 11, 14]), author=rng.choice(brokers))
+        for _ in range(80)])
+    for i in range(10):
+        Deal.objects.create(title=f"商洽{i}", demand=rng.choice(demands), enterprise=org, institute=owner,
+                            achievement=rng.choice(achievements), match_rank=rng.choice([None, 1, 4, 12]),
+                            stage="intent")
+    mrr, n = funnel.mrr_at_10(funnel.labelled_pairs())
+    sql_mrr, sql_n = funnel.mrr_at_10_sql()
+    assert sql_n == n and 0 < n <= len(demands)
+    assert sql_mrr == pytest.approx(mrr, abs=1e-9)
