@@ -1,7 +1,7 @@
 """The statistics stay exact through every kind of write — single saves, the workflow's conditional updates,
-bulk inserts, re-dating, cancellation, deletion. On PostgreSQL they read the trigger-kept monthly aggregate
-(ContractMonthStat), so this is the test that the triggers move it; on SQLite the same figures come from the
-contracts themselves."""
+bulk inserts, re-dating, cancellation, deletion — before and after the pending deltas are folded. On PostgreSQL
+they read the monthly aggregate plus the trigger-written deltas, so this is the test of the trigger and of
+``fold``; on SQLite the same figures come from the contracts themselves."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from django.db import connection
 
 from kechuang.contracts.choices import Status
-from kechuang.contracts.models import Contract, ContractMonthStat
-from kechuang.contracts.stats import BY, SCOPES, statistics
+from kechuang.contracts.models import Contract, ContractMonthStat, ContractStatDelta
+from kechuang.contracts.stats import BY, SCOPES, fold, statistics
 from kechuang.contracts.tests.factories import ContractFactory
 from kechuang.contracts.tests.test_stats import COUNTED, _expected
 
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def _check() -> None:
     rows = list(Contract.objects.all())
+    before = {by: statistics(2026, by) for by in BY}
     for year in (2025, 2026):
         for scope in SCOPES:
             for by in BY:
@@ -29,9 +30,18 @@ def _check() -> None:
                 got = {r["key"]: [r["count"], Decimal(r["contract_amount"]), Decimal(r["transaction_amount"])]
                        for r in statistics(year, by, scope)["results"] if r["count"]}
                 assert got == {k: v for k, v in expected.items()}, (year, scope, by)
+    counted = sum(1 for c in rows if c.status in COUNTED and c.registered_on)
+    pending = sum(ContractStatDelta.objects.values_list("n", flat=True))
+    folded = sum(ContractMonthStat.objects.values_list("n", flat=True))
     if connection.vendor == "postgresql":
-        counted = sum(1 for c in rows if c.status in COUNTED and c.registered_on)
-        assert sum(ContractMonthStat.objects.values_list("n", flat=True)) == 2 * counted  # both scopes
+        assert folded + pending == 2 * counted  # both scopes, folded or not
+        fold()  # the periodic task: the deltas move into the aggregate, the figures stay the same
+        assert not ContractStatDelta.objects.exists()
+        assert sum(ContractMonthStat.objects.values_list("n", flat=True)) == 2 * counted
+        for by in BY:
+            assert statistics(2026, by) == before[by]
+    else:
+        assert (folded, pending, fold()) == (0, 0, {"rows": 0})  # SQLite reads the contracts themselves
 
 
 def test_statistics_follow_every_write() -> None:
