@@ -44,7 +44,7 @@ def _check() -> None:
         assert (folded, pending, fold()) == (0, 0, {"rows": 0})  # SQLite reads the contracts themselves
 
 
-def test_statistics_follow_every_write() -> None:
+def test_statistics_follow_every_write():
     a = ContractFactory(registered_on=dt.date(2026, 3, 5), contract_amount=Decimal("500000.00"),
                         transaction_amount=Decimal("450000.00"), seller_region_code="530102",
                         buyer_region_code="530111")

@@ -60,7 +60,7 @@ def _check() -> None:
             assert got == _expected(by, year), (by, year)
 
 
-def test_funnel_counts_follow_every_write() -> None:
+def test_funnel_counts_follow_every_write():
     rng = random.Random(14)
     brokers = [UserFactory(username=f"b{i}", role=Role.BROKER) for i in range(3)]
     orgs = [OrganisationFactory(kind="enterprise", region_code=code) for code in ("530102", "530111", "530112")]
@@ -100,7 +100,7 @@ def test_funnel_counts_follow_every_write() -> None:
     _check()
 
 
-def test_the_pages_mrr_in_sql_equals_the_engines_measure_of_the_exported_labels() -> None:
+def test_the_pages_mrr_in_sql_equals_the_engines_measure_of_the_exported_labels():
     rng = random.Random(7)
     brokers = [UserFactory(username=f"m{i}", role=Role.BROKER) for i in range(2)]
     org = OrganisationFactory(kind="enterprise")
