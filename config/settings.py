@@ -307,6 +307,10 @@ KECHUANG_JOB_TIMEOUT = env_int("KECHUANG_JOB_TIMEOUT", 2 * 3600)
 # kechuang.workflow.deadlines (time in workflows, issue 11).
 KECHUANG_PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "workflow.deadlines.sweep": ("kechuang.workflow.deadlines.sweep", env_int("KECHUANG_SWEEP_SECONDS", 300)),
+    # Reminders on each open deal's 下一步工作日期 (once per date); hourly is soon enough for a date.
+    "deals.next_action.remind": ("kechuang.deals.reminders.sweep", env_int("KECHUANG_DEAL_REMIND_SECONDS", 3600)),
+    # Fold the contract statistics' pending deltas into the monthly aggregate (PostgreSQL; a no-op on SQLite).
+    "contracts.stats.fold": ("kechuang.contracts.stats.fold", env_int("KECHUANG_CONTRACT_FOLD_SECONDS", 60)),
 }
 # 公示期 before a subsidy is paid, in calendar days with both ends counted (kechuang/policies/workflow.py says
 # why calendar rather than working days).

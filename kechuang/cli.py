@@ -91,6 +91,28 @@ def cmd_restore(ns: argparse.Namespace) -> int:
     return restore_command(ns.source, ns.force, out=sys.stdout)
 
 
+def cmd_match(argv: list[str]) -> int:
+    """The engine CLI, untouched — except ``match eval --feedback`` without a file: the labels live in the
+    platform's database, so set Django up, export them to a temporary file (the deals app's format) and hand
+    that file to the engine, which stays Django-free."""
+    from kechuang.matching.cli import main as match_main
+
+    if argv[:1] == ["eval"] and "--feedback" in argv:
+        at = argv.index("--feedback")
+        given = at + 1 < len(argv) and not argv[at + 1].startswith("-")
+        if not given:
+            import tempfile
+
+            _django()
+            from kechuang.deals.funnel import export_labels
+
+            with tempfile.TemporaryDirectory(prefix="kechuang-labels-") as tmp:
+                path = Path(tmp) / "labels.jsonl"
+                export_labels(path)
+                return match_main([*argv[:at + 1], str(path), *argv[at + 1:]])
+    return match_main(argv)
+
+
 def cmd_manage(argv: Sequence[str]) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -137,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.set_defaults(func=cmd_restore)
 
     # Passed through untouched: the engines own their argument parsing (and their contracts).
-    sub.add_parser("match", help="匹配引擎：batch / eval", add_help=False)
+    sub.add_parser("match", help="匹配引擎：batch / eval（eval --feedback：用平台的反馈与商洽标注评测）", add_help=False)
     sub.add_parser("policy", help="政策引擎：evaluate / batch / measures", add_help=False)
     sub.add_parser("score", help="创新积分引擎：evaluate / batch / model", add_help=False)
     sub.add_parser("manage", help="Django 管理命令", add_help=False)
@@ -147,9 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "match":
-        from kechuang.matching.cli import main as match_main
-
-        return match_main(args[1:])
+        return cmd_match(args[1:])
     if args and args[0] == "policy":
         from kechuang.rules.cli import main as policy_main
 

@@ -27,7 +27,15 @@ from kechuang.contracts.choices import (
     TechField,
 )
 from kechuang.contracts.models import Contract
-from kechuang.core.tabular import CellError, Column, ImportContext, ImportSpec, parsers, register_spec
+from kechuang.core.tabular import (
+    CellError,
+    Column,
+    ImportContext,
+    ImportSpec,
+    after_import_hooks,
+    parsers,
+    register_spec,
+)
 
 WAN = Decimal(10000)
 CENT = Decimal("0.01")
@@ -212,3 +220,16 @@ CONTRACTS = register_spec(ImportSpec(
     title_field="title", near_threshold=1.01,
     columns=COLUMNS, validate_row=_validate, build=_build, export_columns=JJ001_COLUMNS,
 ))
+
+
+
+def _fold_statistics() -> None:
+    # An import leaves up to two delta rows per contract for the statistics (kechuang/contracts/stats.py): fold
+    # them now rather than make the next statistics queries add them up until the periodic fold.
+    from kechuang.contracts.stats import fold
+
+    fold()
+
+
+if _fold_statistics not in after_import_hooks:
+    after_import_hooks.append(_fold_statistics)

@@ -69,9 +69,9 @@ class Contract(BaseModel):
     registration_number = models.CharField("登记编号", max_length=40, unique=True, null=True, blank=True,
                                            help_text="登记机构登记时编号；从全国系统导入的合同保留原编号")
     title = models.CharField("项目名称", max_length=300)
-    contract_type = models.CharField("合同类型", max_length=20, choices=ContractType.choices, db_index=True)
+    contract_type = models.CharField("合同类型", max_length=20, choices=ContractType.choices)
     sub_type = models.CharField("合同子类", max_length=30, choices=SubType.choices, blank=True)
-    technology_field = models.CharField("技术领域", max_length=30, choices=TechField.choices, db_index=True)
+    technology_field = models.CharField("技术领域", max_length=30, choices=TechField.choices)
     ip_type = models.CharField("知识产权类型", max_length=20, choices=IPType.choices, blank=True)
     plan_source = models.CharField("计划来源", max_length=100, blank=True)
     socio_economic_goal = models.CharField("社会经济目标", max_length=100, blank=True)
@@ -80,7 +80,7 @@ class Contract(BaseModel):
     valid_to = models.DateField("合同有效期止", null=True, blank=True)
 
     seller_name = models.CharField("卖方名称", max_length=200)
-    seller_credit_code = models.CharField("卖方统一社会信用代码", max_length=18, blank=True, db_index=True)
+    seller_credit_code = models.CharField("卖方统一社会信用代码", max_length=18, blank=True)
     seller_country = models.CharField("卖方国别", max_length=30, default="中国")
     seller_region_code = models.CharField("卖方行政区划代码", max_length=6, validators=[validate_region_code],
                                           db_index=True)
@@ -88,7 +88,7 @@ class Contract(BaseModel):
     seller_organisation = models.ForeignKey("directory.Organisation", verbose_name="卖方（机构库）", null=True,
                                             blank=True, on_delete=models.SET_NULL, related_name="contracts_sold")
     buyer_name = models.CharField("买方名称", max_length=200)
-    buyer_credit_code = models.CharField("买方统一社会信用代码", max_length=18, blank=True, db_index=True)
+    buyer_credit_code = models.CharField("买方统一社会信用代码", max_length=18, blank=True)
     buyer_country = models.CharField("买方国别", max_length=30, default="中国")
     buyer_region_code = models.CharField("买方行政区划代码", max_length=6, blank=True, db_index=True)
     buyer_nature = models.CharField("买方性质", max_length=2, choices=PartyNature.choices, blank=True)
@@ -137,6 +137,10 @@ class Contract(BaseModel):
             models.CheckConstraint(condition=models.Q(transaction_amount__gte=0, contract_amount__gte=0),
                                    name="contract_amounts_not_negative"),
         ]
+        # No single-column index on type, field or credit codes (each was two on PostgreSQL, with the LIKE twin):
+        # nothing looks contracts up by them alone — the statistics use the covering indexes below, the API's
+        # type/field filters come with the permission and status filters — and every index is paid for on each
+        # of the 100,000 rows of an import (docs/benchmarks.md, issue 13).
         # The statistics filter by 登记日期 and region and group by type / field / day / region within one status
         # set: every column they read is in the index, so both databases answer from the index alone.
         indexes = [
@@ -177,6 +181,58 @@ class Contract(BaseModel):
     @property
     def buyer_region_name(self) -> str:
         return regions.name_of(self.buyer_region_code) if self.buyer_region_code else ""
+
+
+class ContractMonthStat(models.Model):
+    """Counted contracts per (scope, month of 登记日期, region, type, field): what the statistics read on PostgreSQL.
+
+    A row trigger on the contracts table (migration 0006) writes every change as delta rows into
+    ``ContractStatDelta`` — every write path: the workflow's conditional updates, bulk imports, the admin, raw
+    SQL, in the same transaction. ``stats.fold()`` (a periodic task, and after each import) moves the deltas into
+    this table in one statement. The statistics read this table plus the pending deltas, so they are exact at
+    every moment. Updating the aggregate row itself from the trigger was tried and measured: every insert of an
+    import then rewrote the same few rows, a chain of row versions that grew with the import (10,000 inserts
+    4× slower). A million contracts fold into a few thousand rows. SQLite: the statistics read the contracts
+    themselves (both tables stay empty).
+    """
+
+    scope = models.CharField("口径", max_length=6)  # output: the seller's region; input: the buyer's
+    month = models.DateField("登记月份")  # first day of the month
+    region_code = models.CharField("行政区划代码", max_length=6)
+    contract_type = models.CharField("合同类型", max_length=20)
+    technology_field = models.CharField("技术领域", max_length=30)
+    n = models.BigIntegerField("合同数")
+    contract_amount = models.DecimalField("合同成交额（元）", max_digits=20, decimal_places=2)
+    transaction_amount = models.DecimalField("技术交易额（元）", max_digits=20, decimal_places=2)
+
+    class Meta:
+        verbose_name = "技术合同月度汇总"
+        verbose_name_plural = "技术合同月度汇总"
+        constraints = [models.UniqueConstraint(fields=["scope", "month", "region_code", "contract_type",
+                                                       "technology_field"], name="contract_month_stat_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.month:%Y-%m} {self.region_code}"
+
+
+class ContractStatDelta(models.Model):
+    """A change to ``ContractMonthStat`` not yet folded into it (insert-only; see ContractMonthStat)."""
+
+    scope = models.CharField("口径", max_length=6)
+    month = models.DateField("登记月份")
+    region_code = models.CharField("行政区划代码", max_length=6)
+    contract_type = models.CharField("合同类型", max_length=20)
+    technology_field = models.CharField("技术领域", max_length=30)
+    n = models.BigIntegerField("合同数")
+    contract_amount = models.DecimalField("合同成交额（元）", max_digits=20, decimal_places=2)
+    transaction_amount = models.DecimalField("技术交易额（元）", max_digits=20, decimal_places=2)
+
+    class Meta:
+        verbose_name = "技术合同汇总待合并变动"
+        verbose_name_plural = "技术合同汇总待合并变动"
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.month:%Y-%m} {self.region_code} {self.n:+d}"
 
 
 def is_registrar(user: Any) -> bool:

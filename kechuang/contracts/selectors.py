@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from kechuang.contracts import deadlines
-from kechuang.contracts.choices import AWAITING_DECISION, Status
+from kechuang.contracts.choices import AWAITING_DECISION, COUNTED, Status
 from kechuang.contracts.models import Contract, is_registrar
 from kechuang.core.panels import Panel
 from kechuang.workflow import clock
@@ -53,3 +54,34 @@ def workspace_panels(user: Any) -> list[Panel]:
         panels.append(Panel(title="技术合同登记", url_name="contracts:mine", count=mine(user).count(),
                             template="contracts/_panel.html"))
     return panels
+
+
+@dataclass(frozen=True)
+class LinkedContracts:
+    """Registered contracts an achievement or demand led to: the rows the user may open, and how many others."""
+
+    rows: list[Contract]
+    hidden: int
+
+    @property
+    def total(self) -> int:
+        return len(self.rows) + self.hidden
+
+
+def linked_to(user: Any, *, achievement: Any = None, demand: Any = None) -> LinkedContracts:
+    """The registered (not cancelled) contracts that came from this achievement or demand — named on the contract
+    itself (来源科技成果 / 来源技术需求) or reached through a deal (商洽) on it that links the contract.
+
+    Disclosure follows the contracts' own rule: the parties and the registry see the contract (number, name,
+    成交额, date, link); anyone else learns only how many there are — the public sees statistics, never a
+    contract's parties or amounts."""
+    if (achievement is None) == (demand is None):
+        raise ValueError("exactly one of achievement, demand")
+    field = "achievement" if achievement is not None else "demand"
+    obj = achievement if achievement is not None else demand
+    # The deals app keeps its contract link on the deal (``Deal.contract``, related name ``deals``).
+    source = Q(**{field: obj}) | Q(**{f"deals__{field}": obj})
+    linked = Contract.objects.filter(source, status__in=COUNTED)
+    ids = set(linked.values_list("pk", flat=True))
+    rows = list(visible(user).filter(pk__in=ids).order_by("-registered_on", "-id")) if ids else []
+    return LinkedContracts(rows=rows, hidden=len(ids) - len(rows))

@@ -54,6 +54,9 @@ class Deal(BaseModel):
     match_rank = models.PositiveSmallIntegerField("推荐名次", null=True, blank=True)
     next_action = models.CharField("下一步工作", max_length=200, blank=True)
     next_action_on = models.DateField("下一步工作日期", null=True, blank=True, db_index=True)
+    # The next-action date that has been reminded (kechuang.deals.reminders): equal to next_action_on once its
+    # reminder went out, so a sweep never reminds the same date twice and a new date re-arms the reminder.
+    next_action_reminded_on = models.DateField("已提醒的下一步工作日期", null=True, blank=True, editable=False)
     mode = models.CharField("交易方式", max_length=20, choices=DealMode.choices, blank=True)
     price_yuan = models.PositiveBigIntegerField("成交价格（元）", null=True, blank=True)
     pricing = models.CharField("定价方式", max_length=20, blank=True)
@@ -166,6 +169,7 @@ class DemandAssignment(BaseModel):
 
 
 from kechuang.deals.models_events import EventRegistration, MatchEvent, Meeting  # noqa: E402,F401
+from kechuang.deals.models_stats import FeedbackAuthorMonth, FeedbackDemandMonth  # noqa: E402,F401
 from kechuang.deals.models_trading import (  # noqa: E402,F401  (Django finds models through this module)
     Bid,
     BidderRegistration,

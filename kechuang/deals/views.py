@@ -233,7 +233,7 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
     if by not in funnel.BY:
         by = "overall"
     rows = funnel.funnel(by)
-    mrr, queries = funnel.mrr_at_10(funnel.labelled_pairs())
+    mrr, queries = funnel.mrr_at_10_sql()
     chart = {"steps": [label for _, label in funnel.STEPS],
              "series": [{"name": r["label"], "data": [r[s] for s, _ in funnel.STEPS]} for r in rows[:8]]}
     return render(request, "deals/funnel.html", {

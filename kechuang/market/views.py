@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from kechuang.contracts import selectors as contract_selectors
 from kechuang.core.exceptions import ApplicationError
 from kechuang.core.permissions import AuthenticatedHttpRequest, get_restricted_or_404, permits, require_bureau
 from kechuang.core.redirects import redirect_next
@@ -87,6 +88,7 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     others = [k for k, _ in recommend.available_kinds() if k not in ("achievement", "enterprise")]
     ctx["resources"], _ = recommend.for_demand(demand, request.user, kinds=tuple(others), k=6) if others else ([], "")
     ctx["source_field"] = "demand"
+    ctx["linked_contracts"] = contract_selectors.linked_to(request.user, demand=demand)
     _attach_feedback(ctx, demand, request.user)
     return render(request, "market/demand_detail.html", ctx)
 
@@ -96,6 +98,7 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = _detail_context(request, achievement, kinds.ACHIEVEMENT.workflow)
     ctx["recommendations"], ctx["recommend_error"] = recommend.for_achievement(achievement, request.user)
     ctx["source_field"] = "achievement"
+    ctx["linked_contracts"] = contract_selectors.linked_to(request.user, achievement=achievement)
     _attach_feedback(ctx, achievement, request.user)
     return render(request, "market/achievement_detail.html", ctx)
 

@@ -2,6 +2,8 @@
 
     match batch --corpus C.jsonl --queries Q.jsonl --k K   one JSON line per query on stdout
     match eval [--corpus C.jsonl ...] [--queries Q.jsonl] [--k 50] [--no-baseline]
+    match eval --feedback LABELS.jsonl                     MRR@10 / nDCG@10 on the platform's labels
+                                                           (without a file: kechuang/cli.py exports them)
     match build --corpus C.jsonl --out DIR                 build and save a versioned index
     match search --index DIR "text" [--k K]                explained results as JSON
     match calibrate [--corpus C.jsonl ...] [--queries Q.jsonl]  refit the calibrated relevance
@@ -77,7 +79,20 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_feedback(path: str) -> int:
+    from .feedback import evaluate, read_labels, report
+
+    if not path:
+        raise MatchError("请给出标注文件（JSON lines，kechuang manage deals_eval --out 写出的格式）；"
+                         "在平台上运行 kechuang match eval --feedback 不带文件时会自动从数据库导出", field="feedback")
+    for line in report(evaluate(read_labels(Path(path)))):
+        print(line)
+    return 0
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
+    if args.feedback is not None:
+        return _cmd_feedback(args.feedback)
     corpus = args.corpus or default_corpus_paths()
     docs = _load_corpus(corpus)
     queries = [q for q in read_queries(args.queries or default_queries_path()) if q.answer]
@@ -184,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--corpus", type=Path, nargs="+")
     e.add_argument("--queries", type=Path)
     e.add_argument("--no-baseline", action="store_true")
+    e.add_argument("--feedback", nargs="?", const="", metavar="LABELS.jsonl",
+                   help="score the platform's relevance labels (broker feedback, deal outcomes) instead of the dev set")
     e.set_defaults(func=_cmd_eval)
     c = sub.add_parser("calibrate", help="refit the calibrated relevance on labelled demands")
     c.add_argument("--corpus", type=Path, nargs="+")

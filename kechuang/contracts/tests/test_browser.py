@@ -14,6 +14,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from kechuang.accounts.choices import Role
 from kechuang.conftest import browser_login, browser_logout, check_page
 from kechuang.contracts.tests.factories import PDF, ContractFactory
+from kechuang.market.choices import Status as MarketStatus
+from kechuang.market.tests.factories import AchievementFactory
 from kechuang.tests_support.factories import TEST_PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -42,6 +44,8 @@ def test_seller_registrar_journey_moves_the_statistics_by_that_contract(browser,
     buyer = OrganisationFactory(name="测试呈贡数字农业有限公司", region_code="530114")
     ContractFactory(registered_on=timezone.localdate().replace(day=1), contract_amount=Decimal("333.33"),
                     transaction_amount=Decimal("222.22"))  # an earlier registration: the baseline is not zero
+    achievement = AchievementFactory(owner=enterprise_user.organisation, status=MarketStatus.PUBLISHED,
+                                     title="高原蔬菜病害图像识别模型")  # the seller's achievement behind the contract
     contract_file = tmp_path / "合同文本.pdf"
     contract_file.write_bytes(PDF)
 
@@ -66,6 +70,7 @@ def test_seller_registrar_journey_moves_the_statistics_by_that_contract(browser,
     _set(browser, "id_buyer_region_code", "530114")
     _set(browser, "id_contract_amount", "1000000.00")
     _set(browser, "id_declared_transaction_amount", "1000000.00")
+    Select(browser.find_element(By.ID, "id_achievement")).select_by_visible_text(achievement.title)
     browser.find_element(By.ID, "id_file").send_keys(str(contract_file))
     check_page(browser, "contracts-03-form")
     browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
@@ -126,7 +131,16 @@ def test_seller_registrar_journey_moves_the_statistics_by_that_contract(browser,
     assert browser.find_element(By.ID, "cert-contract-amount").text == "1,000,000.00 元"
     assert browser.find_element(By.ID, "cert-transaction-amount").text == "850,000.00 元"
     check_page(browser, "contracts-12-certificate")
+    # The achievement that led to the contract now links to it (issue 13), for the seller...
+    browser.get(live_server.url + achievement.get_absolute_url())
+    linked = browser.find_element(By.ID, "linked-contracts").find_element(By.XPATH, "following-sibling::div")
+    assert "高原蔬菜病害图像识别技术开发" in linked.text and "1,000,000.00 元" in linked.text
+    check_page(browser, "contracts-12b-achievement-linked")
     browser_logout(browser)
+    # ... and the public learns only that there is one.
+    browser.get(live_server.url + achievement.get_absolute_url())
+    assert "本成果已促成 1 份已认定登记的技术合同" in browser.page_source
+    assert "高原蔬菜病害图像识别技术开发" not in browser.page_source
 
     # 6. The public statistics moved by exactly that contract.
     after = _stats(browser, live_server)

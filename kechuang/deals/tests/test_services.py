@@ -208,3 +208,19 @@ def test_a_deal_left_standing_reminds_its_broker(pair, broker, django_capture_on
     assert counts["notices"] == 1
     note = Notification.objects.get(recipient=broker, url=deal.get_absolute_url(), message__contains="未推进")
     assert "10 个工作日" in note.message
+
+
+def test_match_eval_feedback_without_a_file_exports_the_platforms_labels(pair, broker, enterprise_org,
+                                                                         university_org, capsys):
+    """`kechuang match eval --feedback`: the top-level command exports the labels from the database and the
+    engine scores them (here: one 有用 at rank 2, one deal opened at rank 1 on another demand → MRR (½ + 1) / 2)."""
+    from kechuang.cli import main
+
+    demand, achievement = pair
+    MatchFeedback.objects.create(demand=demand, target_kind="achievement", target_id=str(achievement.pk),
+                                 verdict="useful", rank=2, author=broker)
+    other_demand, _ = published_pair(enterprise_org, university_org)
+    services.deal_open(actor=broker, demand=other_demand, achievement=achievement, match_rank=1)
+    assert main(["match", "eval", "--feedback"]) == 0
+    out = capsys.readouterr().out
+    assert "标注 2 对，覆盖 2 条技术需求" in out and "MRR@10 = 0.750" in out and "nDCG@10 = " in out

@@ -2,13 +2,12 @@
 
 Broker verdicts (有用/已联系/无用) and deal outcomes (opened, 签约) on demand → achievement matches are relevance
 labels. The command writes them as JSON lines (query = demand id, doc = achievement id, grade 0/1/2, rank the
-engine showed) and reports MRR@10 over them. It lives here, not in ``kechuang match``, because the engine CLI
-imports no Django; the JSONL file is the hand-over.
+engine showed) and reports MRR@10 over them. ``kechuang match eval --feedback`` (no file) runs the same export
+into a temporary file and hands it to the engine CLI, which imports no Django.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -25,8 +24,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         rows = list(funnel.labelled_pairs())
         if options.get("out"):
-            with open(options["out"], "w", encoding="utf-8") as fh:
-                for r in rows:
-                    fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+            funnel.export_labels(options["out"])
         mrr, queries = funnel.mrr_at_10(rows)
         self.stdout.write(f"标注 {len(rows)} 对，覆盖 {queries} 条技术需求；MRR@10 = {mrr:.3f}\n")
