@@ -83,6 +83,74 @@ def build(contracts: int, organisations: int) -> None:
     Contract.objects.bulk_create(rows)
 
 
+def _insert_select(model: type, count_sql: str, exprs: dict[str, str], template: dict[str, object]) -> None:
+    """INSERT … SELECT straight in PostgreSQL: the varying columns are SQL expressions over ``g`` (a
+    generate_series row or a source table's row), every other column takes the value a default instance of the
+    model gets (so new NOT NULL columns need no change here)."""
+    from django.db import connection
+
+    obj = model(**template)
+    columns, select, params = [], [], []
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(f.column))
+        if f.attname in exprs:
+            select.append(exprs[f.attname])
+        else:
+            select.append("%s")
+            params.append(f.get_db_prep_save(f.pre_save(obj, add=True), connection))
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(select)} "
+                    f"{count_sql}", params)
+
+
+def build_postgres(contracts: int, organisations: int) -> None:
+    """The same data as ``build`` in a few set-based statements (1,000,000 contracts in about a minute)."""
+    from django.db import connection
+
+    from kechuang.contracts.models import Contract
+    from kechuang.directory.models import Organisation, Person, Platform, Qualification
+
+    year = timezone.localdate().year
+    pick = "(ARRAY[{}])[1 + floor(random() * {})::int]".format
+    districts = pick(", ".join(f"'{d}'" for d in DISTRICTS), len(DISTRICTS))
+    with connection.cursor() as cur:
+        cur.execute("SELECT setseed(0.20261202)")
+    _insert_select(Organisation, f"FROM generate_series(1, {int(organisations)}) g", {
+        "name": "'基准测试企业' || lpad(g::text, 6, '0') || '有限公司'",
+        "credit_code": "'91530100MB' || lpad(g::text, 8, '0')", "region_code": districts,
+    }, {"kind": "enterprise", "status": "approved"})
+    orgs = "FROM directory_organisation g WHERE g.name LIKE '基准测试企业%%'"
+    _insert_select(Qualification, orgs + " AND g.id %% 3 = 0", {"organisation_id": "g.id"},
+                   {"kind": "high_tech", "recognised_on": dt.date(year - 2, 11, 1),
+                    "valid_until": dt.date(year + 1, 10, 31)})
+    _insert_select(Qualification, orgs + " AND g.id %% 10 = 0", {"organisation_id": "g.id"},
+                   {"kind": "specialised", "recognised_on": dt.date(year - 1, 3, 1)})
+    _insert_select(Platform, orgs + " AND g.id %% 10 = 0", {
+        "organisation_id": "g.id", "name": "'基准测试平台' || g.id",
+        "kind": pick("'key_lab', 'innovation_center', 'enterprise_tech_center'", 3),
+        "level": pick("'national', 'provincial', 'municipal'", 3)}, {})
+    _insert_select(Person, orgs + " AND g.id %% 10 = 0", {
+        "organisation_id": "g.id", "name": "'测试经理人' || g.id", "region_code": "g.region_code"},
+        {"kind": "tech_manager"})
+    amounts = (f"FROM (SELECT s AS n, round((1000 + random() * 4999000)::numeric, 2) AS a "
+               f"FROM generate_series(1, {int(contracts)}) s) g")
+    _insert_select(Contract, amounts, {
+        "title": "'基准合同' || g.n", "registration_number": "'B' || lpad(g.n::text, 9, '0')",
+        "seller_region_code": pick(", ".join(f"'{d}'" for d in [*DISTRICTS, "110108"]), len(DISTRICTS) + 1),
+        "contract_amount": "g.a", "transaction_amount": "g.a", "declared_transaction_amount": "g.a",
+        "registered_on": f"make_date({year - 1} + (random() < 0.5)::int, 1 + floor(random() * 11)::int, "
+                         "1 + floor(random() * 28)::int)",
+    }, {"contract_type": "development", "sub_type": "commissioned", "technology_field": "electronic_information",
+        "signed_on": dt.date(year - 1, 1, 1), "seller_name": "卖方", "seller_credit_code": "91530100MA00000000",
+        "seller_nature": "07", "buyer_name": "买方", "buyer_credit_code": "91530100MA00000001",
+        "buyer_region_code": "530111", "buyer_nature": "07", "status": "registered", "source": "platform"})
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contracts", type=int, default=100_000)
@@ -95,7 +163,10 @@ def main() -> None:
 
     if not Contract.objects.exists():
         t = time.perf_counter()
-        build(ns.contracts, ns.organisations)
+        if django.db.connection.vendor == "postgresql":
+            build_postgres(ns.contracts, ns.organisations)
+        else:
+            build(ns.contracts, ns.organisations)
         print(f"数据生成 {time.perf_counter() - t:.1f} s：合同 {ns.contracts}，机构 {ns.organisations}")
     registry.load()
     year = timezone.localdate().year

@@ -170,9 +170,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/import.html", {"form": form, "report": report, "error": error})
 
 
-def report(request: HttpRequest) -> HttpResponse:
+def _report_context(request: HttpRequest) -> dict[str, Any]:
     """Yearly (?year=2026) or monthly (?month=2026-11) report: every target's progress with the figures known
-    at the end of the period."""
+    at the end of the period (the page and the PDF show the same rows)."""
     month = request.GET.get("month", "")
     if month:
         try:
@@ -181,10 +181,12 @@ def report(request: HttpRequest) -> HttpResponse:
             raise Http404("月份应写作 2026-11") from None
         end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
         title = f"{start.year}年{start.month}月"
+        query = f"month={start:%Y-%m}"
     else:
         year = _year(request)
         end = dt.date(year, 12, 31)
         title = f"{year}年度"
+        query = f"year={year}"
     as_of = min(end, timezone.localdate())
     series: dict[tuple[int, str], list[Observation]] = {}
     for key, obs in selectors.current_observations().items():
@@ -194,11 +196,27 @@ def report(request: HttpRequest) -> HttpResponse:
     rows = [selectors.target_progress(t, series.get((t.indicator_id, t.region_code), []), as_of)
             for t in Target.objects.select_related("indicator").order_by("-year", "indicator__position")]
     unset = [(i, series.get((i.pk, CITY), [])) for i in Indicator.objects.filter(targets__isnull=True)]
-    return render(request, "indicators/report.html", {
+    return {
         "title": title, "as_of": as_of, "rows": rows, "counts": selectors.status_counts(rows),
         "others": [(i, obs[-1] if obs else None) for i, obs in unset], "status_rules": progress.STATUS_RULES,
         "forecast_method": progress.FORECAST_METHOD,
-    })
+        "query": query,  # the same period for the PDF link
+    }
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    return render(request, "indicators/report.html", _report_context(request))
+
+
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The same report as PDF (public, as the page)."""
+    from kechuang.indicators.pdf import report_pdf as build
+
+    context = _report_context(request)
+    response = HttpResponse(build(context), content_type="application/pdf")
+    name = context["query"].replace("=", "-")
+    response["Content-Disposition"] = f'attachment; filename="indicator-report-{name}.pdf"'
+    return response
 
 
 def _xlsx(book: Any, name: str) -> HttpResponse:
