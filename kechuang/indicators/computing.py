@@ -54,7 +54,7 @@ def _contract_groups(day: dt.date, memo: Memo | None) -> list[dict[str, Any]]:
         return memo[key]  # type: ignore[no-any-return]
     rows = list(contract_stats.counted(day.year, "output").values("seller_region_code").annotate(
         n=Count("id"), a=Sum("contract_amount"),
-        deals=Count("id", filter=Q(achievement__isnull=False) | Q(demand__isnull=False))).order_by())
+        listed=Count("id", filter=Q(achievement__isnull=False) | Q(demand__isnull=False))).order_by())
     if memo is not None:
         memo[key] = rows
     return rows
@@ -100,7 +100,7 @@ def _demands(day: dt.date, memo: Memo | None = None) -> Figures:
 
 
 def _deals(day: dt.date, memo: Memo | None = None) -> Figures:
-    return _with_city({r["seller_region_code"]: Decimal(r["deals"]) for r in _contract_groups(day, memo)})
+    return _with_city({r["seller_region_code"]: Decimal(r["listed"]) for r in _contract_groups(day, memo)})
 
 
 def _people(day: dt.date, kind: str) -> Figures:
