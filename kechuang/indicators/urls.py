@@ -10,6 +10,7 @@ urlpatterns = [
     path("recompute/", views.recompute, name="recompute"),
     path("import/", views.import_page, name="import"),
     path("report/", views.report, name="report"),
+    path("report.pdf", views.report_pdf, name="report_pdf"),
     path("registry.xlsx", views.registry_xlsx, name="registry_xlsx"),
     path("chart/<str:chart>.xlsx", views.chart_xlsx, name="chart_xlsx"),
     path("i/<str:code>/", views.detail, name="detail"),

