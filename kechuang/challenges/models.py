@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -29,35 +28,18 @@ from kechuang.challenges.choices import (
 )
 from kechuang.core.fields import COMMENT, LONG_TEXT, SHORT_TEXT, LimitedTextField
 from kechuang.core.models import BaseModel
+from kechuang.core.uploads import check_upload
 
 NOTHING = models.Q(pk__in=[])
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 FILE_TYPES = {".pdf": "PDF", ".jpg": "JPEG 图片", ".jpeg": "JPEG 图片", ".png": "PNG 图片", ".docx": "Word 文档",
               ".xlsx": "Excel 表格"}
-# The first bytes of each accepted type: the extension is what the uploader says, the content is what the file is
-# (Word and Excel files are ZIP containers).
-MAGIC = {"PDF": (b"%PDF-",), "JPEG 图片": (b"\xff\xd8\xff",), "PNG 图片": (b"\x89PNG\r\n\x1a\n",),
-         "Word 文档": (b"PK\x03\x04",), "Excel 表格": (b"PK\x03\x04",)}
 
 
 def validate_milestone_file(value: Any) -> None:
-    name = (getattr(value, "name", "") or "").lower()
-    kind = next((label for ext, label in FILE_TYPES.items() if name.endswith(ext)), None)
-    if kind is None:
-        raise ValidationError("里程碑材料只接受 PDF、JPG、PNG、Word（.docx）或 Excel（.xlsx）文件")
-    if getattr(value, "size", 0) > MAX_FILE_BYTES:
-        raise ValidationError("里程碑材料单个文件不能超过 20 MB")
-    if getattr(value, "_committed", False):
-        return  # already stored: checked when it was uploaded
-    try:
-        value.seek(0)
-        head = value.read(16)
-        value.seek(0)
-    except (AttributeError, OSError, ValueError):
-        return
-    if not any(head.startswith(m) for m in MAGIC[kind]):
-        raise ValidationError(f"文件“{getattr(value, 'name', '')}”的内容不是{kind}，请上传原始文件")
+    check_upload(value, types=FILE_TYPES, what="里程碑材料", allowed="PDF、JPG、PNG、Word（.docx）或 Excel（.xlsx）", content_hint="请上传原始文件",
+                 max_bytes=MAX_FILE_BYTES)
 
 
 def _org_id(user: Any) -> Any:

@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -30,34 +29,16 @@ from kechuang.core import regions
 from kechuang.core.fields import COMMENT, SHORT_TEXT, LimitedTextField
 from kechuang.core.models import BaseModel
 from kechuang.core.permissions import member_q
+from kechuang.core.uploads import check_upload
 from kechuang.core.validators import validate_region_code
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 FILE_TYPES = {".pdf": "PDF", ".jpg": "JPEG 图片", ".jpeg": "JPEG 图片", ".png": "PNG 图片"}
 
 
-# What the first bytes of each accepted type are: the extension alone is what the uploader says, the content is
-# what the file is.
-MAGIC = {"PDF": (b"%PDF-",), "JPEG 图片": (b"\xff\xd8\xff",), "PNG 图片": (b"\x89PNG\r\n\x1a\n",)}
-
-
 def validate_contract_file(value: Any) -> None:
-    name = (getattr(value, "name", "") or "").lower()
-    kind = next((label for ext, label in FILE_TYPES.items() if name.endswith(ext)), None)
-    if kind is None:
-        raise ValidationError("合同文本只接受 PDF、JPG 或 PNG 文件")
-    if getattr(value, "size", 0) > MAX_FILE_BYTES:
-        raise ValidationError("合同文本不能超过 20 MB")
-    if getattr(value, "_committed", False):
-        return  # already stored: checked when it was uploaded
-    try:
-        value.seek(0)
-        head = value.read(16)
-        value.seek(0)
-    except (AttributeError, OSError, ValueError):
-        return
-    if not any(head.startswith(m) for m in MAGIC[kind]):
-        raise ValidationError(f"文件内容不是{kind}，请上传扫描件或原始电子合同")
+    check_upload(value, types=FILE_TYPES, what="合同文本", allowed="PDF、JPG 或 PNG", content_hint="请上传扫描件或原始电子合同",
+                 max_bytes=MAX_FILE_BYTES)
 
 
 def amount_field(label: str, **kwargs: Any) -> models.DecimalField:

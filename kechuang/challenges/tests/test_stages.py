@@ -330,7 +330,7 @@ def test_milestone_files_validated_and_read_only_by_the_parties(world: dict[str,
     assert "内容不是PDF" in fake
     monkeypatch.setattr("kechuang.challenges.models.MAX_FILE_BYTES", 10)
     big = team.post(up, {"file": SimpleUploadedFile("大.pdf", PDF)}, follow=True).content.decode()
-    assert "不能超过 20 MB" in big
+    assert "不能超过 10 字节" in big  # the limit in force is the one named
     monkeypatch.undo()
     monkeypatch.setattr(clock, "today", lambda: ch.publicity_ends_on + dt.timedelta(days=1))
     assert outsider_client.post(up, {"file": SimpleUploadedFile("a.pdf", PDF)}).status_code == 404
