@@ -3,6 +3,7 @@ consents to bank A; bank A sees it and records a loan; bank B does not see it. P
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -92,6 +93,12 @@ def test_flag_a_fact_and_staff_resolve_journey(browser: Any, live_server: Any, p
 
     browser_login(browser, live_server, "ent", TEST_PASSWORD)
     browser.find_element(By.LINK_TEXT, "创新积分").click()
+    # The recomputation runs as a background job: the score (and its 异议 form) appears when the job has run,
+    # which on a loaded machine can be after the first look. Reload until it is there, as a user would.
+    deadline = time.monotonic() + 60
+    while not browser.find_elements(By.ID, "id_fact") and time.monotonic() < deadline:
+        time.sleep(1)
+        browser.refresh()
     Select(browser.find_element(By.ID, "id_fact")).select_by_visible_text("营业收入")
     browser.find_element(By.ID, "id_comment").send_keys("2025年营业收入应为1,600万元，见审计报告")
     browser.find_element(By.XPATH, "//button[contains(., '提交异议')]").click()
