@@ -46,7 +46,7 @@ def test_discovery_finds_every_piece_of_the_new_app(sample_installed, enterprise
     assert reverse("sample-request-list") == "/api/sample-requests/"  # its register(router) was called
     from kechuang.core.tests.test_access_matrix import collect, project_urls
 
-    matrix, cases = collect()
+    matrix, cases, _owner = collect()
     sample_urls = {name for name in project_urls() if name.startswith("sample") }
     assert sample_urls == {"sample:mine", "sample:detail", "sample-request-list", "sample-request-detail"}
     assert sample_urls <= set(matrix)  # every URL of the new app has an access decision
