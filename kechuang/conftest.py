@@ -23,6 +23,16 @@ from kechuang.tests_support.factories import OrganisationFactory, UserFactory
 SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_working_day_calendar() -> None:
+    """Each test starts from the calendar of its own database: the per-process cache is dropped when a holiday row
+    is saved, but not when a transactional test's tables are emptied, so a year one test entered could otherwise
+    still be known to the next test in the same process."""
+    from kechuang.workflow.calendar import clear_cache
+
+    clear_cache()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _own_files_per_test_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Uploads and the matching index of a test run go to the run's own temporary folder, never var/.
