@@ -28,8 +28,9 @@ PERSONA_FIXTURES: dict[str, str | None] = {
     "anonymous": None, "outsider": "outsider", "enterprise": "enterprise_user", "institution": "institution_user",
     "broker": "broker", "reviewer": "reviewer", "staff": "staff_user",
 }
-# Personas without a conftest fixture, made on demand with their role: a registrar, a bank's member.
-EXTRA_ROLES = {"registrar": "registrar", "bank": "bank"}
+# Personas without a conftest fixture, made on demand with their role: a registrar, a bank's member, and a second
+# broker (a broker who is not the broker of the deal at hand).
+EXTRA_ROLES = {"registrar": "registrar", "bank": "bank", "other_broker": "broker"}
 PERSONAS = (*PERSONA_FIXTURES, *EXTRA_ROLES)
 
 Expected = int | tuple[int, ...] | str

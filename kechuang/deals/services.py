@@ -9,6 +9,7 @@ from django.db import transaction
 
 from kechuang.contracts.models import Contract
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.permissions import is_bureau, permits
 from kechuang.deals.choices import Origin
 from kechuang.deals.models import BrokerProfile, Deal, DealNote, DemandAssignment, is_broker
 from kechuang.deals.workflow import DEAL_WORKFLOW, broker_or_staff, involved
@@ -39,7 +40,7 @@ def deal_open(*, actor: Any, demand: Demand | None = None, achievement: Achievem
         raise ApplicationError("科技文献没有持有单位，不能发起商洽", field="achievement")
     broker = None
     enterprise = demand.organisation if demand else None
-    if getattr(actor, "is_bureau", False) or is_broker(actor):
+    if is_bureau(actor) or is_broker(actor):
         broker = actor if is_broker(actor) else None
         if demand is None and enterprise is None:
             raise ApplicationError("请从技术需求的匹配结果发起，或由企业在成果页点击“我要对接”")
@@ -108,9 +109,9 @@ def note_add(*, deal: Deal, actor: Any, text: str, next_action: str = "", next_a
 @transaction.atomic
 def contract_link(*, deal: Deal, contract: Contract, actor: Any) -> Deal:
     """A party links its technology contract; the contract must be visible to the actor and involve a party."""
-    if not (deal.is_party(actor) or getattr(actor, "is_bureau", False)):
+    if not (deal.is_party(actor) or is_bureau(actor)):
         raise ApplicationError("只有商洽当事方可以关联技术合同", field="contract")
-    if not Contract.objects.restrict(actor, "view").filter(pk=contract.pk).exists():
+    if not permits(actor, "view", contract):
         raise ApplicationError("找不到该技术合同", field="contract")
     parties = {deal.enterprise_id, deal.institute_id} - {None}
     if not parties & {contract.seller_organisation_id, contract.buyer_organisation_id}:
@@ -122,7 +123,7 @@ def contract_link(*, deal: Deal, contract: Contract, actor: Any) -> Deal:
 
 @transaction.atomic
 def demand_assign(*, demand: Demand, broker: Any, actor: Any) -> DemandAssignment:
-    if not getattr(actor, "is_bureau", False):
+    if not is_bureau(actor):
         raise ApplicationError("只有科技局工作人员可以分派需求")
     if not is_broker(broker):
         raise ApplicationError("只能分派给技术经理人", field="broker")
@@ -151,7 +152,7 @@ def demand_claim(*, demand: Demand, actor: Any) -> DemandAssignment:
 
 @transaction.atomic
 def broker_grade_set(*, broker: Any, grade: str, actor: Any) -> BrokerProfile:
-    if not getattr(actor, "is_bureau", False):
+    if not is_bureau(actor):
         raise ApplicationError("只有科技局工作人员可以评定技术经理人等级")
     if not is_broker(broker):
         raise ApplicationError("该账户不是技术经理人", field="broker")

@@ -62,6 +62,15 @@ def registration_decide(*, registration: BidderRegistration, trigger: str, data:
     transition(registration, REGISTRATION_WORKFLOW, trigger, actor=actor, data=data)
 
 
+def approved_registration(listing: TradeListing, actor: Any) -> BidderRegistration | None:
+    """The actor's organisation's approved registration for the listing (None: it may not bid)."""
+    org_id = getattr(actor, "organisation_id", None) if getattr(actor, "is_authenticated", False) else None
+    if not org_id:
+        return None
+    return BidderRegistration.objects.filter(listing=listing, organisation_id=org_id,
+                                             status=RegistrationStatus.APPROVED).first()
+
+
 def place_bid(*, listing_id: int, amount: int, actor: Any, now: dt.datetime | None = None) -> Bid:
     """Accept one bid or raise ApplicationError. Retries never happen here: a lost race is the bidder's to see."""
     try:
@@ -76,9 +85,7 @@ def _place_bid(*, listing_id: int, amount: int, actor: Any, now: dt.datetime | N
     now = now or timezone.now()
     if not listing.is_bidding(now):
         raise ApplicationError("该挂牌当前不在竞价时间内", field="amount")
-    org_id = getattr(actor, "organisation_id", None)
-    reg = BidderRegistration.objects.filter(listing=listing, organisation_id=org_id,
-                                            status=RegistrationStatus.APPROVED).first() if org_id else None
+    reg = approved_registration(listing, actor)
     if reg is None:
         raise ApplicationError("本单位尚未通过竞买资格审核，不能出价", field="amount")
     if amount < listing.minimum_bid:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kechuang.accounts.models import User
 from kechuang.contracts.models import Contract
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.permissions import is_bureau, require_bureau
 from kechuang.deals import funnel, selectors, services
 from kechuang.deals.choices import BrokerGrade, Origin, Stage
 from kechuang.deals.disclosure import pre_deal_disclose
@@ -28,11 +29,6 @@ from kechuang.market.models import Achievement, Demand
 
 def _deal(request: HttpRequest, pk: int) -> Deal:
     return get_object_or_404(selectors.visible(request.user), pk=pk)
-
-
-def _require_bureau(request: HttpRequest) -> None:
-    if not getattr(request.user, "is_bureau", False):
-        raise PermissionDenied("仅科技局工作人员可以办理")
 
 
 @login_required
@@ -156,10 +152,10 @@ def deal_pre_disclosure(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def broker_workspace(request: HttpRequest) -> HttpResponse:
-    if not (is_broker(request.user) or getattr(request.user, "is_bureau", False)):
+    if not (is_broker(request.user) or is_bureau(request.user)):
         raise PermissionDenied("技术经理人工作台仅供技术经理人使用")
     deals = selectors.pipeline(request.user)
-    if getattr(request.user, "is_bureau", False):
+    if is_bureau(request.user):
         deals = deals.filter(broker__isnull=False)
     profile = BrokerProfile.objects.filter(user_id=request.user.pk or 0).first()
     return render(request, "deals/broker.html", {
@@ -173,6 +169,8 @@ def broker_workspace(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def claim(request: HttpRequest, demand_pk: int) -> HttpResponse:
+    if not is_broker(request.user):
+        raise PermissionDenied("只有技术经理人可以认领技术需求")
     demand = get_object_or_404(Demand.objects.filter(status=MarketStatus.PUBLISHED), pk=demand_pk)
     try:
         services.demand_claim(demand=demand, actor=request.user)
@@ -185,7 +183,7 @@ def claim(request: HttpRequest, demand_pk: int) -> HttpResponse:
 
 @login_required
 def assignments(request: HttpRequest) -> HttpResponse:
-    _require_bureau(request)
+    require_bureau(request.user)
     demands = Demand.objects.filter(status=MarketStatus.PUBLISHED).select_related(
         "organisation", "assignment__broker").order_by("assignment", "-published_at")
     brokers = User.objects.filter(role="broker", is_active=True).order_by("username")
@@ -199,7 +197,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def assign(request: HttpRequest, demand_pk: int) -> HttpResponse:
-    _require_bureau(request)
+    require_bureau(request.user)
     demand = get_object_or_404(Demand.objects.filter(status=MarketStatus.PUBLISHED), pk=demand_pk)
     broker = User.objects.filter(pk=request.POST.get("broker") or 0, role="broker").first()
     try:
@@ -214,7 +212,7 @@ def assign(request: HttpRequest, demand_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def grade(request: HttpRequest, user_pk: int) -> HttpResponse:
-    _require_bureau(request)
+    require_bureau(request.user)
     broker = get_object_or_404(User, pk=user_pk, role="broker")
     form = GradeForm(request.POST)
     if form.is_valid():
@@ -228,7 +226,7 @@ def grade(request: HttpRequest, user_pk: int) -> HttpResponse:
 
 @login_required
 def funnel_page(request: HttpRequest) -> HttpResponse:
-    _require_bureau(request)
+    require_bureau(request.user)
     by = request.GET.get("by", "overall")
     if by not in funnel.BY:
         by = "overall"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.permissions import is_bureau, require_bureau
 from kechuang.deals import events
 from kechuang.deals.choices import MeetingOutcome
 from kechuang.deals.models import EventRegistration, MatchEvent, Meeting
@@ -32,11 +32,6 @@ class RegisterForm(forms.Form):
     seeks = forms.CharField(label="寻找什么（需求、合作）", max_length=500, required=False)
 
 
-def _bureau(request: HttpRequest) -> None:
-    if not getattr(request.user, "is_bureau", False):
-        raise PermissionDenied("仅科技局工作人员可以办理")
-
-
 def event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "deals/event_list.html", {"events": MatchEvent.objects.all()[:100]})
 
@@ -45,7 +40,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(MatchEvent, pk=pk)
     user = request.user
     org_id = getattr(user, "organisation_id", None) if user.is_authenticated else None
-    is_bureau = getattr(user, "is_bureau", False)
+    bureau = is_bureau(user)
     mine = event.registrations.filter(organisation_id=org_id).first() if org_id else None
     form = None
     if org_id and mine is None:
@@ -54,18 +49,18 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             organisation_id=org_id,
                                                                status=MarketStatus.PUBLISHED)
     meetings = event.meetings.select_related("seeker__organisation", "holder__organisation", "achievement", "demand")
-    if not is_bureau:
+    if not bureau:
         # A participant sees its own schedule; the public sees the figures only.
         meetings = meetings.filter(seeker=mine) | meetings.filter(holder=mine) if mine else meetings.none()
     return render(request, "deals/event_detail.html", {
         "event": event, "mine": mine, "form": form, "meetings": meetings, "stats": events.statistics(event),
-        "registrations": event.registrations.select_related("organisation") if is_bureau else [],
+        "registrations": event.registrations.select_related("organisation") if bureau else [],
         "outcomes": [c for c in MeetingOutcome.choices if c[0] != MeetingOutcome.PENDING]})
 
 
 @login_required
 def event_create(request: HttpRequest) -> HttpResponse:
-    _bureau(request)
+    require_bureau(request.user)
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -97,7 +92,7 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def event_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    _bureau(request)
+    require_bureau(request.user)
     event = get_object_or_404(MatchEvent, pk=pk)
     found = events.propose_meetings(event=event, actor=request.user)
     messages.success(request, f"已推荐 {len(found)} 场洽谈并排定日程" if found else "报名单位之间暂无匹配的洽谈对象")
@@ -107,7 +102,7 @@ def event_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def event_checkin(request: HttpRequest, pk: int) -> HttpResponse:
-    _bureau(request)
+    require_bureau(request.user)
     reg = get_object_or_404(EventRegistration, pk=pk)
     events.check_in(registration=reg, actor=request.user)
     messages.success(request, f"{reg.organisation} 已签到")
@@ -117,7 +112,7 @@ def event_checkin(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    _bureau(request)
+    require_bureau(request.user)
     meeting = get_object_or_404(Meeting, pk=pk)
     try:
         m = events.record_outcome(meeting=meeting, outcome=request.POST.get("outcome", ""), actor=request.user)

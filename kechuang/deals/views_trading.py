@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.permissions import is_bureau, require_bureau
 from kechuang.deals import disclosure as disclosure_services
 from kechuang.deals import trading
 from kechuang.deals.choices import ListingStatus
@@ -36,12 +37,12 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     listing = _listing(request, pk)
     org_id = getattr(request.user, "organisation_id", None) if request.user.is_authenticated else None
     mine = listing.registrations.filter(organisation_id=org_id).first() if org_id else None
-    is_bureau = getattr(request.user, "is_bureau", False)
+    bureau = is_bureau(request.user)
     return render(request, "deals/listing_detail.html", {
         "listing": listing, "workflow": LISTING_WORKFLOW, "registration_workflow": REGISTRATION_WORKFLOW,
         "mine": mine, "bid_form": BidForm(initial={"amount": listing.minimum_bid}),
         "bidding": listing.is_bidding(), "registrations": listing.registrations.select_related("organisation")
-        if is_bureau else [],
+        if bureau else [],
         # Bidders are shown by number, not by name, while bidding runs (the usual 竞买号 practice).
         "bids": listing.bids.select_related("registration")[:20],
         "can_register": bool(org_id) and mine is None and listing.status == ListingStatus.OPEN
@@ -52,8 +53,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def listing_create(request: HttpRequest) -> HttpResponse:
-    if not getattr(request.user, "is_bureau", False):
-        raise PermissionDenied("仅科技局工作人员可以发布挂牌交易")
+    require_bureau(request.user, "仅科技局工作人员可以发布挂牌交易")
     achievements = Achievement.objects.filter(status=MarketStatus.PUBLISHED, owner__isnull=False).order_by("title")
     form = ListingForm(request.POST or None, achievements=achievements)
     if request.method == "POST" and form.is_valid():
@@ -70,8 +70,7 @@ def listing_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def listing_step(request: HttpRequest, pk: int) -> HttpResponse:
-    if not getattr(request.user, "is_bureau", False):
-        raise PermissionDenied("仅科技局工作人员可以办理")
+    require_bureau(request.user)
     listing = get_object_or_404(TradeListing, pk=pk)
     from kechuang.workflow.engine import transition
 
@@ -102,6 +101,8 @@ def listing_register(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def bid(request: HttpRequest, pk: int) -> HttpResponse:
     listing = _listing(request, pk)
+    if trading.approved_registration(listing, request.user) is None:
+        raise PermissionDenied("本单位尚未通过竞买资格审核，不能出价")
     form = BidForm(request.POST)
     if not form.is_valid():
         messages.error(request, "出价（元）：请填写正整数金额")
@@ -118,8 +119,7 @@ def bid(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def registration_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    if not getattr(request.user, "is_bureau", False):
-        raise PermissionDenied("仅科技局工作人员可以审核竞买资格")
+    require_bureau(request.user, "仅科技局工作人员可以审核竞买资格")
     reg = get_object_or_404(BidderRegistration, pk=pk)
     try:
         trading.registration_decide(registration=reg, trigger=request.POST.get("trigger", ""), data=request.POST,
@@ -168,8 +168,7 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    if not getattr(request.user, "is_bureau", False):
-        raise PermissionDenied("仅科技局工作人员可以处理异议")
+    require_bureau(request.user, "仅科技局工作人员可以处理异议")
     o = get_object_or_404(Objection, pk=pk)
     try:
         disclosure_services.objection_resolve(objection=o, trigger=request.POST.get("trigger", ""),

@@ -5,13 +5,10 @@ Each installed app keeps its decisions next to its URLs in ``kechuang/<app>/acce
 fails when a new one is added without an entry), so no page can ship without a decision about its access.
 Patterns without parameters are exercised here by kind; patterns that need an object are ``OBJECT`` entries whose
 rows (``ACCESS_CASES``: URL, object factory, persona → status) all run in ``test_access_case``. No entry may
-merely point at a test module: ``test_every_entry_is_executable`` fails on one, except in the apps of
-``NOT_YET_EXECUTABLE`` (owned by other work in progress; each must leave that set once its rows are written).
+merely point at a test module: ``test_every_entry_is_executable`` fails on one, in any app.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -19,7 +16,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from kechuang.core.access import OBJECT, Case, World, run_case
 from kechuang.core.discovery import app_modules
 
-ROOT = Path(__file__).resolve().parents[3]
 PUBLIC = "public"  # anyone, including anonymous visitors
 LOGIN = "login"  # any signed-in user (shows only the user's own data)
 BUREAU = "bureau"  # bureau staff only: anonymous is sent to log in, an outsider gets 403
@@ -28,9 +24,6 @@ POST_BUREAU = "post-bureau"  # POST-only action for bureau staff
 
 
 GENERIC = (PUBLIC, LOGIN, BUREAU, POST_LOGIN, POST_BUREAU)  # kinds the tests below exercise without an object
-# Apps whose object URLs still name a test module instead of rows (converted by the work on those apps). An app
-# leaves this set when its last pointer goes; ``test_pending_apps_still_have_pointers`` says when.
-NOT_YET_EXECUTABLE = frozenset({"challenges", "deals"})
 
 
 def collect() -> tuple[dict[str, str], list[Case], dict[str, str]]:
@@ -77,30 +70,19 @@ def test_every_object_entry_has_an_executable_row():
     assert not stray, f"ACCESS_CASES rows for URL names without a matrix entry: {stray}"
 
 
-def _pointers() -> dict[str, str]:
-    return {name: kind for name, kind in APP_MATRIX.items() if kind not in (*GENERIC, OBJECT)}
-
-
 def test_every_entry_is_executable():
-    """An entry is a generic kind (run below) or ``OBJECT`` (run by its rows); a pointer to a test file is not a
-    decision a test can hold, so it fails here — outside the apps still being converted."""
-    exempt = sorted(name for name in _pointers() if OWNER[name] in NOT_YET_EXECUTABLE)
-    loose = sorted(f"{name} → {kind}" for name, kind in _pointers().items() if OWNER[name] not in NOT_YET_EXECUTABLE)
+    """An entry is a generic kind (run below) or ``OBJECT`` (run by its rows); anything else — a pointer to a test
+    file, say — is not a decision a test can hold, so it fails here, in whichever app it is."""
+    loose = sorted(f"{name} → {kind} ({OWNER[name]}/access.py)" for name, kind in APP_MATRIX.items()
+                   if kind not in (*GENERIC, OBJECT))
     assert not loose, f"write ACCESS_CASES rows (and mark the entry OBJECT) for: {loose}"
-    assert len(exempt) < len(APP_MATRIX)  # the exemption stays the exception
 
 
-def test_pending_apps_still_have_pointers():
-    """Keep NOT_YET_EXECUTABLE honest: an app whose entries are all executable leaves the set."""
-    pending = {OWNER[name] for name in _pointers()}
-    done = sorted(NOT_YET_EXECUTABLE - pending)
-    assert not done, f"remove from NOT_YET_EXECUTABLE (every entry is executable now): {done}"
-
-
-def test_a_pointer_outside_the_pending_apps_fails(monkeypatch):
-    """The check above bites: a policies entry turned back into a pointer is reported."""
-    monkeypatch.setitem(APP_MATRIX, "policies:push_review", "policies/tests/test_permissions.py")
-    with pytest.raises(AssertionError, match="policies:push_review"):
+@pytest.mark.parametrize("name", ["policies:push_review", "deals:bid", "challenges:review"])
+def test_a_pointer_fails(monkeypatch, name):
+    """The check above bites: an entry of any app turned back into a pointer is reported."""
+    monkeypatch.setitem(APP_MATRIX, name, f"{name.split(':')[0]}/tests/test_permissions.py")
+    with pytest.raises(AssertionError, match=name):
         test_every_entry_is_executable()
 
 
@@ -156,18 +138,3 @@ def test_post_bureau_actions_refuse_outsider(client, outsider_client, name):
     url = reverse(name)
     assert client.post(url).status_code in (302, 401, 403)
     assert outsider_client.post(url).status_code in (403, 404)
-
-
-@pytest.mark.parametrize("name", sorted(n for n, v in {**MATRIX, **APP_MATRIX}.items() if v.endswith(".py")))
-def test_pending_pointers_name_a_test_that_covers_them(name):
-    """Until their rows are written, the pending apps' pointers at least name a test with an outsider."""
-    module = ROOT / "kechuang" / {**MATRIX, **APP_MATRIX}[name]
-    assert module.exists(), f"{name}: {module} does not exist"
-    text = module.read_text(encoding="utf-8")
-    short = name.split(":")[-1]
-    route = project_urls().get(name, "")
-    # The module must refer to the URL by name or by its literal path prefix.
-    literal = route.replace("^", "").split("<")[0].split("(?P")[0]
-    assert short in text or (literal and literal in text), f"{name} is not exercised in {module}"
-    assert "outsider" in text, f"{module} has no outsider test"
-

@@ -79,7 +79,7 @@ def test_broker_workspace_claim_assign_grade(enterprise_org, university_org, bro
     assert enterprise_client.get(reverse("deals:broker")).status_code == 403
     page = broker_client.get(reverse("deals:broker")).content.decode()
     assert demand.title in page and "认领" in page
-    assert outsider_client.post(reverse("deals:claim", args=[demand.pk])).status_code == 302
+    assert outsider_client.post(reverse("deals:claim", args=[demand.pk])).status_code == 403  # brokers only
     assert not hasattr(demand, "assignment") or demand.assignment is None
     broker_client.post(reverse("deals:claim", args=[demand.pk]))
     demand.refresh_from_db()
@@ -106,7 +106,9 @@ def test_listing_pages_and_bids(university_org, outsider, outsider_client, staff
                                 {"trigger": "approve"}).status_code == 403
     assert outsider_client.post(reverse("deals:listing_step", args=[listing.pk]),
                                 {"trigger": "close_sold"}).status_code == 403
-    outsider_client.post(reverse("deals:bid", args=[listing.pk]), {"amount": "100000"})
+    # Registered but not yet approved: refused (403), as is a bidder who never registered.
+    assert outsider_client.post(reverse("deals:bid", args=[listing.pk]), {"amount": "100000"}).status_code == 403
+    assert client.post(reverse("deals:bid", args=[listing.pk]), {"amount": "100000"}).status_code == 302
     assert not listing.bids.exists()
     staff_client.post(reverse("deals:registration_decide", args=[reg.pk]), {"trigger": "approve"})
     outsider_client.post(reverse("deals:bid", args=[listing.pk]), {"amount": "100000"})
