@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import decimal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -108,7 +108,7 @@ def record(
     )
 
 
-def record_created(instances: list[models.Model], actor: Any = None) -> None:
+def record_created(instances: Sequence[models.Model], actor: Any = None) -> None:
     """The "create" entries ``save()`` would have written for rows inserted with ``bulk_create`` (which sends no
     post_save), in one insert."""
     from kechuang.core.models import AuditLog

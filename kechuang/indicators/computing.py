@@ -21,6 +21,7 @@ Observations are appended as revisions (``services.record_series``): an unchange
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -38,7 +39,7 @@ from kechuang.directory.choices import AccountStatus, Level, PlatformKind, Quali
 from kechuang.directory.models import Organisation, Person, Platform, Qualification
 from kechuang.indicators import services
 from kechuang.indicators.choices import CITY
-from kechuang.indicators.models import Indicator, Observation
+from kechuang.indicators.models import Indicator
 
 JOB_KIND = "indicators.compute"
 HUNDRED_MILLION = Decimal("100000000")
@@ -53,9 +54,16 @@ def districts() -> list[tuple[str, str]]:
     return regions.choices(region_prefix())
 
 
+@functools.lru_cache(maxsize=8)
+def _district_codes(prefix: str) -> tuple[str, ...]:
+    # Looked up once per prefix: listing the districts scans the GB/T 2260 table (~3 ms), and a run builds the
+    # figures of 17 indicators × 36 month-ends.
+    return tuple(code for code, _ in regions.choices(prefix))
+
+
 def _with_city(by_region: dict[str, Decimal]) -> Figures:
     prefix = region_prefix()
-    out = {code: by_region.get(code, Decimal(0)) for code, _ in districts()}
+    out = {code: by_region.get(code, Decimal(0)) for code in _district_codes(prefix)}
     out[CITY] = sum((v for k, v in by_region.items() if k.startswith(prefix)), Decimal(0))
     return out
 
@@ -115,24 +123,49 @@ def _deals(dates: list[dt.date], memo: Memo) -> Series:
                        per_year=True)
 
 
+OPEN_END = dt.date(9999, 12, 31)
+
+
 def _qualified(dates: list[dt.date], kinds: list[str]) -> Series:
-    """Enterprises (approved) with a qualification of ``kinds`` in force at each date: one join of the
-    qualifications with the list of dates, grouped by date and district, each enterprise counted once."""
+    """Enterprises (approved) with a qualification of ``kinds`` in force at each date (recognised on or before
+    it, valid until it or later), each enterprise counted once. One query: an enterprise's qualifications are
+    merged into spans in force (window functions: a qualification that starts after every earlier one has ended
+    opens a new span, so renewals and a 专精特新 with its 小巨人 overlap into one), grouped by district and span;
+    each span then adds one from its first day to its last at the month-ends. (Joining the qualifications with the
+    list of month-ends and counting distinct enterprises was measured at 1.7–3 s on 33,000 qualifications × 36
+    month-ends on PostgreSQL, a sort of 780,000 rows; this is one pass over the qualifications.)"""
     q, o = Qualification._meta.db_table, Organisation._meta.db_table
-    values = ", ".join(["(%s)"] * len(dates))
     kinds_sql = ", ".join(["%s"] * len(kinds))
-    sql = (f"WITH d(day) AS (VALUES {values}) SELECT d.day, o.region_code, COUNT(DISTINCT q.organisation_id) "
-           f"FROM d "
-           f"JOIN {q} q ON q.recognised_on <= d.day AND (q.valid_until IS NULL OR q.valid_until >= d.day) "
-           f"JOIN {o} o ON o.id = q.organisation_id "
-           f"WHERE q.kind IN ({kinds_sql}) AND o.status = %s GROUP BY d.day, o.region_code")
-    by_day: dict[dt.date, dict[str, Decimal]] = defaultdict(dict)
+    sql = f"""
+        WITH q AS (
+            SELECT q.organisation_id AS org, o.region_code AS region, q.recognised_on AS s,
+                   COALESCE(q.valid_until, %s) AS e
+            FROM {q} q JOIN {o} o ON o.id = q.organisation_id
+            WHERE q.kind IN ({kinds_sql}) AND o.status = %s AND q.recognised_on <= %s
+        ), m AS (
+            SELECT org, region, s, e, MAX(e) OVER (PARTITION BY org ORDER BY s, e
+                                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+            FROM q
+        ), i AS (
+            SELECT org, region, s, e, SUM(CASE WHEN before IS NULL OR before < s THEN 1 ELSE 0 END)
+                OVER (PARTITION BY org ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS span
+            FROM m
+        ), spans AS (
+            SELECT region, MIN(s) AS s, MAX(e) AS e FROM i GROUP BY org, region, span
+        )
+        SELECT region, s, e, COUNT(*) FROM spans WHERE e >= %s GROUP BY region, s, e"""
+
+    def day(value: Any) -> dt.date:
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+    events: list[Event] = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*dates, *kinds, AccountStatus.APPROVED])
-        for day, code, n in cursor.fetchall():
-            when = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
-            by_day[when][code] = Decimal(n)
-    return {day: _with_city(by_day.get(day, {})) for day in dates}
+        cursor.execute(sql, [OPEN_END, *kinds, AccountStatus.APPROVED, dates[-1], dates[0]])
+        for code, start, end, n in cursor.fetchall():
+            events.append((day(start), code, Decimal(n)))
+            if day(end) < OPEN_END:
+                events.append((day(end) + dt.timedelta(days=1), code, -Decimal(n)))
+    return _accumulate(events, dates, per_year=False)
 
 
 def _platforms(dates: list[dt.date], kinds: list[str] | None, levels: list[str] | None) -> Series:

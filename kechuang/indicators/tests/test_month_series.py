@@ -118,3 +118,39 @@ def test_a_late_registration_revises_only_the_month_ends_it_changes(data):
         assert (after[key] - before[key]) * YI == Decimal("12.34")
     old = Observation.objects.get(indicator__code="TC-AMOUNT", region_code="530100", date=DATES[3], revision=1)
     assert old.value * YI == Decimal("8.25") and old.superseded_by.revision == 2
+
+
+def test_pages_and_api_show_the_monthly_points_and_a_recompute_clears_the_display_cache(client):
+    import json
+    import re
+
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from kechuang.core import jobs
+    from kechuang.indicators import services
+
+    registry.load()
+    _contract("530102", dt.date(2025, 5, 2), "500000000.00")
+    _contract("530102", dt.date(2026, 3, 2), "300000000.00")
+    assert jobs.run_now(computing.JOB_KIND).status == "done"
+    key = services.DISPLAY_KEY.format(year=2026)
+    assert client.get(reverse("indicators:display"), {"year": 2026}).status_code == 200
+    assert cache.get(key) is not None
+    jobs.run_now(computing.JOB_KIND)  # nothing changed: the cached page stays
+    assert cache.get(key) is not None
+    _contract("530111", dt.date(2026, 4, 1), "100000000.00")
+    jobs.run_now(computing.JOB_KIND)  # the job itself (not only the button) clears the cached page
+    assert cache.get(key) is None
+
+    # The district page: every month-end of 五华区 on the trend line, the forecast fitted to the year-ends.
+    page = client.get(reverse("indicators:detail", args=["TC-AMOUNT"]), {"region": "530102"}).content.decode()
+    trend = json.loads(re.search(r'<script id="data-trend" type="application/json">(.*?)</script>', page, re.S)[1])
+    dates = [day for day, _ in trend["observations"]]
+    assert "2025-05-31" in dates and "2025-12-31" in dates and "2026-03-31" in dates and "2025-04-30" not in dates
+    assert dict(trend["observations"])["2026-11-30"] == 3.0 and trend["method"] != "数据不足"
+    assert "五华区观测记录" in page
+    rows = client.get("/api/indicators/TC-AMOUNT/observations/?region=530102").json()
+    assert {r["date"] for r in rows} >= {"2025-05-31", "2025-06-30", "2026-11-30"}
+    listed = {r["code"]: r for r in client.get("/api/indicators/").json()["results"]}
+    assert Decimal(str(listed["TC-AMOUNT"]["latest"]["value"])) == Decimal(4)
