@@ -52,12 +52,6 @@ def record_observation(indicator: Indicator, region_code: str, date: dt.date, va
     return row
 
 
-def record_computed(indicator: Indicator, date: dt.date, figures: dict[str, Decimal], *, source: str,
-                    actor: Any = None, job: Any = None) -> int:
-    """``record_series`` for one date."""
-    return record_series(indicator, {date: figures}, source=source, actor=actor, job=job)
-
-
 @transaction.atomic
 def record_series(indicator: Indicator, series: dict[dt.date, dict[str, Decimal]], *, source: str,
                   actor: Any = None, job: Any = None) -> int:
