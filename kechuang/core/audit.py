@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import decimal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -106,6 +106,22 @@ def record(
         object_repr=object_repr[:300],
         changes=bounded(changes or {}),
     )
+
+
+def record_created(instances: Sequence[models.Model], actor: Any = None) -> None:
+    """The "create" entries ``save()`` would have written for rows inserted with ``bulk_create`` (which sends no
+    post_save), in one insert."""
+    from kechuang.core.models import AuditLog
+
+    user = actor if actor is not None else current_actor()
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    name = user.get_username()[:150] if user is not None else "系统"
+    AuditLog.objects.bulk_create([
+        AuditLog(actor=user, actor_repr=name, action="create", object_type=i._meta.label, object_id=str(i.pk),
+                 object_repr=str(i)[:300],
+                 changes=bounded({k: [None, v] for k, v in snapshot(i).items() if v not in ("", None)}))
+        for i in instances], batch_size=2000)
 
 
 def _on_save(sender: type[models.Model], instance: models.Model, created: bool, raw: bool, **_: Any) -> None:

@@ -99,8 +99,9 @@ class IndicatorViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="评价指标及目标、最新值、状态（公开）", responses=LIST)
     def list(self, request: Request) -> Response:
         today = timezone.localdate()
-        series = selectors.current_observations()
-        results = [_row(selectors.indicator_summary(i, series, today)) for i in self.get_queryset()]
+        indicators = list(self.get_queryset())
+        series = selectors.summary_series(indicators)
+        results = [_row(selectors.indicator_summary(i, series, today)) for i in indicators]
         return Response({"count": len(results), "results": results})
 
     @extend_schema(methods=["GET"], summary="指标观测值（公开）", responses=ObservationSerializer(many=True),

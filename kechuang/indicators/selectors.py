@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kechuang.core import regions
 from kechuang.indicators import computing, progress, registry
-from kechuang.indicators.choices import CITY, Comparator, Direction
+from kechuang.indicators.choices import CITY, Comparator, Direction, Method
 from kechuang.indicators.models import Indicator, Observation, Target
 
 STATUS_CSS = {progress.ACHIEVED: "ok", progress.ON_TRACK: "ok", progress.AT_RISK: "warn", progress.LAGGING: "bad",
@@ -26,14 +26,27 @@ def fmt(value: float | Decimal | None, places: int = 2) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def current_observations(indicators: list[Indicator] | None = None) -> dict[tuple[int, str], list[Observation]]:
+def current_observations(indicators: list[Indicator] | None = None,
+                         region_codes: list[str] | None = None) -> dict[tuple[int, str], list[Observation]]:
     qs = Observation.objects.filter(superseded_by__isnull=True).order_by("date")
     if indicators is not None:
         qs = qs.filter(indicator__in=indicators)
+    if region_codes is not None:
+        qs = qs.filter(region_code__in=region_codes)
     series: dict[tuple[int, str], list[Observation]] = defaultdict(list)
     for o in qs:
         series[(o.indicator_id, o.region_code)].append(o)
     return series
+
+
+def forecast_points(points: list[Observation]) -> list[Observation]:
+    """The observations a trend is fitted to (date order): every entered, imported or quoted figure, and of the
+    computed month-end series the year-ends and the latest. Month-ends of a year-to-date figure (contract
+    amounts) rise from January to December every year, a fit through them would take that for the trend;
+    the monthly points are drawn on the trend chart."""
+    computed = [o for o in points if o.method == Method.COMPUTED]
+    last = computed[-1] if computed else None
+    return [o for o in points if o.method != Method.COMPUTED or o is last or (o.date.month, o.date.day) == (12, 31)]
 
 
 def target_progress(target: Target, points: list[Observation], today: dt.date) -> dict[str, Any]:
@@ -41,7 +54,7 @@ def target_progress(target: Target, points: list[Observation], today: dt.date) -
     if target.year < today.year:
         # A target whose year is over is judged on the figures up to its deadline, not on later ones.
         points = [o for o in points if o.date.year <= target.year]
-    data = [(progress.decimal_year(o.date), float(o.value)) for o in points]
+    data = [(progress.decimal_year(o.date), float(o.value)) for o in forecast_points(points)]
     result = progress.assess(data, float(target.value), target.comparator, ind.direction, target.year,
                              progress.decimal_year(today), ind.growth)
     latest = points[-1] if points else None
@@ -61,13 +74,29 @@ def target_progress(target: Target, points: list[Observation], today: dt.date) -
 def all_progress(today: dt.date | None = None) -> list[dict[str, Any]]:
     today = today or timezone.localdate()
     targets = list(Target.objects.select_related("indicator").order_by("-year", "indicator__position"))
-    series = current_observations()
+    # Only the targets' regions: the month-end series of every district are not needed here.
+    series = current_observations(region_codes=sorted({t.region_code for t in targets}))
     return [target_progress(t, series.get((t.indicator_id, t.region_code), []), today) for t in targets]
 
 
 def status_counts(rows: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
     statuses = [progress.ACHIEVED, progress.ON_TRACK, progress.AT_RISK, progress.LAGGING, progress.NO_DATA]
     return [(s, sum(1 for r in rows if r["result"].status == s), STATUS_CSS[s]) for s in statuses]
+
+
+def summary_series(indicators: list[Indicator]) -> dict[tuple[int, str], list[Observation]]:
+    """What ``indicator_summary`` reads: the series of the city and of the targets' regions, and for an
+    indicator with none of those its latest figure in any region (not every district's month-end series)."""
+    codes = {CITY} | {t.region_code for i in indicators for t in i.targets.all()}
+    series = current_observations(region_codes=sorted(codes))
+    seen = {i for i, _ in series}
+    for ind in indicators:
+        if ind.pk not in seen:
+            latest = (Observation.objects.filter(indicator=ind, superseded_by__isnull=True)
+                      .order_by("-date", "region_code").first())
+            if latest is not None:
+                series[(ind.pk, latest.region_code)] = [latest]
+    return series
 
 
 def indicator_summary(ind: Indicator, series: dict[tuple[int, str], list[Observation]],
@@ -92,7 +121,8 @@ def trend_chart(ind: Indicator, region: str, today: dt.date | None = None) -> di
     points = list(Observation.objects.filter(indicator=ind, region_code=region, superseded_by__isnull=True)
                   .order_by("date"))
     targets = list(ind.targets.filter(region_code=region).order_by("year"))
-    trend = progress.fit([(progress.decimal_year(o.date), float(o.value)) for o in points], ind.growth)
+    trend = progress.fit([(progress.decimal_year(o.date), float(o.value)) for o in forecast_points(points)],
+                         ind.growth)
     forecast = []
     if trend and points:
         start = points[-1].date.year

@@ -81,8 +81,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/dashboard.html", context)
 
 
-DISPLAY_SECONDS = 60
-DISPLAY_KEY = "indicators:display:{year}"
+DISPLAY_SECONDS = services.DISPLAY_SECONDS
+DISPLAY_KEY = services.DISPLAY_KEY
+forget_display = services.forget_display
 
 
 def display(request: HttpRequest) -> HttpResponse:
@@ -96,11 +97,6 @@ def display(request: HttpRequest) -> HttpResponse:
         html = render_to_string("indicators/display.html", _charts(year), request=request)
         cache.set(DISPLAY_KEY.format(year=year), html, DISPLAY_SECONDS)
     return HttpResponse(html)
-
-
-def forget_display() -> None:
-    this_year = timezone.localdate().year
-    cache.delete_many([DISPLAY_KEY.format(year=y) for y in range(this_year - 10, this_year + 2)])
 
 
 @login_required
@@ -118,15 +114,16 @@ def recompute(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     ind = get_object_or_404(Indicator, code=code)
-    regions_seen = sorted(set(ind.observations.values_list("region_code", flat=True))
+    regions_seen = sorted(set(ind.observations.order_by().values_list("region_code", flat=True).distinct())
                           | set(ind.targets.values_list("region_code", flat=True)))
     region = request.GET.get("region") or (CITY if CITY in regions_seen else (regions_seen[0] if regions_seen else CITY))
     today = timezone.localdate()
-    series = selectors.current_observations([ind])
-    targets = [selectors.target_progress(t, series.get((ind.pk, t.region_code), []), today)
-               for t in ind.targets.all()]
-    history = ind.observations.select_related("superseded_by", "created_by", "job").order_by("region_code", "-date",
-                                                                                               "-revision")
+    targets_of = list(ind.targets.all())
+    series = selectors.current_observations([ind], region_codes=[t.region_code for t in targets_of])
+    targets = [selectors.target_progress(t, series.get((ind.pk, t.region_code), []), today) for t in targets_of]
+    # The chosen region's records (a computed indicator has a month-end series for every district).
+    history = ind.observations.filter(region_code=region).select_related("superseded_by", "created_by", "job") \
+        .order_by("-date", "-revision")
     form = ObservationForm(initial={"region_code": region}) if getattr(request.user, "is_bureau", False) else None
     return render(request, "indicators/detail.html", {
         "indicator": ind, "targets": targets, "history": history, "form": form, "region": region,
@@ -193,12 +190,14 @@ def _report_context(request: HttpRequest) -> dict[str, Any]:
         query = f"year={year}"
     as_of = min(end, timezone.localdate())
     series: dict[tuple[int, str], list[Observation]] = {}
-    for key, obs in selectors.current_observations().items():
+    targets = list(Target.objects.select_related("indicator").order_by("-year", "indicator__position"))
+    wanted = sorted({CITY} | {t.region_code for t in targets})
+    for key, obs in selectors.current_observations(region_codes=wanted).items():
         kept = [o for o in obs if o.date <= as_of]
         if kept:
             series[key] = kept
     rows = [selectors.target_progress(t, series.get((t.indicator_id, t.region_code), []), as_of)
-            for t in Target.objects.select_related("indicator").order_by("-year", "indicator__position")]
+            for t in targets]
     unset = [(i, series.get((i.pk, CITY), [])) for i in Indicator.objects.filter(targets__isnull=True)]
     return {
         "title": title, "as_of": as_of, "rows": rows, "counts": selectors.status_counts(rows),

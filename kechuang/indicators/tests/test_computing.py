@@ -78,11 +78,11 @@ def test_qualifications_count_only_while_in_force():
                          organisation=OrganisationFactory(region_code="530102"))
     QualificationFactory(kind="high_tech", recognised_on=dt.date(2022, 1, 1), valid_until=None,
                          organisation=OrganisationFactory(region_code="530102", status="pending"))
-    figures = computing.COMPUTATIONS["high_tech"][1](dt.date(2024, 12, 31))
+    figures = computing.figures_on("high_tech", dt.date(2024, 12, 31))
     assert figures["530111"] == 1 and figures["530100"] == 1
-    assert computing.COMPUTATIONS["high_tech"][1](dt.date(2025, 12, 31))["530100"] == 0
-    assert computing.COMPUTATIONS["srdi"][1](dt.date(2025, 12, 31))["530100"] == 0
-    assert computing.COMPUTATIONS["srdi"][1](dt.date(2026, 3, 1))["530102"] == 1
+    assert computing.figures_on("high_tech", dt.date(2025, 12, 31))["530100"] == 0
+    assert computing.figures_on("srdi", dt.date(2025, 12, 31))["530100"] == 0
+    assert computing.figures_on("srdi", dt.date(2026, 3, 1))["530102"] == 1
 
 
 def test_an_equal_recomputation_adds_no_revision_but_a_correction_does(contracts):
@@ -114,9 +114,10 @@ def test_a_year_without_any_registered_contract_is_no_data_not_zero():
     registry.load()
     ContractFactory(contract_amount=Decimal("500.00"), transaction_amount=Decimal("500.00"),
                     registered_on=dt.date(2026, 2, 3))
-    computing.compute([2025, 2026])
+    computing.compute(dt.date(2026, 11, 30), since=dt.date(2025, 1, 1))
     tc = Observation.objects.filter(indicator__code="TC-AMOUNT", region_code="530100", method="computed")
-    assert [o.date.year for o in tc] == [2026]
+    # Not 2025, not January 2026 (nothing registered since 1 January yet): February to November.
+    assert [o.date for o in tc] == computing.month_ends(dt.date(2026, 2, 1), dt.date(2026, 11, 30))
     assert Observation.objects.filter(indicator__code="HIGH-TECH", date=dt.date(2025, 12, 31)).exists()
 
 
@@ -127,5 +128,5 @@ def test_deals_count_registered_contracts_from_platform_listings():
     demand = DemandFactory()
     ContractFactory(registered_on=dt.date(2026, 5, 1), demand=demand, seller_region_code="530111")
     ContractFactory(registered_on=dt.date(2026, 5, 1), seller_region_code="530111")
-    figures = computing.COMPUTATIONS["deals"][1](dt.date(2026, 12, 1))
+    figures = computing.figures_on("deals", dt.date(2026, 12, 1))
     assert figures["530111"] == 1 and figures["530100"] == 1

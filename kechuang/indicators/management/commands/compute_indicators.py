@@ -10,10 +10,10 @@ from kechuang.indicators import computing
 
 
 class Command(BaseCommand):
-    help = "按平台数据重新计算可计算的指标（全市及各区县，上年末和本年），作为一次有记录的后台任务运行"
+    help = "按平台数据重新计算可计算的指标（全市及各区县，2024年1月起每个月末，本月为今天），作为一次有记录的后台任务运行"
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--year", type=int, default=None, help="年度（默认本年；同时计算上一年末）")
+        parser.add_argument("--year", type=int, default=None, help="计算到该年末（默认本年，即到今天）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         year = options["year"] or timezone.localdate().year
