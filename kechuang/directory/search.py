@@ -34,7 +34,6 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import connections
 from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from kechuang.directory import search_sqlite
 
@@ -99,8 +98,9 @@ def apply(qs: QuerySet, query: str, field: str = "search_text") -> QuerySet:
         wanted = sorted({g for term in found for g in search_sqlite.index_grams(term)})
         table = qs.model._meta.db_table
         expression = search_sqlite.match_expression(wanted)
-        if wanted and search_sqlite.worth_it(connections[qs.db], table, expression):
-            qs = qs.filter(pk__in=RawSQL(search_sqlite.narrow_sql(table), [expression]))
+        matches, size = search_sqlite.cached_estimate(connections[qs.db], table, expression) if wanted else (0, 0)
+        if wanted and matches <= max(search_sqlite.MIN_LIMIT, size // 8):
+            qs = qs.filter(search_sqlite.Narrow(table, expression, matches, size))
             exact = {term for term in found if len(term) == 2 and search_sqlite.index_grams(term) == [term]}
     # search_text and the terms are both lower-cased already, so a plain LIKE (``contains``) suffices; on
     # PostgreSQL ``icontains`` would wrap every row's text in UPPER(), which made a 100,000-row scan ~3x slower.
