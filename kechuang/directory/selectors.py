@@ -186,6 +186,9 @@ def count_cache_key(entity: str, user: Any, params: Mapping[str, Any]) -> str:
 SEARCH_COUNT_CAP = 1000
 
 
+MAX_PAGE = 10**9
+
+
 def count_cap(params: Mapping[str, Any]) -> int | None:
     """The count bound of a list with these parameters: ``SEARCH_COUNT_CAP`` for a search, None (exact) else."""
     return SEARCH_COUNT_CAP if str(params.get("q") or "").strip() else None
@@ -217,20 +220,23 @@ class CachedCountPaginator(Paginator):
 
     def get_page(self, number: Any) -> Any:
         if self.cap is not None:
-            try:
-                wanted = max(1, int(number))
-            except (TypeError, ValueError):
-                wanted = 1
-            self.bound = max(self.cap, wanted * self.per_page)
+            self.bound = self._bound_for(number)
         return super().get_page(number)
 
     def page(self, number: Any) -> Any:  # DRF calls page() directly
         if self.cap is not None and self.bound is None:
-            try:
-                self.bound = max(self.cap, int(number) * self.per_page)
-            except (TypeError, ValueError):
-                self.bound = self.cap
+            self.bound = self._bound_for(number)
         return super().page(number)
+
+    def _bound_for(self, number: Any) -> int:
+        assert self.cap is not None
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError, OverflowError):
+            wanted = 1
+        # A page number past any real list (?page=14823416233000148992) must not overflow SQL's LIMIT: the
+        # count then runs to the end and the page is "not found", as without a cap.
+        return max(self.cap, min(max(wanted, 1), MAX_PAGE) * int(self.per_page))
 
     @property
     def count_floor(self) -> int:

@@ -101,6 +101,13 @@ def test_the_api_says_the_count_is_a_lower_bound_and_next_links_walk_all_pages(c
     assert len(last["results"]) == 2
 
 
+def test_a_page_number_past_any_list_is_not_found_not_an_error(client, twelve, small_cap):
+    huge = "14823416233000148992"  # found by schemathesis: the count's LIMIT overflowed 64 bits
+    assert client.get("/api/organisations/", {"q": "光电", "page": huge}).status_code == 404
+    names, page, _ = page_names(client, q="光电", page=huge)
+    assert page.number == 6 and names == twelve[10:]
+
+
 def test_lists_without_a_search_count_exactly(client, twelve, small_cap):
     names, page, html = page_names(client)
     assert page.paginator.count_exact and page.paginator.count == Organisation.objects.count()
