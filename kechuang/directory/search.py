@@ -21,8 +21,10 @@ holding the same bigrams as space-separated tokens under ``rowid`` = the row's i
 that call a Python ``kechuang_grams`` registered on every connection (search_sqlite.py explains the details).
 A term narrows the rows with ``id IN (SELECT rowid FROM <table>_fts WHERE <table>_fts MATCH '"ab" AND "bc"')``
 and the same ``LIKE`` rechecks them, when the bigrams are selective (a bounded count of the matches against
-an eighth of the table, ``search_sqlite.worth_it``): for a term found in most rows the scan, which stops
-after one page in name order, is faster. Only bigrams of letters, digits and CJK ideographs are indexed; a term
+an eighth of the table, ``search_sqlite.estimate``, cached a minute): for a term found in most rows the scan, which stops
+after one page in name order, is faster. For an early page of a common term in name order the condition is
+written so that SQLite walks the name index instead of fetching and sorting every match (``search_sqlite.Narrow``
+picks the plan per query from the match count; same rows either way). Only bigrams of letters, digits and CJK ideographs are indexed; a term
 with none of them (one character, or punctuation) is answered by the ``LIKE`` scan alone, as before.
 """
 
