@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.response import Response
 
 from kechuang.core import regions
 from kechuang.core.api import RestrictedReadOnlyViewSet
@@ -28,7 +29,13 @@ from kechuang.directory.models import (
     Platform,
     Qualification,
 )
-from kechuang.directory.selectors import CachedCountPaginator, chains_of, count_cache_key
+from kechuang.directory.selectors import (
+    CachedCountPaginator,
+    chains_of,
+    count_cache_key,
+    count_cap,
+    count_note,
+)
 
 
 class ContactHidingSerializer(serializers.ModelSerializer):
@@ -113,12 +120,36 @@ class InstrumentSerializer(ContactHidingSerializer):
 
 
 class CountCachingPagination(Pagination):
-    """The project's pagination shape, with the directory's one-minute count cache (see selectors)."""
+    """The project's pagination shape, with the directory's one-minute count cache (see selectors); a search
+    counts its matches only up to ``selectors.SEARCH_COUNT_CAP``: past it ``count`` is that lower bound,
+    ``count_exact`` is false and ``count_note`` says so in Chinese (``next`` keeps working page after page)."""
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
         key = count_cache_key(f"api-{getattr(view, 'basename', '')}", request.user, request.query_params)
-        self.django_paginator_class = functools.partial(CachedCountPaginator, cache_key=key)  # type: ignore[assignment]
+        # "?page=last" needs the exact total to find the last page.
+        last = request.query_params.get(self.page_query_param) in self.last_page_strings
+        cap = None if last else count_cap(request.query_params)
+        self.django_paginator_class = functools.partial(  # type: ignore[assignment]
+            CachedCountPaginator, cache_key=key, cap=cap)
         return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data: Any) -> Any:
+        assert self.page is not None
+        paginator: Any = self.page.paginator
+        exact = bool(getattr(paginator, "count_exact", True))
+        body: dict[str, Any] = {"count": paginator.count if exact else paginator.count_floor, "count_exact": exact}
+        if not exact:
+            body["count_note"] = count_note(paginator.count_floor)
+        return Response({**body, "next": self.get_next_link(), "previous": self.get_previous_link(),
+                         "results": data})
+
+    def get_paginated_response_schema(self, schema: Any) -> Any:
+        out = super().get_paginated_response_schema(schema)
+        out["properties"]["count"]["description"] = "结果总数；count_exact 为 false 时是下限（实际多于此数）"
+        out["properties"]["count_exact"] = {"type": "boolean", "description": "count 是否为精确总数"}
+        out["properties"]["count_note"] = {"type": "string", "description": "count 为下限时的说明"}
+        out["required"] = [*out.get("required", []), "count_exact"]
+        return out
 
 
 class DirectoryViewSet(RestrictedReadOnlyViewSet):

@@ -143,6 +143,20 @@ FILTERSETS: dict[str, type[DirectoryFilterSet]] = {
 }
 
 
+def _search_only(filterset: type[DirectoryFilterSet], params: Any) -> str | None:
+    """The search words when ``q`` is the only filter given (the searched list), else None.
+
+    Then the FilterSet's form would only strip ``q`` and pass it to ``search.apply``: building and validating it
+    (django-filter deep-copies every filter per instance, and the page builds it twice, for the rows and for
+    ``problems``) cost ~2 ms of a searched page's ~12. A NUL character, which the form rejects, takes the
+    FilterSet's way (an empty list and its message).
+    """
+    query = str(params.get("q") or "")
+    if "\x00" in query or any(str(params.get(name) or "").strip() for name in filterset.base_filters if name != "q"):
+        return None
+    return query.strip() or None
+
+
 def apply(entity: str, qs: QuerySet, params: Any) -> QuerySet:
     """The page's and the export's filtering: the entity's FilterSet. A value the filter cannot take (an unknown
     kind typed into the address) gives an empty list, as the pages always did, rather than the whole list; the
@@ -150,6 +164,9 @@ def apply(entity: str, qs: QuerySet, params: Any) -> QuerySet:
     filterset = FILTERSETS[entity]
     if not has_any(filterset, params):
         return qs  # the plain list (most requests): building the filter form costs ~1 ms, for nothing here
+    query = _search_only(filterset, params)
+    if query is not None:
+        return search.apply(qs, query)
     fs = filterset(params, queryset=qs)
     if not fs.is_valid():
         return qs.none()
@@ -159,6 +176,6 @@ def apply(entity: str, qs: QuerySet, params: Any) -> QuerySet:
 def problems(entity: str, params: Any) -> list[str]:
     """The Chinese messages of the filter values in ``params`` the entity's list cannot take (naming the filter)."""
     filterset = FILTERSETS[entity]
-    if not has_any(filterset, params):
+    if not has_any(filterset, params) or _search_only(filterset, params) is not None:
         return []
     return filterset(params, queryset=filterset._meta.model.objects.none()).problems()

@@ -21,8 +21,10 @@ holding the same bigrams as space-separated tokens under ``rowid`` = the row's i
 that call a Python ``kechuang_grams`` registered on every connection (search_sqlite.py explains the details).
 A term narrows the rows with ``id IN (SELECT rowid FROM <table>_fts WHERE <table>_fts MATCH '"ab" AND "bc"')``
 and the same ``LIKE`` rechecks them, when the bigrams are selective (a bounded count of the matches against
-an eighth of the table, ``search_sqlite.worth_it``): for a term found in most rows the scan, which stops
-after one page in name order, is faster. Only bigrams of letters, digits and CJK ideographs are indexed; a term
+an eighth of the table, ``search_sqlite.estimate``, cached a minute): for a term found in most rows the scan, which stops
+after one page in name order, is faster. For an early page of a common term in name order the condition is
+written so that SQLite walks the name index instead of fetching and sorting every match (``search_sqlite.Narrow``
+picks the plan per query from the match count; same rows either way). Only bigrams of letters, digits and CJK ideographs are indexed; a term
 with none of them (one character, or punctuation) is answered by the ``LIKE`` scan alone, as before.
 """
 
@@ -34,7 +36,6 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import connections
 from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from kechuang.directory import search_sqlite
 
@@ -99,8 +100,9 @@ def apply(qs: QuerySet, query: str, field: str = "search_text") -> QuerySet:
         wanted = sorted({g for term in found for g in search_sqlite.index_grams(term)})
         table = qs.model._meta.db_table
         expression = search_sqlite.match_expression(wanted)
-        if wanted and search_sqlite.worth_it(connections[qs.db], table, expression):
-            qs = qs.filter(pk__in=RawSQL(search_sqlite.narrow_sql(table), [expression]))
+        matches, size = search_sqlite.cached_estimate(connections[qs.db], table, expression) if wanted else (0, 0)
+        if wanted and matches <= max(search_sqlite.MIN_LIMIT, size // 8):
+            qs = qs.filter(search_sqlite.Narrow(table, expression, matches, size))
             exact = {term for term in found if len(term) == 2 and search_sqlite.index_grams(term) == [term]}
     # search_text and the terms are both lower-cased already, so a plain LIKE (``contains``) suffices; on
     # PostgreSQL ``icontains`` would wrap every row's text in UPPER(), which made a 100,000-row scan ~3x slower.
