@@ -27,10 +27,10 @@ from kechuang.challenges.choices import (
     Source,
 )
 from kechuang.core.fields import COMMENT, LONG_TEXT, SHORT_TEXT, LimitedTextField
+from kechuang.core.ledger import LockedBudget
 from kechuang.core.models import BaseModel
+from kechuang.core.permissions import nothing
 from kechuang.core.uploads import check_upload
-
-NOTHING = models.Q(pk__in=[])
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 FILE_TYPES = {".pdf": "PDF", ".jpg": "JPEG 图片", ".jpeg": "JPEG 图片", ".png": "PNG 图片", ".docx": "Word 文档",
@@ -50,7 +50,10 @@ def _user_id(user: Any) -> Any:
     return user.pk if getattr(user, "is_authenticated", False) else None
 
 
-class Challenge(BaseModel):
+class Challenge(LockedBudget):
+    # The fiscal-support ledger (kechuang.core.ledger): milestone releases are drawn from ``fiscal_support``.
+    limit_field, total_field, ledger_name, ledger_verb = "fiscal_support", "released_total", "财政支持额度", "拨付"
+
     title = models.CharField("榜单名称", max_length=200)
     issuer = models.ForeignKey("directory.Organisation", verbose_name="发榜单位", on_delete=models.PROTECT,
                                related_name="challenges")
@@ -103,9 +106,8 @@ class Challenge(BaseModel):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def remaining(self) -> Decimal:
-        return self.fiscal_support - self.released_total
+    def ledger_label(self) -> str:
+        return "总额"
 
     @property
     def winner(self) -> Application | None:
@@ -122,7 +124,7 @@ class Challenge(BaseModel):
             merged = Challenge.objects.filter(issuer_id=org, merged_into__isnull=False).values("merged_into_id")
             return q | models.Q(issuer_id=org) | models.Q(pk__in=merged)
         org = _org_id(user)
-        return models.Q(issuer_id=org) if org else NOTHING
+        return models.Q(issuer_id=org) if org else nothing()
 
 
 class Indicator(BaseModel):
@@ -191,7 +193,7 @@ class Milestone(BaseModel):
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         org = _org_id(user)
         if not org:
-            return NOTHING
+            return nothing()
         won = Application.objects.filter(lead_id=org, status=ApplicationStatus.SELECTED).values("challenge_id")
         return models.Q(challenge__issuer_id=org) | models.Q(challenge_id__in=won)
 
@@ -217,7 +219,7 @@ class Release(BaseModel):
 
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
-        return NOTHING
+        return nothing()
 
 
 class Question(BaseModel):
@@ -272,8 +274,8 @@ class Application(BaseModel):
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         org, uid = _org_id(user), _user_id(user)
         if action != "view":
-            return models.Q(lead_id=org) if org else NOTHING
-        q = NOTHING
+            return models.Q(lead_id=org) if org else nothing()
+        q = nothing()
         if org:
             q = models.Q(lead_id=org) | models.Q(challenge__issuer_id=org)
         if uid:
@@ -329,7 +331,7 @@ class Expert(BaseModel):
 
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
-        return NOTHING
+        return nothing()
 
 
 class Assignment(BaseModel):
@@ -357,7 +359,7 @@ class Assignment(BaseModel):
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         uid = _user_id(user)
-        return models.Q(expert__user_id=uid) if uid else NOTHING
+        return models.Q(expert__user_id=uid) if uid else nothing()
 
 
 class Review(BaseModel):
@@ -380,7 +382,7 @@ class Review(BaseModel):
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         uid = _user_id(user)
-        return models.Q(assignment__expert__user_id=uid) if uid else NOTHING
+        return models.Q(assignment__expert__user_id=uid) if uid else nothing()
 
 
 class Invitation(BaseModel):
@@ -406,7 +408,7 @@ class Invitation(BaseModel):
 
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
-        return NOTHING
+        return nothing()
 
 
 class Objection(BaseModel):
@@ -429,7 +431,7 @@ class Objection(BaseModel):
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         uid = _user_id(user)
-        return models.Q(raised_by_id=uid) if uid and action == "view" else NOTHING
+        return models.Q(raised_by_id=uid) if uid and action == "view" else nothing()
 
 
 class AcceptanceReview(BaseModel):
@@ -455,7 +457,7 @@ class AcceptanceReview(BaseModel):
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         uid = _user_id(user)
-        return models.Q(assignment__expert__user_id=uid) if uid else NOTHING
+        return models.Q(assignment__expert__user_id=uid) if uid else nothing()
 
 
 class MilestoneFile(BaseModel):
@@ -479,9 +481,9 @@ class MilestoneFile(BaseModel):
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:
         if action != "view":
-            return NOTHING  # uploads go through the service, which checks the winning team itself
+            return nothing()  # uploads go through the service, which checks the winning team itself
         org, uid = _org_id(user), _user_id(user)
-        q = NOTHING
+        q = nothing()
         if org:
             won = Application.objects.filter(lead_id=org, status=ApplicationStatus.SELECTED).values("challenge_id")
             q = models.Q(milestone__challenge__issuer_id=org) | models.Q(milestone__challenge_id__in=won)

@@ -40,6 +40,7 @@ from kechuang.challenges.workflow import (
     winner_member,
 )
 from kechuang.core.exceptions import ApplicationError
+from kechuang.core.updates import attempt, form_error
 
 MAIN_STEPS = [(v, lbl) for v, lbl in ChallengeStatus.choices
               if v not in (ChallengeStatus.TERMINATED, ChallengeStatus.MERGED, ChallengeStatus.RECTIFYING)]
@@ -81,7 +82,7 @@ def challenge_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, "榜单需求已保存，提交立题审核后由科技局审核发榜")
             return redirect("challenges:detail", pk=ch.pk)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     return render(request, "challenges/challenge_form.html", {"form": form})
 
 
@@ -102,7 +103,7 @@ def challenge_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "榜单已修改")
             return redirect("challenges:detail", pk=ch.pk)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     return render(request, "challenges/challenge_form.html", {"form": form, "ch": ch})
 
 
@@ -118,12 +119,9 @@ def challenge_merge(request: HttpRequest, pk: int) -> HttpResponse:
     if other is None:
         messages.error(request, "请选择要并入本榜单的榜单需求")
         return redirect("challenges:detail", pk=ch.pk)
-    try:
-        services.challenge_merge(survivor=ch, merged=other, actor=request.user,
-                                 comment=request.POST.get("comment", ""))
-        messages.success(request, f"已将“{other.title}”并入本榜单，双方发榜单位已收到通知")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    attempt(request, lambda: services.challenge_merge(survivor=ch, merged=other, actor=request.user,
+                                                      comment=request.POST.get("comment", "")),
+            f"已将“{other.title}”并入本榜单，双方发榜单位已收到通知")
     return redirect("challenges:detail", pk=ch.pk)
 
 
@@ -180,11 +178,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _move(request: HttpRequest, obj: Any, workflow: Any, back: Any) -> HttpResponse:
     trigger = request.POST.get("trigger", "")
-    try:
-        services.move(obj, trigger, actor=request.user, data=request.POST)
-        messages.success(request, f"已办理：{workflow.label_of(trigger)}")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    attempt(request, lambda: services.move(obj, trigger, actor=request.user, data=request.POST),
+            lambda _: f"已办理：{workflow.label_of(trigger)}")
     return back
 
 
@@ -222,14 +217,14 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not experts:
         messages.error(request, "请至少选择一位专家")
         return redirect("challenges:detail", pk=ch.pk)
-    try:
-        out = services.assign_experts(challenge=ch, experts=experts, actor=request.user,
-                                      stage=request.POST.get("stage") or AssignmentStage.REVIEW)
+
+    def chosen(out: list[Assignment]) -> str:
         excluded = [f"{a.expert}（{a.excluded_reason}）" for a in out if a.status == AssignmentStatus.EXCLUDED]
-        messages.success(request, f"已遴选 {len(out) - len(excluded)} 位专家"
-                         + (f"；自动回避：{'、'.join(excluded)}" if excluded else ""))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+        return f"已遴选 {len(out) - len(excluded)} 位专家" + (f"；自动回避：{'、'.join(excluded)}" if excluded else "")
+
+    attempt(request, lambda: services.assign_experts(challenge=ch, experts=experts, actor=request.user,
+                                                     stage=request.POST.get("stage") or AssignmentStage.REVIEW),
+            chosen)
     return redirect("challenges:detail", pk=ch.pk)
 
 
@@ -237,11 +232,9 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def question_new(request: HttpRequest, pk: int) -> HttpResponse:
     ch = get_object_or_404(Challenge.objects.restrict(request.user, "view"), pk=pk)
-    try:
-        services.question_ask(challenge=ch, actor=request.user, text=request.POST.get("question", ""))
-        messages.success(request, "问题已提交，答复后所有人可见")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    attempt(request, lambda: services.question_ask(challenge=ch, actor=request.user,
+                                                   text=request.POST.get("question", "")),
+            "问题已提交，答复后所有人可见")
     return redirect("challenges:detail", pk=ch.pk)
 
 
@@ -251,11 +244,8 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
     q = get_object_or_404(Question, pk=pk)
     if not _can_see_team(request.user, q.challenge):
         raise Http404
-    try:
-        services.question_answer(question=q, actor=request.user, text=request.POST.get("answer", ""))
-        messages.success(request, "已答复")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    attempt(request, lambda: services.question_answer(question=q, actor=request.user,
+                                                      text=request.POST.get("answer", "")), "已答复")
     return redirect("challenges:detail", pk=q.challenge_id)
 
 
@@ -275,7 +265,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "揭榜报名已提交")
             return redirect("challenges:application", pk=app.pk)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     return render(request, "challenges/apply.html", {"ch": ch, "form": form})
 
 
@@ -334,14 +324,11 @@ def review_save(request: HttpRequest, pk: int, app_pk: int) -> HttpResponse:
     a = _assignment(request, pk)
     app = get_object_or_404(Application, pk=app_pk, challenge_id=pk)
     criteria = list(a.challenge.criteria.all())
-    try:
-        services.review_save(assignment=a, application=app, actor=request.user,
-                             scores={c.pk: request.POST.get(f"score_{c.pk}") for c in criteria},
-                             comments={c.pk: request.POST.get(f"comment_{c.pk}", "") for c in criteria},
-                             summary=request.POST.get("summary", ""))
-        messages.success(request, "评分已保存")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    attempt(request, lambda: services.review_save(
+        assignment=a, application=app, actor=request.user,
+        scores={c.pk: request.POST.get(f"score_{c.pk}") for c in criteria},
+        comments={c.pk: request.POST.get(f"comment_{c.pk}", "") for c in criteria},
+        summary=request.POST.get("summary", "")), "评分已保存")
     return redirect("challenges:review", pk=pk)
 
 
@@ -351,12 +338,9 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     if not getattr(request.user, "is_bureau", False):
         raise PermissionDenied("仅科技局工作人员可以邀请揭榜")
     ch = get_object_or_404(Challenge, pk=pk)
-    try:
-        inv = solvers.invite(challenge=ch, kind=request.POST.get("kind", ""), pk=request.POST.get("pk", ""),
-                             actor=request.user)
-        messages.success(request, f"已邀请“{inv.title}”" + ("，并通知其所在单位" if inv.organisation_id else ""))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    attempt(request, lambda: solvers.invite(challenge=ch, kind=request.POST.get("kind", ""),
+                                            pk=request.POST.get("pk", ""), actor=request.user),
+            lambda inv: f"已邀请“{inv.title}”" + ("，并通知其所在单位" if inv.organisation_id else ""))
     return redirect("challenges:detail", pk=ch.pk)
 
 
@@ -364,11 +348,9 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
     ch = get_object_or_404(Challenge.objects.restrict(request.user, "view"), pk=pk)
-    try:
-        services.objection_raise(challenge=ch, actor=request.user, text=request.POST.get("content", ""))
-        messages.success(request, "异议已提交，科技局处理后将通知您")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    attempt(request, lambda: services.objection_raise(challenge=ch, actor=request.user,
+                                                      text=request.POST.get("content", "")),
+            "异议已提交，科技局处理后将通知您")
     return redirect("challenges:detail", pk=ch.pk)
 
 
@@ -402,14 +384,10 @@ def acceptance_page(request: HttpRequest, pk: int) -> HttpResponse:
 def acceptance_save(request: HttpRequest, pk: int) -> HttpResponse:
     a = _assignment(request, pk, AssignmentStage.ACCEPTANCE)
     keys = [line.key for line in acceptance.lines_of(a.challenge)]
-    try:
-        acceptance.verdict_save(assignment=a, actor=request.user,
-                                met={k: request.POST.get(f"met_{k}") for k in keys},
-                                comments={k: request.POST.get(f"comment_{k}", "") for k in keys},
-                                summary=request.POST.get("summary", ""))
-        messages.success(request, "验收意见已提交")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    attempt(request, lambda: acceptance.verdict_save(
+        assignment=a, actor=request.user, met={k: request.POST.get(f"met_{k}") for k in keys},
+        comments={k: request.POST.get(f"comment_{k}", "") for k in keys},
+        summary=request.POST.get("summary", "")), "验收意见已提交")
     return redirect("challenges:acceptance", pk=pk)
 
 
@@ -428,11 +406,9 @@ def milestone_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
     m = get_object_or_404(Milestone.objects.restrict(request.user, "view").select_related("challenge"), pk=pk)
     if not winner_member(request.user, m):
         raise PermissionDenied("只有揭榜方可以上传里程碑材料")
-    try:
-        f = services.milestone_file_add(milestone=m, actor=request.user, upload=request.FILES.get("file"))
-        messages.success(request, f"已上传“{f.name}”")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    attempt(request, lambda: services.milestone_file_add(milestone=m, actor=request.user,
+                                                         upload=request.FILES.get("file")),
+            lambda f: f"已上传“{f.name}”")
     return redirect("challenges:detail", pk=m.challenge_id)
 
 

@@ -17,8 +17,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import F
-from django.utils import timezone
 
 from kechuang.accounts.choices import BUREAU_ROLES
 from kechuang.challenges.choices import (
@@ -30,7 +28,6 @@ from kechuang.challenges.choices import (
 )
 from kechuang.challenges.choices import ChallengeStatus as C
 from kechuang.challenges.choices import MilestoneStatus as M
-from kechuang.core.exceptions import ApplicationError
 from kechuang.workflow import clock
 from kechuang.workflow.deadlines import due_on
 from kechuang.workflow.engine import Deadline, Transition, Workflow, bureau, transition
@@ -224,25 +221,15 @@ def _select_team(app: Any, actor: Any, cleaned: dict[str, Any]) -> None:
 
 
 def _release_funds(m: Any, actor: Any, cleaned: dict[str, Any]) -> None:
-    """Lock the challenge row, refuse a release that would overdraw its fiscal support, add, write the ledger.
-    As with policy payouts the CHECK constraint ``released_total <= fiscal_support`` is the last line."""
+    """``ledger.draw`` locks the challenge row, refuses a release that would overdraw its fiscal support (the
+    milestone's share of the locked row's support), adds, writes the ledger. As with policy payouts the CHECK
+    constraint ``released_total <= fiscal_support`` is the last line."""
     from kechuang.challenges.models import Challenge, Release
-    from kechuang.core import audit
-    from kechuang.core.audit import acting_as
+    from kechuang.core import ledger
 
-    ch = Challenge.objects.select_for_update().get(pk=m.challenge_id)
-    amount = (ch.fiscal_support * m.share / 100).quantize(Decimal("0.01"))
-    remaining = ch.fiscal_support - ch.released_total
-    if amount > remaining:
-        raise ApplicationError(f"财政支持额度不足，拒绝拨付：总额 {ch.fiscal_support:,} 元，已拨付 "
-                               f"{ch.released_total:,} 元，剩余 {remaining:,} 元，本次需拨付 {amount:,} 元。")
-    Challenge.objects.filter(pk=ch.pk).update(released_total=F("released_total") + amount,
-                                              updated_at=timezone.now())
-    audit.record(action="update", instance=ch, actor=actor,
-                 changes={"released_total": [str(ch.released_total), str(ch.released_total + amount)],
-                          "milestone": m.pk})
-    with acting_as(actor):
-        Release.objects.create(milestone=m, challenge=ch, amount=amount, released_by=actor)
+    ledger.draw(Challenge, where={"pk": m.challenge_id}, entry=Release, paid_for={"milestone": m}, actor=actor,
+                actor_field="released_by",
+                amount=lambda ch: (ch.fiscal_support * m.share / 100).quantize(Decimal("0.01")))
 
 
 # --- notifications ---------------------------------------------------------------------------------------------

@@ -43,6 +43,5 @@ def panels_for(user: Any) -> list[Panel]:
     for app in apps.get_app_configs():
         provider = getattr(app, "workspace_panels", None)
         if provider is not None:
-            # A plain dict (apps merged before they adopted Panel: challenges, instruments) is drawn as it is.
-            panels.extend(p for p in provider(user) if not isinstance(p, Panel) or p.visible_to(user))
+            panels.extend(p for p in provider(user) if p.visible_to(user))
     return panels

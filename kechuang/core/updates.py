@@ -6,12 +6,14 @@
   Chinese (``标题：该字段不能为空。``);
 - ``model_update(instance, data, fields, actor)`` — the two, then ``save()`` recorded as the actor's change;
 - ``form_error(form, exc)`` — an ``ApplicationError`` from a service shown on the form: on its field if the form
-  has it, else above the form.
+  has it, else above the form;
+- ``attempt(request, call, success)`` — a POST view's service call with its success or refusal as a message (the
+  try → service → message part of every "do it, then go back to the page" view).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -21,6 +23,7 @@ from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
 
 M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
 
 
 def check_fields(data: Mapping[str, Any], fields: Iterable[str]) -> None:
@@ -66,3 +69,18 @@ def form_error(form: Any, exc: ApplicationError) -> None:
     """Put a service's refusal on the form: on the named field if the form has it, else as a non-field error."""
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
+
+
+def attempt(request: Any, call: Callable[[], T], success: str | Callable[[T], str]) -> bool:
+    """A POST view's one service call, reported as a message: ``success`` (or ``success(result)``) when it was done,
+    the refusal's Chinese text when the service raised ``ApplicationError``. True when done; the view then
+    redirects either way (or tells the two apart)."""
+    from django.contrib import messages
+
+    try:
+        result = call()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True

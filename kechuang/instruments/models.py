@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 
 from kechuang.core.fields import COMMENT, SHORT_TEXT, LimitedTextField
+from kechuang.core.ledger import LockedBudget
 from kechuang.core.models import BaseModel
 from kechuang.core.permissions import nothing
 from kechuang.instruments.choices import BookingStatus, ChargeBasis, ClaimStatus, PriceGroup
@@ -99,9 +100,53 @@ class ServiceSettings(BaseModel):
         return models.Q(instrument__organisation_id=org) if org else nothing()
 
 
-class Blackout(BaseModel):
+def cn_day(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def time_range_text(start: dt.datetime, end: dt.datetime, *, end_year: bool = True) -> str:
+    """“2026年12月7日 09:00–12:00” in local time; an end on another day is given with its date."""
+    from django.utils import timezone
+
+    s, e = timezone.localtime(start), timezone.localtime(end)
+    if s.date() == e.date():
+        return f"{cn_day(s)} {s:%H:%M}–{e:%H:%M}"
+    day = cn_day(e) if end_year else f"{e.month}月{e.day}日"
+    return f"{cn_day(s)} {s:%H:%M}–{day} {e:%H:%M}"
+
+
+class ClosedPeriod(BaseModel):
+    """A period an instrument is closed to bookings (``Blackout``, ``MaintenanceWindow``): everyone may see it, the
+    instrument's own organisation manages it. Subclasses have ``settings`` and ``reason`` and name their bounds."""
+
+    period_fields: ClassVar[tuple[str, str]]  # (start, end): dates (inclusive) or datetimes ([start, end))
+    closed_as: ClassVar[str]  # “停用”, “维护”
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.period_text()}{self.closed_as}（{getattr(self, 'reason', '')}）"
+
+    def period_text(self) -> str:
+        s, e = (getattr(self, name) for name in self.period_fields)
+        if isinstance(s, dt.datetime):
+            return time_range_text(s, e)
+        return cn_day(s) if s == e else f"{cn_day(s)}至{cn_day(e)}"
+
+    @classmethod
+    def permission_q(cls, user: Any, action: str) -> models.Q | None:
+        if action == "view":
+            return models.Q()
+        org = _org_id(user)
+        return models.Q(settings__instrument__organisation_id=org) if org else nothing()
+
+
+class Blackout(ClosedPeriod):
     """Whole days an instrument is not open (holidays, relocation, annual inspection), with the reason shown in
     the calendar. Dates are inclusive: 12月7日–12月8日 closes both days."""
+
+    period_fields, closed_as = ("start_date", "end_date"), "停用"
 
     settings = models.ForeignKey(ServiceSettings, verbose_name="仪器", on_delete=models.CASCADE,
                                  related_name="blackouts")
@@ -116,25 +161,11 @@ class Blackout(BaseModel):
         constraints = [models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
                                               name="instruments_blackout_end_ge_start")]
 
-    def __str__(self) -> str:
-        return f"{self.period_text()}停用（{self.reason}）"
 
-    def period_text(self) -> str:
-        s, e = self.start_date, self.end_date
-        if s == e:
-            return f"{s.year}年{s.month}月{s.day}日"
-        return f"{s.year}年{s.month}月{s.day}日至{e.year}年{e.month}月{e.day}日"
-
-    @classmethod
-    def permission_q(cls, user: Any, action: str) -> models.Q | None:
-        if action == "view":
-            return models.Q()
-        org = _org_id(user)
-        return models.Q(settings__instrument__organisation_id=org) if org else nothing()
-
-
-class MaintenanceWindow(BaseModel):
+class MaintenanceWindow(ClosedPeriod):
     """A time range (may span days) when an instrument is under maintenance or calibration; ``[start, end)``."""
+
+    period_fields, closed_as = ("start", "end"), "维护"
 
     settings = models.ForeignKey(ServiceSettings, verbose_name="仪器", on_delete=models.CASCADE,
                                  related_name="maintenance_windows")
@@ -148,23 +179,6 @@ class MaintenanceWindow(BaseModel):
         ordering = ["start", "id"]
         constraints = [models.CheckConstraint(condition=models.Q(end__gt=models.F("start")),
                                               name="instruments_maintenance_end_gt_start")]
-
-    def __str__(self) -> str:
-        return f"{self.period_text()}维护（{self.reason}）"
-
-    def period_text(self) -> str:
-        from django.utils import timezone
-
-        s, e = timezone.localtime(self.start), timezone.localtime(self.end)
-        end = e.strftime("%H:%M") if s.date() == e.date() else f"{e.year}年{e.month}月{e.day}日 {e:%H:%M}"
-        return f"{s.year}年{s.month}月{s.day}日 {s:%H:%M}–{end}"
-
-    @classmethod
-    def permission_q(cls, user: Any, action: str) -> models.Q | None:
-        if action == "view":
-            return models.Q()
-        org = _org_id(user)
-        return models.Q(settings__instrument__organisation_id=org) if org else nothing()
 
 
 class SampleService(BaseModel):
@@ -235,11 +249,7 @@ class Booking(BaseModel):
         return f"{self.instrument} {self.slot_text()}"
 
     def slot_text(self) -> str:
-        from django.utils import timezone
-
-        s, e = timezone.localtime(self.start), timezone.localtime(self.end)
-        end = e.strftime("%H:%M") if s.date() == e.date() else f"{e.month}月{e.day}日 {e:%H:%M}"
-        return f"{s.year}年{s.month}月{s.day}日 {s:%H:%M}–{end}"
+        return time_range_text(self.start, self.end, end_year=False)
 
     @property
     def total(self) -> int:
@@ -274,8 +284,10 @@ class Affiliation(BaseModel):
         return nothing()
 
 
-class SubsidyScheme(BaseModel):
+class SubsidyScheme(LockedBudget):
     """先用后补: the bureau's scheme for one year, and its budget (``paid_total`` grows only under a row lock)."""
+
+    limit_field, ledger_verb = "budget_amount", "兑付"  # kechuang.core.ledger
 
     name = models.CharField("方案名称", max_length=200)
     year = models.PositiveIntegerField("年度")
@@ -304,10 +316,6 @@ class SubsidyScheme(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.year}年{self.name}"
-
-    @property
-    def remaining(self) -> int:
-        return self.budget_amount - self.paid_total
 
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:

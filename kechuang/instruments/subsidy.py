@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from kechuang.core import audit
+from kechuang.core import ledger
 from kechuang.core.audit import acting_as
 from kechuang.core.exceptions import ApplicationError
 from kechuang.instruments.choices import BookingStatus, ClaimStatus
@@ -107,7 +107,8 @@ def decide(*, claim: SubsidyClaim, approve: bool, reason: str, actor: Any) -> Su
 
 @transaction.atomic
 def pay(*, claim: SubsidyClaim, actor: Any) -> SubsidyPayout:
-    """Lock the scheme row, refuse a payout that would pass its budget, add to it, write the ledger."""
+    """``ledger.draw`` locks the scheme row, refuses a payout that would pass its budget, adds to it, writes the
+    ledger; then the claim is marked paid."""
     if not getattr(actor, "is_bureau", False):
         raise ApplicationError("只有科技局工作人员可以兑付")
     claim = SubsidyClaim.objects.select_for_update().get(pk=claim.pk)
@@ -116,14 +117,9 @@ def pay(*, claim: SubsidyClaim, actor: Any) -> SubsidyPayout:
     amount = claim.total
     if amount <= 0:
         raise ApplicationError("补贴金额为零（已达年度上限），不能兑付")
-    scheme = SubsidyScheme.objects.select_for_update().get(pk=claim.scheme_id)
-    if amount > scheme.remaining:
-        raise ApplicationError(f"预算不足，拒绝兑付：{scheme}预算 {scheme.budget_amount:,} 元，已兑付 "
-                               f"{scheme.paid_total:,} 元，剩余 {scheme.remaining:,} 元，本次需兑付 {amount:,} 元。")
-    SubsidyScheme.objects.filter(pk=scheme.pk).update(paid_total=F("paid_total") + amount, updated_at=timezone.now())
-    audit.record(action="update", instance=scheme, actor=actor,
-                 changes={"paid_total": [scheme.paid_total, scheme.paid_total + amount], "claim": claim.pk})
+    payout = ledger.draw(SubsidyScheme, where={"pk": claim.scheme_id}, amount=amount, entry=SubsidyPayout,
+                         paid_for={"claim": claim}, actor=actor)
     claim.status = ClaimStatus.PAID
     with acting_as(actor):
         claim.save(update_fields=["status", "updated_at"])
-        return SubsidyPayout.objects.create(claim=claim, scheme=scheme, amount=amount, paid_by=actor)
+    return payout

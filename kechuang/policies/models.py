@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from kechuang.core.fields import COMMENT, SHORT_TEXT, LimitedTextField
+from kechuang.core.ledger import LockedBudget
 from kechuang.core.models import BaseModel
 from kechuang.core.permissions import member_q, nothing
 from kechuang.policies.choices import (
@@ -198,9 +199,9 @@ class Application(BaseModel):
         return nothing()
 
 
-class Budget(BaseModel):
-    """The money set aside for one measure in one year. ``paid_total`` only grows inside ``payout`` under a row
-    lock; the check constraint is the database's own guarantee that it never passes ``amount``."""
+class Budget(LockedBudget):
+    """The money set aside for one measure in one year. ``paid_total`` only grows inside ``ledger.draw`` under a
+    row lock; the check constraint is the database's own guarantee that it never passes ``amount``."""
 
     measure_id = models.CharField("措施编号", max_length=100)
     year = models.PositiveIntegerField("年度")
@@ -220,10 +221,6 @@ class Budget(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.year}年预算"
-
-    @property
-    def remaining(self) -> int:
-        return self.amount - self.paid_total
 
     @classmethod
     def permission_q(cls, user: Any, action: str) -> models.Q | None:

@@ -28,7 +28,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import F
 from django.utils import timezone
 
 from kechuang.accounts.choices import BUREAU_ROLES
@@ -101,35 +100,23 @@ def _enter_publicity(app: Any, actor: Any) -> dict[str, Any]:
 
 
 def _pay_from_budget(app: Any, actor: Any, cleaned: dict[str, Any]) -> None:
-    """兑现's own work: lock the budget row, refuse a payout that would pass it, add to it, write the ledger.
+    """兑现's own work: ``ledger.draw`` locks the budget row, refuses a payout that would pass it, adds to it and
+    writes the ledger.
 
     ``select_for_update`` holds the budget row until commit on PostgreSQL, so two clerks paying at once are served
     one after the other and the second sees the first's ``paid_total`` (and then loses the guarded update of the
     application). On SQLite the IMMEDIATE transaction (settings) serialises them the same way. The CHECK
     constraint ``paid_total <= amount`` is the last line: even a code path that forgot the lock cannot overspend.
     """
-    from kechuang.core import audit
-    from kechuang.core.audit import acting_as
+    from kechuang.core import ledger
     from kechuang.policies.models import Budget, Payout
 
     amount = app.amount_approved or 0
     if amount <= 0:
         raise ApplicationError("核定金额为空，不能兑现")
-    budget = Budget.objects.select_for_update().filter(measure_id=app.measure_id, year=app.year).first()
-    if budget is None:
-        raise ApplicationError(f"“{app.measure_title}”{app.year}年度尚未设立预算，不能兑现")
-    remaining = budget.amount - budget.paid_total
-    if amount > remaining:
-        raise ApplicationError(
-            f"预算不足，拒绝兑现：“{app.measure_title}”{app.year}年度预算 {budget.amount:,} 元，"
-            f"已兑现 {budget.paid_total:,} 元，剩余 {remaining:,} 元，本次需兑现 {amount:,} 元。"
-        )
-    Budget.objects.filter(pk=budget.pk).update(paid_total=F("paid_total") + amount, updated_at=timezone.now())
-    # .update() sends no signal, so the budget's change is written to the audit log here.
-    audit.record(action="update", instance=budget, actor=actor,
-                 changes={"paid_total": [budget.paid_total, budget.paid_total + amount], "application": app.pk})
-    with acting_as(actor):
-        Payout.objects.create(application=app, budget=budget, amount=amount, paid_by=actor)
+    ledger.draw(Budget, where={"measure_id": app.measure_id, "year": app.year}, amount=amount, entry=Payout,
+                paid_for={"application": app}, actor=actor, label=f"“{app.measure_title}”{app.year}年度预算",
+                missing=f"“{app.measure_title}”{app.year}年度尚未设立预算，不能兑现")
 
 
 def _release_push(app: Any, actor: Any, cleaned: dict[str, Any]) -> None:
