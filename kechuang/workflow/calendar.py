@@ -88,16 +88,39 @@ class WorkingDayCalendar:
         return d
 
     def working_days_between(self, a: date, b: date) -> int:
-        """Working days after ``a`` up to and including ``b``; negative when ``b`` is before ``a``."""
+        """Working days after ``a`` up to and including ``b``; negative when ``b`` is before ``a``.
+
+        Counted from per-year running totals (built once per year and calendar) rather than day by day: a deadline
+        sweep or a span of years asks this often. Only the years holding days in (a, b] are asked about, so an
+        unknown year is refused exactly when the day-by-day count would have met it."""
         if b < a:
             return -self.working_days_between(b, a)
+        if a.year == b.year:
+            return self._running(b) - self._running(a)
         count = 0
-        d = a
-        while d < b:
-            d += timedelta(days=1)
-            if self.is_working_day(d):
-                count += 1
-        return count
+        if (a.month, a.day) != (12, 31):
+            count += self._year_total(a.year) - self._running(a)
+        count += sum(self._year_total(y) for y in range(a.year + 1, b.year))
+        return count + self._running(b)
+
+    def _year_prefix(self, year: int) -> list[int]:
+        # prefix[i]: working days among the first i + 1 days of the year. Cached on the instance, which is
+        # rebuilt (never mutated) when the bureau's rows change.
+        cache: dict[int, list[int]] = self.__dict__.setdefault("_prefix_cache", {})
+        if year not in cache:
+            prefix, total, d = [], 0, date(year, 1, 1)
+            while d.year == year:
+                total += self.is_working_day(d)
+                prefix.append(total)
+                d += timedelta(days=1)
+            cache[year] = prefix
+        return cache[year]
+
+    def _running(self, d: date) -> int:
+        return self._year_prefix(d.year)[d.timetuple().tm_yday - 1]
+
+    def _year_total(self, year: int) -> int:
+        return self._year_prefix(year)[-1]
 
 
 # --- the platform's calendar, from the database and the package ------------------------------------------------

@@ -59,6 +59,28 @@ def test_between_is_additive_and_antisymmetric(a, b, c):
     assert PACKAGE.working_days_between(a, c) == PACKAGE.working_days_between(a, b) + PACKAGE.working_days_between(b, c)
 
 
+def _day_by_day(cal, a, b):
+    return sum(cal.is_working_day(a + timedelta(days=i)) for i in range(1, (b - a).days + 1))
+
+
+@settings(max_examples=80, deadline=None)
+@given(a=SPAN, b=SPAN)
+def test_between_counts_the_days_one_by_one(a, b):
+    # The count comes from per-year running totals; it must equal the plain count of (a, b].
+    lo, hi = min(a, b), max(a, b)
+    assert PACKAGE.working_days_between(lo, hi) == _day_by_day(PACKAGE, lo, hi)
+
+
+def test_between_asks_only_about_the_years_it_spans():
+    # 31 December 2026 → a day in 2027 the package does not know: refused; ending on 31 December 2026: counted.
+    assert PACKAGE.working_days_between(date(2026, 12, 30), date(2026, 12, 31)) == 1
+    with pytest.raises(CalendarUnknownYear):
+        PACKAGE.working_days_between(date(2026, 12, 31), date(2027, 1, 4))
+    cal = WorkingDayCalendar({}, complete_years={2027})
+    # Only the days after 31 December 2026 are asked about, so 2026's package answers are not needed past it.
+    assert cal.working_days_between(date(2026, 12, 31), date(2027, 1, 4)) == 2  # Fri 1 and Mon 4 January
+
+
 @settings(max_examples=40, deadline=None)
 @given(start=SPAN, n=st.integers(min_value=0, max_value=30))
 def test_backwards_undoes_forwards_from_a_working_day(start, n):
