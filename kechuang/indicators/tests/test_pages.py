@@ -209,3 +209,11 @@ def test_a_past_target_is_judged_on_the_figures_up_to_its_deadline(loaded):
     assert row["latest"].value == 90 and row["result"].status == "滞后"
     # Mid-2020 with only the 2019 figure: no forecast is possible (数据不足), so 有风险.
     assert selectors.target_progress(target, series[:1], dt.date(2020, 6, 1))["result"].status == "有风险"
+
+
+def test_a_target_without_figures_says_so_once(client, loaded):
+    # A target with no observation (官渡区's 2020 contract target in the seeds) shows "数据不足" without repeating
+    # the method name "数据不足" in brackets after it.
+    page = client.get(reverse("indicators:detail", args=["TC-AMOUNT"])).content.decode()
+    assert "数据不足" in page
+    assert "数据不足（数据不足）" not in page
