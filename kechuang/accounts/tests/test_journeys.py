@@ -7,6 +7,7 @@ Every page visited is checked with axe-core (``check_page``) and saved as a scre
 from __future__ import annotations
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -30,7 +31,9 @@ def _click(driver, element):
     """Click and wait for the next page (reading before it arrives would find the old page's elements)."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 15).until(staleness_of(old))
+    # Chromium may answer "node does not belong to the document" instead of "stale" while the old page goes away:
+    # that, too, means it has gone, so the wait polls again rather than failing.
+    WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(staleness_of(old))
     _loaded(driver)
 
 
@@ -161,7 +164,7 @@ def test_login_with_the_keyboard_alone(browser, live_server, enterprise_user):
     assert active.get_attribute("textContent") == "登录"
     old = browser.find_element(By.TAG_NAME, "html")
     press(Keys.ENTER)
-    WebDriverWait(browser, 15).until(staleness_of(old))
+    WebDriverWait(browser, 15, ignored_exceptions=(WebDriverException,)).until(staleness_of(old))
     _loaded(browser)
     active = browser.switch_to.active_element  # the login page puts the cursor in 用户名
     assert active.get_attribute("id") == "id_username"

@@ -188,8 +188,12 @@ def test_listing_bid_on_by_two_and_won_by_the_higher(browser, live_server, unive
     browser_login(browser, live_server, "staff", TEST_PASSWORD)
     browser.get(listing_url)
     check_page(browser, "deals-21-listing-approve")
-    for _ in range(2):
-        browser.find_element(By.CSS_SELECTOR, "form.step-approve button[type=submit]").click()
+    approve = "form.step-approve button[type=submit]"
+    for remaining in (1, 0):
+        browser.find_element(By.CSS_SELECTOR, approve).click()
+        # Wait for the answer page (one approve button fewer): "已通过" is already on the page after the first
+        # approval, so waiting for that text let the next click or the logout overtake the second POST.
+        WebDriverWait(browser, 15).until(lambda d, n=remaining: len(d.find_elements(By.CSS_SELECTOR, approve)) == n)
         _wait_for(browser, "已通过")
     browser_logout(browser)
 

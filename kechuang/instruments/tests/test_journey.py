@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -31,14 +32,14 @@ def _follow(driver: Any, how: str, text: str) -> None:
     """Follow a link and wait for the next page."""
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(how, text).click()
-    WebDriverWait(driver, 10).until(EC.staleness_of(old))
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(EC.staleness_of(old))
 
 
 def _submit(driver: Any, text: str, within: Any = None) -> None:
     """Click a submit button and wait for the next page."""
     old = driver.find_element(By.TAG_NAME, "html")
     _button(within or driver, text).click()
-    WebDriverWait(driver, 10).until(EC.staleness_of(old))
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(EC.staleness_of(old))
 
 
 @pytest.mark.browser
