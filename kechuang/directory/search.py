@@ -101,7 +101,7 @@ def apply(qs: QuerySet, query: str, field: str = "search_text") -> QuerySet:
         table = qs.model._meta.db_table
         expression = search_sqlite.match_expression(wanted)
         matches, size = search_sqlite.cached_estimate(connections[qs.db], table, expression) if wanted else (0, 0)
-        if wanted and matches <= max(search_sqlite.MIN_LIMIT, size // 8):
+        if wanted and search_sqlite.selective(matches, size):
             qs = qs.filter(search_sqlite.Narrow(table, expression, matches, size))
             exact = {term for term in found if len(term) == 2 and search_sqlite.index_grams(term) == [term]}
     # search_text and the terms are both lower-cased already, so a plain LIKE (``contains``) suffices; on

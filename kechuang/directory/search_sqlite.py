@@ -107,7 +107,11 @@ def worth_it(connection: Any, table: str, expression: str) -> bool:
     list slower (measured 214 ms against 106 ms). A bounded count of the matches, against an eighth of the
     table (``max(id)``, an O(1) estimate of its size), decides; it costs a few milliseconds.
     """
-    matches, size = estimate(connection, table, expression)
+    return selective(*estimate(connection, table, expression))
+
+
+def selective(matches: int, size: int) -> bool:
+    """The index is worth it when the matches are at most an eighth of the table (or ``MIN_LIMIT``)."""
     return matches <= max(MIN_LIMIT, size // 8)
 
 
